@@ -1,0 +1,1 @@
+from .validation import normalize_cn_phone

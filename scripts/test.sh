@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Run every test: a fresh database with the three addons (and their demo data, which the tours
+# use), then pytest (pytest-odoo) over the addons' tests and tests/integration. Non-zero on any
+# failure, on "no tests ran", and on any skipped test (a skipped browser tour is not a pass).
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+setup_all
+setup_chromium
+DB=${HANLING_TEST_DB:-hanling_test}
+ADDONS=hanling_property,hanling_archive,hanling_errands
+
+log "building a fresh test database $DB"
+dropdb --if-exists "$DB"
+"$PY" -m odoo -c odoo.conf -d "$DB" -i "$ADDONS" --load-language=zh_CN \
+    --stop-after-init --log-level=warn --max-cron-threads=0
+
+log "running the tests"
+[ $# -gt 0 ] || set -- addons tests/integration
+set +e
+"$PY" -m pytest -c pytest.ini --odoo-config=odoo.conf --odoo-database="$DB" --odoo-http \
+    "$@"
+rc=$?
+set -e
+[ "$rc" -eq 5 ] && log "no tests ran: that is a failure"
+exit "$rc"
