@@ -49,8 +49,9 @@ class ResPartner(models.Model):
     def _check_hanling_phones(self):
         """Raise a ValidationError when a resident's phone or mobile is not a valid number."""
         for partner in self:
-            normalize_cn_phone(partner.phone, self._fields["phone"]._description_string(self.env))
+            normalize_cn_phone(self.env, partner.phone, self._fields["phone"]._description_string(self.env))
             normalize_cn_phone(
+                self.env,
                 partner.mobile, self._fields["mobile"]._description_string(self.env)
             )
 

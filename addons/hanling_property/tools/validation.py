@@ -2,7 +2,6 @@
 
 import re
 
-from odoo import _
 from odoo.exceptions import ValidationError
 
 # Mainland mobile: 11 digits starting 13-19, optionally after +86 / 86.
@@ -11,7 +10,7 @@ _MOBILE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
 _LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
 
 
-def normalize_cn_phone(value, label=None):
+def normalize_cn_phone(env, value, label=None):
     """Return the phone in a canonical form, or raise ValidationError.
 
     Spaces and dashes inside a mobile number are tolerated; a landline keeps the dash after its
@@ -28,11 +27,11 @@ def normalize_cn_phone(value, label=None):
         area, number, ext = landline.groups()
         return f"{area}-{number}" + (f"-{ext}" if ext else "")
     raise ValidationError(
-        _(
+        env._(
             "%(label)s “%(value)s” is not a valid phone number: use a mainland mobile "
             "number (11 digits, e.g. 13812345678) or a landline with its area code "
             "(e.g. 020-12345678).",
-            label=label or _("Phone"),
+            label=label or env._("Phone"),
             value=value,
         )
     )

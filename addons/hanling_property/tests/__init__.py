@@ -1,0 +1,2 @@
+from . import test_core_records
+from . import test_core_access
