@@ -1,3 +1,8 @@
+from . import res_company
+from . import res_config_settings
+from . import intake_mixin
+from . import callback
+from . import signature_mixin
 from . import community
 from . import building
 from . import unit
@@ -5,3 +10,4 @@ from . import occupancy
 from . import res_partner
 from . import service_category
 from . import service
+from . import duty_log

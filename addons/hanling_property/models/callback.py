@@ -1,0 +1,242 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+SATISFACTION = [
+    ("1", "Very Dissatisfied"),
+    ("2", "Dissatisfied"),
+    ("3", "Neutral"),
+    ("4", "Satisfied"),
+    ("5", "Very Satisfied"),
+]
+
+
+class HanlingCallback(models.Model):
+    """回访记录: the call (or visit) back to the resident after a request was handled."""
+
+    _name = "hanling.callback"
+    _description = "Callback Visit"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_due, id"
+    _check_company_auto = True
+
+    res_model = fields.Char(string="Document Model", required=True, index=True, readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Document ID", model_field="res_model", required=True, index=True, readonly=True
+    )
+    document_name = fields.Char(string="Document", compute="_compute_document_name")
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one("res.partner", string="Resident", index=True)
+    unit_id = fields.Many2one("hanling.unit", index=True, check_company=True)
+    user_id = fields.Many2one(
+        "res.users", string="Called By", default=lambda self: self.env.user, index=True
+    )
+    date_due = fields.Datetime(string="Due", required=True, index=True)
+    date_done = fields.Datetime(string="Done On", readonly=True, index=True, copy=False)
+    state = fields.Selection(
+        [("planned", "Planned"), ("done", "Done"), ("cancel", "Cancelled")],
+        default="planned",
+        required=True,
+        readonly=True,
+        index=True,
+        tracking=True,
+    )
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    attempt_ids = fields.One2many("hanling.callback.attempt", "callback_id", string="Attempts")
+    attempt_count = fields.Integer(compute="_compute_attempt_count", store=True)
+    satisfaction = fields.Selection(SATISFACTION, index=True)
+    comment = fields.Text(string="Resident's Comment")
+    # The four points of a complaint callback (篇3 4.4); other procedures may leave them empty.
+    opinion = fields.Text(string="Opinion of the Handling and Its Effect")
+    prevention_suggestion = fields.Text(string="Suggestions to Prevent It")
+    service_suggestion = fields.Text(string="Suggestions for Community Services")
+    evaluation = fields.Text(string="Overall Evaluation of the Office")
+
+    @api.depends("res_model", "res_id")
+    def _compute_document_name(self):
+        for callback in self:
+            document = callback._get_document()
+            callback.document_name = document.display_name if document else False
+
+    @api.depends("date_due", "date_done")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for callback in self:
+            callback.is_overdue = (
+                callback.state == "planned" and callback.date_due and callback.date_due < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on “overdue”."))
+        domain = [("state", "=", "planned"), ("date_due", "<", fields.Datetime.now())]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
+
+    @api.depends("attempt_ids")
+    def _compute_attempt_count(self):
+        for callback in self:
+            callback.attempt_count = len(callback.attempt_ids)
+
+    def _get_document(self):
+        self.ensure_one()
+        if not self.res_model or not self.res_id or self.res_model not in self.env:
+            return None
+        return self.env[self.res_model].browse(self.res_id).exists()
+
+    def action_unreachable(self):
+        """Record a call that did not reach the resident; the callback stays planned."""
+        self._check_planned()
+        self.env["hanling.callback.attempt"].create(
+            [{"callback_id": callback.id, "result": "unreachable"} for callback in self]
+        )
+        return True
+
+    def action_done(self):
+        self._check_planned()
+        if self.filtered(lambda c: not c.satisfaction):
+            raise UserError(_("Record the resident's satisfaction before completing the callback."))
+        now = fields.Datetime.now()
+        self.env["hanling.callback.attempt"].create(
+            [{"callback_id": callback.id, "result": "reached"} for callback in self]
+        )
+        self.write({"state": "done", "date_done": now})
+        self.activity_feedback(["mail.mail_activity_data_call"])
+        for model, callbacks in self.grouped("res_model").items():
+            documents = self.env[model].browse(callbacks.mapped("res_id")).exists()
+            if hasattr(documents, "_on_callback_done"):
+                documents._on_callback_done(callbacks)
+        return True
+
+    def action_cancel(self):
+        self._check_planned()
+        self.write({"state": "cancel"})
+        return True
+
+    def action_open_document(self):
+        self.ensure_one()
+        document = self._get_document()
+        if not document:
+            raise UserError(_("The document of this callback no longer exists."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": document._name,
+            "res_id": document.id,
+            "view_mode": "form",
+        }
+
+    def _check_planned(self):
+        if self.filtered(lambda c: c.state != "planned"):
+            raise UserError(_("Only a planned callback can be updated this way."))
+
+    @api.model
+    def _cron_report_overdue(self):
+        """Remind the caller of every overdue callback once (idempotent: one activity each)."""
+        overdue = self.search([("is_overdue", "=", True)])
+        call_type = self.env.ref("mail.mail_activity_data_call")
+        already = self.env["mail.activity"].search(
+            [("res_model", "=", self._name), ("res_id", "in", overdue.ids),
+             ("activity_type_id", "=", call_type.id)]
+        )
+        for callback in overdue.filtered(lambda c: c.id not in set(already.mapped("res_id"))):
+            callback.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=fields.Date.context_today(self),
+                summary=_("Overdue callback: %(document)s", document=callback.document_name),
+                user_id=callback.user_id.id or self.env.user.id,
+            )
+        return overdue
+
+
+class HanlingCallbackAttempt(models.Model):
+    _name = "hanling.callback.attempt"
+    _description = "Callback Attempt"
+    _order = "date desc, id desc"
+
+    callback_id = fields.Many2one("hanling.callback", required=True, ondelete="cascade", index=True)
+    date = fields.Datetime(required=True, default=fields.Datetime.now)
+    user_id = fields.Many2one("res.users", default=lambda self: self.env.user, required=True)
+    result = fields.Selection(
+        [("reached", "Reached"), ("unreachable", "Unreachable")], required=True
+    )
+    note = fields.Char()
+
+
+class HanlingCallbackMixin(models.AbstractModel):
+    """Documents that end with a callback visit (work orders, complaints, errands)."""
+
+    _name = "hanling.callback.mixin"
+    _description = "Document with Callback Visits"
+
+    callback_ids = fields.One2many(
+        "hanling.callback", "res_id", string="Callbacks",
+        domain=lambda self: [("res_model", "=", self._name)],
+    )
+    callback_state = fields.Selection(
+        [("none", "Not Planned"), ("planned", "Planned"), ("done", "Done")],
+        compute="_compute_callback_state", store=True, index=True,
+    )
+    callback_satisfaction = fields.Selection(
+        SATISFACTION, string="Satisfaction", compute="_compute_callback_state", store=True
+    )
+    callback_date_due = fields.Datetime(
+        string="Callback Due", compute="_compute_callback_state", store=True, index=True
+    )
+
+    @api.depends("callback_ids.state", "callback_ids.satisfaction", "callback_ids.date_due")
+    def _compute_callback_state(self):
+        for record in self:
+            callbacks = record.callback_ids.filtered(lambda c: c.state != "cancel")
+            done = callbacks.filtered(lambda c: c.state == "done").sorted("date_done")
+            planned = callbacks.filtered(lambda c: c.state == "planned")
+            record.callback_state = "done" if done else ("planned" if planned else "none")
+            record.callback_satisfaction = done[-1:].satisfaction if done else False
+            record.callback_date_due = min(planned.mapped("date_due")) if planned else False
+
+    def _schedule_callback(self, date_due, user=None, values=None):
+        """Plan one callback per document, with a phone-call activity for the caller."""
+        callbacks = self.env["hanling.callback"].create(
+            [
+                {
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "company_id": record.company_id.id,
+                    "partner_id": record.partner_id.id,
+                    "unit_id": record.unit_id.id,
+                    "user_id": (user or self.env.user).id,
+                    "date_due": date_due,
+                    **(values or {}),
+                }
+                for record in self
+            ]
+        )
+        for callback in callbacks:
+            callback.activity_schedule(
+                "mail.mail_activity_data_call",
+                date_deadline=fields.Date.to_date(
+                    fields.Datetime.context_timestamp(callback, date_due)
+                ),
+                summary=_("Call the resident back: %(document)s", document=callback.document_name),
+                user_id=callback.user_id.id,
+            )
+        return callbacks
+
+    def _check_callback_done(self):
+        missing = self.filtered(lambda r: r.callback_state != "done")
+        if missing:
+            raise UserError(
+                _(
+                    "The callback visit is not done yet for: %(names)s.",
+                    names=", ".join(missing.mapped("display_name")),
+                )
+            )
+
+    def _on_callback_done(self, callbacks):
+        """Hook: a callback of these documents was completed."""
+
+    def action_view_callbacks(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("hanling_property.hanling_callback_action")
+        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
+        action["context"] = {}
+        return action

@@ -1,0 +1,158 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class HanlingDutyLog(models.Model):
+    """值班记录表: every call, visit or letter is written down the moment it arrives (篇2 一)."""
+
+    _name = "hanling.duty.log"
+    _description = "Duty Log Entry"
+    _inherit = ["hanling.intake.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "date_received desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    request = fields.Text(string="What Is Wanted", required=True, tracking=True)
+    kind = fields.Selection(
+        [
+            ("repair", "Repair"),
+            ("service", "Service"),
+            ("complaint", "Complaint"),
+            ("errand", "Errand"),
+            ("inquiry", "Inquiry"),
+            ("emergency", "Emergency / Alarm"),
+            ("other", "Other"),
+        ],
+        required=True,
+        default="repair",
+        index=True,
+    )
+    urgency = fields.Selection(
+        [("immediate", "Immediate"), ("appointment", "By Appointment")],
+        required=True,
+        default="immediate",
+    )
+    appointment_date = fields.Datetime(string="Appointment")
+    shift = fields.Selection(
+        [("day", "Day Shift"), ("night", "Night Shift")],
+        compute="_compute_shift",
+        store=True,
+        index=True,
+        help="Day: customer-service centre. Night: fire-control monitoring centre.",
+    )
+    state = fields.Selection(
+        [
+            ("open", "Open"),
+            ("converted", "Document Created"),
+            ("referred", "Referred to a Supplier"),
+            ("closed", "Closed"),
+        ],
+        default="open",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    referral_note = fields.Text(
+        string="Recommended Supplier",
+        help="For requests outside the catalogue: the specialist supplier recommended to the resident.",
+    )
+    outcome = fields.Text(help="How the request was answered when no document was needed.")
+    res_model = fields.Char(string="Document Model", readonly=True, copy=False, index=True)
+    res_id = fields.Many2oneReference(
+        string="Document", model_field="res_model", readonly=True, copy=False
+    )
+    document_name = fields.Char(string="Created Document", compute="_compute_document_name")
+
+    @api.depends("date_received", "company_id.hanling_day_shift_start", "company_id.hanling_day_shift_end")
+    def _compute_shift(self):
+        for entry in self:
+            entry.shift = (
+                entry.company_id._hanling_shift_at(entry.date_received)
+                if entry.date_received and entry.company_id
+                else False
+            )
+
+    @api.depends("res_model", "res_id")
+    def _compute_document_name(self):
+        for entry in self:
+            document = entry._get_document()
+            entry.document_name = document.display_name if document else False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.duty.log") or "/"
+        return super().create(vals_list)
+
+    def _check_state(self, allowed, action_label):
+        wrong = self.filtered(lambda e: e.state not in allowed)
+        if wrong:
+            raise UserError(
+                _(
+                    "%(action)s is not possible for duty log entries in state %(states)s: %(names)s.",
+                    action=action_label,
+                    states=", ".join(
+                        dict(self._fields["state"]._description_selection(self.env))[s]
+                        for s in set(wrong.mapped("state"))
+                    ),
+                    names=", ".join(wrong.mapped("name")),
+                )
+            )
+
+    def action_refer(self):
+        self._check_state(["open"], _("Referring to a supplier"))
+        missing = self.filtered(lambda e: not e.referral_note)
+        if missing:
+            raise UserError(_("Record which specialist supplier was recommended to the resident."))
+        self.write({"state": "referred"})
+        return True
+
+    def action_close(self):
+        self._check_state(["open"], _("Closing"))
+        if self.filtered(lambda e: not e.outcome):
+            raise UserError(_("Record how the request was answered before closing it."))
+        self.write({"state": "closed"})
+        return True
+
+    def action_open_document(self):
+        self.ensure_one()
+        document = self._get_document()
+        if not document:
+            raise UserError(_("No document was created from this entry."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": document._name,
+            "res_id": document.id,
+            "view_mode": "form",
+        }
+
+    def _get_document(self):
+        self.ensure_one()
+        if not self.res_model or not self.res_id or self.res_model not in self.env:
+            return None
+        return self.env[self.res_model].browse(self.res_id).exists()
+
+    def _action_convert(self, model_name, values=None):
+        """Create the document the request calls for (work order, complaint, errand…).
+
+        The document inherits the intake (who, when, unit, resident, phone) and is linked
+        both ways; returns the form action of the new document.
+        """
+        self.ensure_one()
+        self._check_state(["open"], _("Creating a document"))
+        vals = {**self._prepare_intake_values(), "duty_log_id": self.id, **(values or {})}
+        document = self.env[model_name].create(vals)
+        self.write({"state": "converted", "res_model": model_name, "res_id": document.id})
+        self.message_post(
+            body=_("Created %(document)s.", document=document.display_name),
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": model_name,
+            "res_id": document.id,
+            "view_mode": "form",
+        }
