@@ -216,7 +216,7 @@ class HanlingCallbackMixin(models.AbstractModel):
                 date_deadline=fields.Date.to_date(
                     fields.Datetime.context_timestamp(callback, date_due)
                 ),
-                summary=_("Call the resident back: %(document)s", document=callback.document_name),
+                summary=self.env._("Call the resident back: %(document)s", document=callback.document_name),
                 user_id=callback.user_id.id,
             )
         return callbacks
@@ -227,7 +227,7 @@ class HanlingCallbackMixin(models.AbstractModel):
             raise UserError(
                 _(
                     "The callback visit is not done yet for: %(names)s.",
-                    names=", ".join(missing.mapped("display_name")),
+                    names=", ".join(missing.mapped(lambda r: r.display_name or str(r.id))),
                 )
             )
 

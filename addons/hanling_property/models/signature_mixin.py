@@ -19,7 +19,7 @@ class HanlingSignatureMixin(models.AbstractModel):
             raise UserError(
                 _(
                     "The resident must sign (signature and name) first: %(names)s.",
-                    names=", ".join(unsigned.mapped("display_name")),
+                    names=", ".join(unsigned.mapped(lambda r: r.display_name or str(r.id))),
                 )
             )
 
