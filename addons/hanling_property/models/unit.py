@@ -108,8 +108,12 @@ class HanlingUnit(models.Model):
         changed = self.env["hanling.occupancy"].search(
             [
                 "|",
-                "&", ("date_end", ">=", since), ("date_end", "<", today),
-                "&", ("date_start", ">", since), ("date_start", "<=", today),
+                "&",
+                ("date_end", ">=", since),
+                ("date_end", "<", today),
+                "&",
+                ("date_start", ">", since),
+                ("date_start", "<=", today),
             ]
         )
         units = changed.unit_id
