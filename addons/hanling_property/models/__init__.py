@@ -1,15 +1,13 @@
-from . import (
-    building,
-    callback,
-    community,
-    duty_log,
-    intake_mixin,
-    occupancy,
-    res_company,
-    res_config_settings,
-    res_partner,
-    service,
-    service_category,
-    signature_mixin,
-    unit,
-)
+from . import res_company
+from . import res_config_settings
+from . import intake_mixin
+from . import callback
+from . import signature_mixin
+from . import community
+from . import building
+from . import unit
+from . import occupancy
+from . import res_partner
+from . import service_category
+from . import service
+from . import duty_log

@@ -1,1 +1,4 @@
-from . import test_core_access, test_core_records, test_duty_log, test_mixins
+from . import test_core_records
+from . import test_core_access
+from . import test_duty_log
+from . import test_mixins
