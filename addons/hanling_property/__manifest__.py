@@ -35,6 +35,11 @@
         "demo/hanling_property_demo.xml",
         "demo/hanling_users_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "hanling_property/static/tests/tours/*.js",
+        ],
+    },
     "application": True,
     "installable": True,
 }
