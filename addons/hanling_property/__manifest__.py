@@ -20,6 +20,7 @@
         "report/service_templates.xml",
         "report/duty_log_reports.xml",
         "report/duty_log_templates.xml",
+        "views/hanling_property_menus.xml",
         "views/community_views.xml",
         "views/building_views.xml",
         "views/unit_views.xml",
@@ -29,7 +30,6 @@
         "views/duty_log_views.xml",
         "views/callback_views.xml",
         "views/res_config_settings_views.xml",
-        "views/hanling_property_menus.xml",
     ],
     "demo": [
         "demo/hanling_property_demo.xml",
