@@ -34,6 +34,7 @@
     "demo": [
         "demo/hanling_property_demo.xml",
         "demo/hanling_users_demo.xml",
+        "demo/duty_log_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
