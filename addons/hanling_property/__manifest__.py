@@ -20,6 +20,8 @@
         "report/service_templates.xml",
         "report/duty_log_reports.xml",
         "report/duty_log_templates.xml",
+        "report/unit_qr_reports.xml",
+        "report/unit_qr_templates.xml",
         "views/hanling_property_menus.xml",
         "views/community_views.xml",
         "views/building_views.xml",
@@ -30,11 +32,13 @@
         "views/duty_log_views.xml",
         "views/callback_views.xml",
         "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
     ],
     "demo": [
         "demo/hanling_property_demo.xml",
         "demo/hanling_users_demo.xml",
         "demo/duty_log_demo.xml",
+        "demo/portal_users_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -100,6 +100,11 @@ class HanlingUnit(models.Model):
         for unit in self:
             unit.display_name = f"{unit.building_id.name or ''} {unit.label or ''}".strip()
 
+    def _hanling_portal_url(self):
+        """Where the unit's QR code leads: the resident's portal page of the unit."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/my/units/{self.id}"
+
     @api.model
     def _cron_refresh_state(self):
         """Occupancies start and end with the calendar: refresh units whose state went stale."""

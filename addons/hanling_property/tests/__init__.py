@@ -3,3 +3,4 @@ from . import test_core_access
 from . import test_duty_log
 from . import test_mixins
 from . import test_tours
+from . import test_portal
