@@ -18,5 +18,8 @@
         "views/errand_views.xml",
         "views/duty_log_views.xml",
     ],
+    "demo": [
+        "demo/errand_demo.xml",
+    ],
     "installable": True,
 }

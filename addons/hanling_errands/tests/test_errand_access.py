@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import ErrandCase
 
@@ -67,3 +67,15 @@ class TestErrandAccess(ErrandCase):
         self.assertFalse(self.env["hanling.errand"].with_user(self.staff).search([("id", "=", errand.id)]))
         with self.assertRaises(AccessError):
             errand.with_user(self.staff).read(["name"])
+
+    def test_form_opens_for_each_role(self):
+        # The form reads amounts, invoice and receipt: no accounting right is needed to open it.
+        errand = self._settled()
+        for user in (self.duty, self.staff, self.supervisor, self.manager, self.accountant):
+            form = Form(errand.with_user(user))
+            self.assertEqual(form.amount_refunded, 32.0)
+            self.assertEqual(form.payment_status, "paid")
+        list_view = self.env.ref("hanling_errands.hanling_errand_view_list_accounting")
+        records = self.env["hanling.errand"].with_user(self.accountant).search([("id", "=", errand.id)])
+        fields_ = [f for f in records.fields_get() if f in list_view.arch]
+        records.read(fields_)
