@@ -93,6 +93,7 @@ class HanlingErrand(models.Model):
     ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
+    _rec_names_search = ["name", "partner_id", "description"]
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     state = fields.Selection(
