@@ -97,13 +97,22 @@ class HanlingErrand(models.Model):
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     state = fields.Selection(
-        ERRAND_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True,
+        ERRAND_STATES,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
         index=True,
     )
     active = fields.Boolean(default=True)
     service_id = fields.Many2one(
-        "hanling.service", string="Catalogue Service", index=True, check_company=True,
-        tracking=True, help="The errand service of the published catalogue this errand fulfils.",
+        "hanling.service",
+        string="Catalogue Service",
+        index=True,
+        check_company=True,
+        tracking=True,
+        help="The errand service of the published catalogue this errand fulfils.",
     )
     kind = fields.Selection(
         [
@@ -113,7 +122,9 @@ class HanlingErrand(models.Model):
             ("mail", "Mail"),
             ("other", "Other"),
         ],
-        required=True, default="goods", index=True,
+        required=True,
+        default="goods",
+        index=True,
     )
     description = fields.Text(string="What Is Wanted", required=True, tracking=True)
     purpose = fields.Char(help="Why the resident wants it, so the office can advise (篇4 1).")
@@ -126,21 +137,27 @@ class HanlingErrand(models.Model):
             ("visit", "Visit to Someone"),
             ("other", "Other"),
         ],
-        required=True, default="none", index=True,
+        required=True,
+        default="none",
+        index=True,
     )
     # Who commissions: the resident's own employer/unit as written on the form (单位).
     resident_employer = fields.Char(string="Resident's Company")
     payment_method = fields.Selection(
         [("cash", "Cash"), ("bank", "Bank Card / Transfer"), ("mobile", "Mobile Payment")],
-        string="Payment Method", required=True, default="cash",
+        string="Payment Method",
+        required=True,
+        default="cash",
     )
     involves_purchase = fields.Boolean(
-        string="Goods Bought for the Resident", default=True,
+        string="Goods Bought for the Resident",
+        default=True,
         help="The office buys goods on the resident's behalf: a prepayment is collected before "
         "ordering and the supplier's purchase voucher is needed for the settlement.",
     )
     estimated_amount = fields.Monetary(
-        string="Estimated Cost", help="Quoted to the resident; the prepayment is usually this amount.",
+        string="Estimated Cost",
+        help="Quoted to the resident; the prepayment is usually this amount.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
 
@@ -151,7 +168,8 @@ class HanlingErrand(models.Model):
             ("supplier", "Delivered by the Supplier"),
             ("pickup", "Collected at the Service Centre"),
         ],
-        required=True, default="office",
+        required=True,
+        default="office",
     )
     delivery_place = fields.Char(string="Delivery Place")
     delivery_date = fields.Datetime(string="Delivery Time", index=True, tracking=True)
@@ -177,37 +195,60 @@ class HanlingErrand(models.Model):
         help="Birthday errands of VIP residents are accompanied by the project manager.",
     )
     greeting = fields.Text(
-        string="Greeting from the Office", compute="_compute_greeting", store=True, readonly=False,
+        string="Greeting from the Office",
+        compute="_compute_greeting",
+        store=True,
+        readonly=False,
     )
     gift_description = fields.Char(
-        string="Birthday Gift", help="A gift delivered together with the errand.",
+        string="Birthday Gift",
+        help="A gift delivered together with the errand.",
     )
     project_manager_id = fields.Many2one(
-        "res.users", string="Project Manager", domain="[('share', '=', False)]",
-        check_company=True, help="Goes along with the delivery of a VIP resident's birthday errand.",
+        "res.users",
+        string="Project Manager",
+        domain="[('share', '=', False)]",
+        check_company=True,
+        help="Goes along with the delivery of a VIP resident's birthday errand.",
     )
 
     # Ordering (篇4 5, 6)
     supplier_id = fields.Many2one(
-        "res.partner", string="Supplier", index=True, tracking=True, check_company=True,
+        "res.partner",
+        string="Supplier",
+        index=True,
+        tracking=True,
+        check_company=True,
     )
     supervisor_id = fields.Many2one(
-        "res.users", string="Duty Supervisor", domain="[('share', '=', False)]",
-        check_company=True, tracking=True,
+        "res.users",
+        string="Duty Supervisor",
+        domain="[('share', '=', False)]",
+        check_company=True,
+        tracking=True,
     )
     supplier_order_note = fields.Text(string="Order Placed with the Supplier")
 
     # Supplier's purchase voucher (购货凭证)
     purchase_bill_id = fields.Many2one(
-        "account.move", string="Supplier Bill", copy=False, readonly=True, check_company=True,
+        "account.move",
+        string="Supplier Bill",
+        copy=False,
+        readonly=True,
+        check_company=True,
         domain="[('move_type', '=', 'in_invoice')]",
     )
     voucher_attachment_ids = fields.Many2many(
-        "ir.attachment", "hanling_errand_voucher_attachment_rel", "errand_id", "attachment_id",
-        string="Purchase Voucher", copy=False,
+        "ir.attachment",
+        "hanling_errand_voucher_attachment_rel",
+        "errand_id",
+        "attachment_id",
+        string="Purchase Voucher",
+        copy=False,
     )
     voucher_amount = fields.Monetary(
-        string="Voucher Amount", copy=False,
+        string="Voucher Amount",
+        copy=False,
         help="Amount on the supplier's purchase voucher when no supplier bill is recorded.",
     )
 
@@ -220,7 +261,9 @@ class HanlingErrand(models.Model):
     # Transitions
     commission_signature = fields.Binary(string="Commission Signature", copy=False, attachment=True)
     commission_signed_by = fields.Char(string="Commissioned By (Signed)", copy=False)
-    date_confirmed = fields.Datetime(string="Commissioned On", readonly=True, copy=False, index=True)
+    date_confirmed = fields.Datetime(
+        string="Commissioned On", readonly=True, copy=False, index=True
+    )
     date_prepaid = fields.Datetime(string="Prepaid On", readonly=True, copy=False)
     date_ordered = fields.Datetime(string="Ordered On", readonly=True, copy=False)
     date_delivered = fields.Datetime(string="Delivered On", copy=False, tracking=True)
@@ -237,16 +280,26 @@ class HanlingErrand(models.Model):
 
     # Accounting records and the amounts computed from them
     payment_ids = fields.One2many(
-        "account.payment", "hanling_errand_id", string="Payments", readonly=True,
+        "account.payment",
+        "hanling_errand_id",
+        string="Payments",
+        readonly=True,
     )
     payment_count = fields.Integer(compute="_compute_amounts")
     prepayment_id = fields.Many2one(
-        "account.payment", string="Prepayment", compute="_compute_prepayment_id", store=True,
+        "account.payment",
+        string="Prepayment",
+        compute="_compute_prepayment_id",
+        store=True,
         index="btree_not_null",
     )
     receipt_number = fields.Char(related="prepayment_id.hanling_receipt_number")
     invoice_id = fields.Many2one(
-        "account.move", string="Resident Invoice", copy=False, readonly=True, check_company=True,
+        "account.move",
+        string="Resident Invoice",
+        copy=False,
+        readonly=True,
+        check_company=True,
         index="btree_not_null",
     )
     amount_prepaid = fields.Monetary(string="Prepaid", compute="_compute_amounts")
@@ -257,7 +310,10 @@ class HanlingErrand(models.Model):
     amount_due = fields.Monetary(string="Balance Due", compute="_compute_amounts")
     amount_credit = fields.Monetary(string="Credit Left", compute="_compute_amounts")
     payment_status = fields.Selection(
-        PAYMENT_STATUSES, compute="_compute_payment_status", store=True, index=True,
+        PAYMENT_STATUSES,
+        compute="_compute_payment_status",
+        store=True,
+        index=True,
         string="Payment Status",
     )
 
@@ -279,9 +335,14 @@ class HanlingErrand(models.Model):
             errand.prepayment_id = prepayments[:1]
 
     @api.depends(
-        "payment_ids.state", "payment_ids.amount", "invoice_id.amount_total",
-        "invoice_id.amount_residual", "invoice_id.state", "purchase_bill_id.amount_total",
-        "purchase_bill_id.state", "voucher_amount",
+        "payment_ids.state",
+        "payment_ids.amount",
+        "invoice_id.amount_total",
+        "invoice_id.amount_residual",
+        "invoice_id.state",
+        "purchase_bill_id.amount_total",
+        "purchase_bill_id.state",
+        "voucher_amount",
     )
     def _compute_amounts(self):
         for errand in self:
@@ -306,8 +367,13 @@ class HanlingErrand(models.Model):
             errand.amount_credit = errand.sudo()._get_credit_left()
 
     @api.depends(
-        "state", "payment_ids.state", "payment_ids.is_reconciled", "payment_ids.amount",
-        "invoice_id.state", "invoice_id.amount_residual", "invoice_id.payment_state",
+        "state",
+        "payment_ids.state",
+        "payment_ids.is_reconciled",
+        "payment_ids.amount",
+        "invoice_id.state",
+        "invoice_id.amount_residual",
+        "invoice_id.payment_state",
     )
     def _compute_payment_status(self):
         for errand in self:
@@ -420,7 +486,11 @@ class HanlingErrand(models.Model):
             raise UserError(_("The prepayment must be a positive amount."))
         receipt = self.env["ir.sequence"].next_by_code("hanling.errand.receipt") or "/"
         payment = self._create_payment(
-            "inbound", amount, "prepayment", journal=journal, date=date,
+            "inbound",
+            amount,
+            "prepayment",
+            journal=journal,
+            date=date,
             memo=_("%(receipt)s prepayment for errand %(name)s", receipt=receipt, name=self.name),
             receipt_number=receipt,
         )
@@ -428,7 +498,8 @@ class HanlingErrand(models.Model):
         self.message_post(
             body=_(
                 "Prepayment %(amount)s received, receipt %(receipt)s.",
-                amount=self._format_amount(amount), receipt=receipt,
+                amount=self._format_amount(amount),
+                receipt=receipt,
             ),
         )
         return payment
@@ -449,7 +520,9 @@ class HanlingErrand(models.Model):
         vip_birthdays = self.filtered(lambda e: e.occasion == "birthday" and e._is_vip())
         if vip_birthdays.filtered(lambda e: not e.project_manager_id):
             raise UserError(
-                _("The project manager must go along with a VIP resident's birthday errand: choose them.")
+                _(
+                    "The project manager must go along with a VIP resident's birthday errand: choose them."
+                )
             )
         return self._action_order()
 
@@ -559,11 +632,16 @@ class HanlingErrand(models.Model):
         if float_compare(amount, due, precision_rounding=self.currency_id.rounding) != 0:
             raise UserError(
                 _(
-                    "Collect exactly the balance due: %(due)s.", due=self._format_amount(due),
+                    "Collect exactly the balance due: %(due)s.",
+                    due=self._format_amount(due),
                 )
             )
         payment = self._create_payment(
-            "inbound", amount, "balance", journal=journal, date=date,
+            "inbound",
+            amount,
+            "balance",
+            journal=journal,
+            date=date,
             memo=_("Balance of errand %(name)s", name=self.name),
         )
         self._reconcile_receivables(invoice, payment)
@@ -585,8 +663,10 @@ class HanlingErrand(models.Model):
                 )
             if errand.fapiao_requested and not errand.fapiao_number:
                 raise UserError(
-                    _("The resident asked for a fapiao: record its number first (%(name)s).",
-                      name=errand.name)
+                    _(
+                        "The resident asked for a fapiao: record its number first (%(name)s).",
+                        name=errand.name,
+                    )
                 )
         if self.filtered(lambda e: not e.resident_opinion):
             raise UserError(_("Record the resident's opinion of the service."))
@@ -650,8 +730,10 @@ class HanlingErrand(models.Model):
             raise UserError(_("Choose the supplier first."))
         if self.currency_id.is_zero(self.voucher_amount):
             raise UserError(_("Enter the amount of the supplier's purchase voucher first."))
-        bill = self.env["account.move"].with_company(self.company_id).create(
-            self._prepare_purchase_bill_values()
+        bill = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create(self._prepare_purchase_bill_values())
         )
         self.purchase_bill_id = bill
         return {
@@ -707,7 +789,10 @@ class HanlingErrand(models.Model):
         if bill and bill.state != "cancel":
             if bill.state != "posted":
                 raise UserError(
-                    _("The supplier bill of %(name)s must be posted before settling.", name=self.name)
+                    _(
+                        "The supplier bill of %(name)s must be posted before settling.",
+                        name=self.name,
+                    )
                 )
             return
         if not self.involves_purchase and self.currency_id.is_zero(self.voucher_amount):
@@ -742,8 +827,9 @@ class HanlingErrand(models.Model):
         lines = self._get_receivable_lines()
         return -sum(lines.mapped("amount_residual"))
 
-    def _create_payment(self, payment_type, amount, role, journal=None, date=None, memo=None,
-                        receipt_number=None):
+    def _create_payment(
+        self, payment_type, amount, role, *, journal=None, date=None, memo=None, receipt_number=None
+    ):
         self.ensure_one()
         journal = journal or self._default_payment_journal()
         vals = {
@@ -785,7 +871,9 @@ class HanlingErrand(models.Model):
         # sudo: the service centre invoices the actual cost on settlement; the accountant
         # reviews the invoices in Accounting.
         invoice = (
-            self.env["account.move"].sudo().with_company(self.company_id)
+            self.env["account.move"]
+            .sudo()
+            .with_company(self.company_id)
             .create(self._prepare_invoice_values())
         )
         invoice.action_post()
@@ -798,8 +886,7 @@ class HanlingErrand(models.Model):
         invoice = invoice.sudo()
         payments = payments.sudo().filtered(lambda p: p.state in POSTED_PAYMENT_STATES)
         lines = (invoice.line_ids | payments.move_id.line_ids).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-            and not line.reconciled
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
         )
         if lines.filtered(lambda line: line.balance > 0) and lines.filtered(
             lambda line: line.balance < 0
@@ -815,7 +902,10 @@ class HanlingErrand(models.Model):
             return self.env["account.payment"]
         journal = errand_sudo.prepayment_id.journal_id or None
         refund = self._create_payment(
-            "outbound", credit, "refund", journal=journal,
+            "outbound",
+            credit,
+            "refund",
+            journal=journal,
             memo=_("Refund for errand %(name)s", name=self.name),
         )
         self._reconcile_receivables(self.env["account.move"], errand_sudo.payment_ids)
@@ -851,7 +941,11 @@ class HanlingErrand(models.Model):
         bill = self.sudo().purchase_bill_id
         if bill and bill.state == "posted":
             lines = [
-                (line.name or self.description, line.quantity, line.price_total / (line.quantity or 1.0))
+                (
+                    line.name or self.description,
+                    line.quantity,
+                    line.price_total / (line.quantity or 1.0),
+                )
                 for line in bill.invoice_line_ids
                 if line.display_type == "product"
             ]
@@ -879,9 +973,10 @@ class HanlingErrand(models.Model):
 
     def _invoice_line_label(self):
         self.ensure_one()
-        label = self.service_id.name or dict(
-            self._fields["kind"]._description_selection(self.env)
-        )[self.kind]
+        label = (
+            self.service_id.name
+            or dict(self._fields["kind"]._description_selection(self.env))[self.kind]
+        )
         return f"{self.name} {label}: {self.description}"
 
     def _prepare_purchase_bill_values(self):

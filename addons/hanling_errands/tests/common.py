@@ -28,20 +28,27 @@ class ErrandCase(HanlingCase):
         cls.supervisor = cls.users["t_cssup"]
         cls.manager = cls.users["t_manager"]
         cls.accountant = new_test_user(
-            cls.env, login="t_accountant", groups="base.group_user,account.group_account_invoice",
-            company_id=cls.company.id, company_ids=[cls.company.id],
+            cls.env,
+            login="t_accountant",
+            groups="base.group_user,account.group_account_invoice",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
         )
         cls.receivable = cls.owner.property_account_receivable_id
 
     def _errand(self, user=None, **vals):
-        return self.env["hanling.errand"].with_user(user or self.staff).create(
-            {
-                "unit_id": self.unit.id,
-                "description": "8寸水果蛋糕,写“生日快乐”",
-                "kind": "cake",
-                "estimated_amount": 300.0,
-                **vals,
-            }
+        return (
+            self.env["hanling.errand"]
+            .with_user(user or self.staff)
+            .create(
+                {
+                    "unit_id": self.unit.id,
+                    "description": "8寸水果蛋糕,写“生日快乐”",
+                    "kind": "cake",
+                    "estimated_amount": 300.0,
+                    **vals,
+                }
+            )
         )
 
     def _sign_commission(self, errand):
@@ -72,7 +79,12 @@ class ErrandCase(HanlingCase):
 
     def _attach_voucher(self, errand, amount):
         attachment = self.env["ir.attachment"].create(
-            {"name": "购货凭证.jpg", "datas": SIGNATURE, "res_model": errand._name, "res_id": errand.id}
+            {
+                "name": "购货凭证.jpg",
+                "datas": SIGNATURE,
+                "res_model": errand._name,
+                "res_id": errand.id,
+            }
         )
         errand.write({"voucher_attachment_ids": [(6, 0, attachment.ids)], "voucher_amount": amount})
         return attachment

@@ -63,8 +63,12 @@ class TestErrandAccess(ErrandCase):
 
     def test_company_rule(self):
         other = self.env["res.company"].create({"name": "另一管理处"})
-        errand = self.env["hanling.errand"].create({"description": "代订报刊", "company_id": other.id})
-        self.assertFalse(self.env["hanling.errand"].with_user(self.staff).search([("id", "=", errand.id)]))
+        errand = self.env["hanling.errand"].create(
+            {"description": "代订报刊", "company_id": other.id}
+        )
+        self.assertFalse(
+            self.env["hanling.errand"].with_user(self.staff).search([("id", "=", errand.id)])
+        )
         with self.assertRaises(AccessError):
             errand.with_user(self.staff).read(["name"])
 
@@ -76,6 +80,8 @@ class TestErrandAccess(ErrandCase):
             self.assertEqual(form.amount_refunded, 32.0)
             self.assertEqual(form.payment_status, "paid")
         list_view = self.env.ref("hanling_errands.hanling_errand_view_list_accounting")
-        records = self.env["hanling.errand"].with_user(self.accountant).search([("id", "=", errand.id)])
+        records = (
+            self.env["hanling.errand"].with_user(self.accountant).search([("id", "=", errand.id)])
+        )
         fields_ = [f for f in records.fields_get() if f in list_view.arch]
         records.read(fields_)

@@ -12,7 +12,9 @@ class TestErrandAccounting(ErrandCase):
     def test_prepayment_through_form(self):
         errand = self._confirmed()
         action = errand.action_register_prepayment()
-        form = Form(self.env[action["res_model"]].with_user(self.staff).with_context(action["context"]))
+        form = Form(
+            self.env[action["res_model"]].with_user(self.staff).with_context(action["context"])
+        )
         self.assertEqual(form.amount, 300.0)
         self.assertEqual(form.journal_id, self.cash_journal)
         form.amount = 320.0
@@ -32,7 +34,7 @@ class TestErrandAccounting(ErrandCase):
         self.assertEqual(errand.amount_credit, 320.0)
         self.assertEqual(errand.payment_status, "prepaid")
         # The prepayment is an outstanding credit on the resident's receivable.
-        line = payment.move_id.line_ids.filtered(lambda l: l.account_id == self.receivable)
+        line = payment.move_id.line_ids.filtered(lambda line: line.account_id == self.receivable)
         self.assertEqual(line.balance, -320.0)
         self.assertEqual(line.amount_residual, -320.0)
 
@@ -64,7 +66,8 @@ class TestErrandAccounting(ErrandCase):
         self.assertEqual(invoice.amount_total, 268.0)
         self.assertEqual(invoice.amount_tax, 0.0)
         self.assertEqual(
-            invoice.invoice_line_ids.product_id, self.env.ref("hanling_errands.product_errand_goods")
+            invoice.invoice_line_ids.product_id,
+            self.env.ref("hanling_errands.product_errand_goods"),
         )
         self.assertEqual(invoice.amount_residual, 0.0)
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
@@ -85,7 +88,7 @@ class TestErrandAccounting(ErrandCase):
         self.assertEqual(errand.payment_status, "paid")
         # Every receivable line of the errand is reconciled: nothing open on the resident.
         lines = (invoice.line_ids | errand.sudo().payment_ids.move_id.line_ids).filtered(
-            lambda l: l.account_id == self.receivable
+            lambda line: line.account_id == self.receivable
         )
         self.assertTrue(all(lines.mapped("reconciled")))
         self.assertEqual(sum(lines.mapped("balance")), 0.0)
@@ -110,7 +113,9 @@ class TestErrandAccounting(ErrandCase):
         with self.assertRaises(UserError):  # the exact balance is collected
             errand._action_collect_balance(50.0, self.cash_journal)
         action = errand.action_collect_balance()
-        form = Form(self.env[action["res_model"]].with_user(self.staff).with_context(action["context"]))
+        form = Form(
+            self.env[action["res_model"]].with_user(self.staff).with_context(action["context"])
+        )
         self.assertEqual(form.amount, 60.0)
         form.save().action_confirm()
         top_up = self._payments(errand, "balance")
@@ -137,7 +142,7 @@ class TestErrandAccounting(ErrandCase):
         self.assertFalse(errand.invoice_id)
         self.assertEqual(errand.payment_status, "refunded")
         prepayment_line = errand.sudo().prepayment_id.move_id.line_ids.filtered(
-            lambda l: l.account_id == self.receivable
+            lambda line: line.account_id == self.receivable
         )
         self.assertTrue(prepayment_line.reconciled)
 
@@ -182,8 +187,10 @@ class TestErrandAccounting(ErrandCase):
         self.assertTrue(errand.date_booked)
         with self.assertRaises(UserError):
             errand.with_user(self.accountant).action_book()
-        listed = self.env["hanling.errand"].with_user(self.accountant).search(
-            [("payment_status", "=", "paid"), ("date_booked", "!=", False)]
+        listed = (
+            self.env["hanling.errand"]
+            .with_user(self.accountant)
+            .search([("payment_status", "=", "paid"), ("date_booked", "!=", False)])
         )
         self.assertEqual(listed, errand)
 

@@ -59,7 +59,9 @@ class TestErrandFlow(ErrandCase):
             errand.action_confirm()
 
     def test_confirm_requires_resident(self):
-        errand = self.env["hanling.errand"].with_user(self.staff).create({"description": "代订牛奶"})
+        errand = (
+            self.env["hanling.errand"].with_user(self.staff).create({"description": "代订牛奶"})
+        )
         self._sign_commission(errand)
         with self.assertRaises(UserError):
             errand.action_confirm()
@@ -67,7 +69,13 @@ class TestErrandFlow(ErrandCase):
     def test_full_flow_timestamps(self):
         errand = self._settled()
         self.assertEqual(errand.state, "settled")
-        for field in ("date_confirmed", "date_prepaid", "date_ordered", "date_delivered", "date_settled"):
+        for field in (
+            "date_confirmed",
+            "date_prepaid",
+            "date_ordered",
+            "date_delivered",
+            "date_settled",
+        ):
             self.assertTrue(errand[field], field)
         self.assertEqual(errand.delivered_by_id, self.staff)
         self._sign_off(errand)
@@ -138,7 +146,9 @@ class TestErrandFlow(ErrandCase):
         errand = self._settled()
         with self.assertRaises(UserError):
             errand.action_settle()
-        self.assertEqual(len(errand.sudo().payment_ids.filtered(lambda p: p.hanling_errand_role == "refund")), 1)
+        self.assertEqual(
+            len(errand.sudo().payment_ids.filtered(lambda p: p.hanling_errand_role == "refund")), 1
+        )
 
     def test_done_refusals(self):
         errand = self._settled()
@@ -214,9 +224,12 @@ class TestErrandFlow(ErrandCase):
         self.assertEqual(errand.state, "done")
 
     def test_birthday_vip_project_manager(self):
-        errand = self._prepaid(occasion="birthday", is_vip=True,
-                               delivery_date=fields.Datetime.now() + timedelta(days=2),
-                               gift_description="鲜花一束")
+        errand = self._prepaid(
+            occasion="birthday",
+            is_vip=True,
+            delivery_date=fields.Datetime.now() + timedelta(days=2),
+            gift_description="鲜花一束",
+        )
         self.assertTrue(errand.greeting)
         errand.write({"supplier_id": self.supplier.id, "supervisor_id": self.supervisor.id})
         with self.assertRaises(UserError):
@@ -246,8 +259,17 @@ class TestErrandFlow(ErrandCase):
         self.assertEqual(errand.greeting, "王伟生日快乐!翰岭院管理处敬贺")
 
     def test_create_from_duty_log(self):
-        entry = self.env["hanling.duty.log"].with_user(self.duty).create(
-            {"unit_id": self.unit.id, "request": "帮忙订一个生日蛋糕", "kind": "errand", "channel": "visit"}
+        entry = (
+            self.env["hanling.duty.log"]
+            .with_user(self.duty)
+            .create(
+                {
+                    "unit_id": self.unit.id,
+                    "request": "帮忙订一个生日蛋糕",
+                    "kind": "errand",
+                    "channel": "visit",
+                }
+            )
         )
         action = entry.action_create_errand()
         errand = self.env["hanling.errand"].browse(action["res_id"])
@@ -264,16 +286,16 @@ class TestErrandFlow(ErrandCase):
     def test_reports_render(self):
         errand = self._prepaid(amount=300.0)
         html = str(
-            self.env["ir.actions.report"]._render_qweb_html(
-                "hanling_errands.action_report_errand_receipt", errand.ids
-            )[0].decode()
+            self.env["ir.actions.report"]
+            ._render_qweb_html("hanling_errands.action_report_errand_receipt", errand.ids)[0]
+            .decode()
         )
         self.assertIn(errand.receipt_number, html)
         self.assertIn("叁佰元整", html)
         html = str(
-            self.env["ir.actions.report"]._render_qweb_html(
-                "hanling_errands.action_report_errand_commission", errand.ids
-            )[0].decode()
+            self.env["ir.actions.report"]
+            ._render_qweb_html("hanling_errands.action_report_errand_commission", errand.ids)[0]
+            .decode()
         )
         self.assertIn(errand.name, html)
         self.assertIn("8寸水果蛋糕", html)

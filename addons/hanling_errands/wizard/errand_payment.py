@@ -18,15 +18,21 @@ class HanlingErrandPayment(models.TransientModel):
     amount = fields.Monetary(required=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
     journal_id = fields.Many2one(
-        "account.journal", string="Received In", compute="_compute_journal_id", store=True,
-        readonly=False, required=True,
+        "account.journal",
+        string="Received In",
+        compute="_compute_journal_id",
+        store=True,
+        readonly=False,
+        required=True,
         domain="[('company_id', '=', company_id), ('type', 'in', ('cash', 'bank'))]",
     )
 
     @api.depends("errand_id")
     def _compute_journal_id(self):
         for wizard in self:
-            wizard.journal_id = wizard.errand_id._default_payment_journal() if wizard.errand_id else False
+            wizard.journal_id = (
+                wizard.errand_id._default_payment_journal() if wizard.errand_id else False
+            )
 
     def action_confirm(self):
         self.ensure_one()
