@@ -199,3 +199,30 @@ class TestErrandAccounting(ErrandCase):
         errand.invalidate_recordset()
         with self.assertQueryCount(__system__=12):
             errand.sudo()._compute_amounts()
+
+    def test_accountant_list_does_not_grow_with_errands(self):
+        # The amounts are read from the journal in batch: the list costs the same for 2 or 6 rows.
+        fields_ = [
+            "name",
+            "amount_prepaid",
+            "amount_invoiced",
+            "amount_refunded",
+            "amount_due",
+            "amount_credit",
+            "payment_status",
+            "receipt_number",
+        ]
+        few = self.env["hanling.errand"]
+        for _i in range(2):
+            few |= self._settled()
+        many = few
+        for _i in range(4):
+            many |= self._settled()
+        counts = []
+        for errands in (few, many):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            errands.with_user(self.accountant).read(fields_)
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertGreater(counts[0], 0)
+        self.assertEqual(counts[0], counts[1])
