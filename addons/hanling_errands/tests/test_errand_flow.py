@@ -33,7 +33,8 @@ class TestErrandFlow(ErrandCase):
         form.recipient_phone = "13900001111"
         errand = form.save()
         self.assertEqual(errand.partner_id, self.owner)
-        self.assertIn("Happy birthday", errand.greeting)
+        # The greeting is in the user's language and signed by the office.
+        self.assertIn(self.env.company.name, errand.greeting)
 
     def test_bad_recipient_phone_refused(self):
         with self.assertRaises(ValidationError):
