@@ -120,6 +120,12 @@ class HanlingNonconformity(models.Model):
             else:
                 report.prevention_state = "none"
 
+    @api.constrains("complaint_id")
+    def _check_complaint_open(self):
+        for report in self:
+            if report.complaint_id.state in ("closed", "cancel"):
+                raise ValidationError(_("A nonconformity report is written for a complaint still being dealt with."))
+
     @api.constrains("loss_amount", "compensation_amount")
     def _check_amounts(self):
         for report in self:

@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .complaint_common import ComplaintCase
 
@@ -92,3 +92,25 @@ class TestComplaintAccess(ComplaintCase):
         self.assertNotIn(foreign, found)
         with self.assertRaises(AccessError):
             foreign.with_user(self.users["t_staff"]).read(["content"])
+
+    def test_views_load_for_each_role(self):
+        views = [(False, "form"), (False, "list"), (False, "search")]
+        for login in ("t_duty", "t_staff", "t_engsup", "t_manager", "t_rep"):
+            user = self.users[login]
+            self.env["hanling.complaint"].with_user(user).get_views(views + [(False, "pivot"), (False, "graph")])
+            self.env["hanling.duty.log"].with_user(user).get_views([(False, "form")])
+        for login in ("t_staff", "t_engsup", "t_manager"):
+            self.env["hanling.nonconformity"].with_user(self.users[login]).get_views(views)
+        self.env["hanling.prevention.report"].with_user(self.users["t_manager"]).get_views(views)
+        self.env["res.config.settings"].get_views([(False, "form")])
+
+    def test_duty_officer_records_with_the_form(self):
+        form = Form(self.env["hanling.complaint"].with_user(self.users["t_duty"]))
+        form.unit_id = self.unit
+        form.content = "半夜水泵噪音很大"
+        form.category = "neighbour"
+        form.date_received = self.night_time
+        complaint = form.save()
+        self.assertEqual(complaint.first_responder_id, self.users["t_duty"])
+        self.assertEqual(complaint.shift, "night")
+        self.assertEqual(complaint.contact_phone, "13812345678")

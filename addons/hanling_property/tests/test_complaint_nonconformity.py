@@ -247,3 +247,10 @@ class TestComplaintNonconformity(ComplaintCase):
         complaint = self._complaint()
         with self.assertRaises(UserError):
             complaint.action_create_nonconformity()
+
+    def test_no_report_for_a_closed_complaint(self):
+        complaint = self._complaint()
+        complaint.cancel_reason = "撤回"
+        complaint.action_cancel()
+        with self.assertRaises(ValidationError):
+            self.env["hanling.nonconformity"].create({"complaint_id": complaint.id, "description": "x"})
