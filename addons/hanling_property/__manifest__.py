@@ -23,6 +23,8 @@
         "report/service_templates.xml",
         "report/duty_log_reports.xml",
         "report/duty_log_templates.xml",
+        "report/complaint_reports.xml",
+        "report/complaint_templates.xml",
         "views/community_views.xml",
         "views/building_views.xml",
         "views/unit_views.xml",

@@ -123,9 +123,11 @@ class HanlingComplaint(models.Model):
     )
     hours_to_first_response = fields.Float(
         string="Hours to First Response", compute="_compute_durations", store=True, aggregator="avg",
+        help="From receipt to the responsible department's first assessment.",
     )
     hours_to_close = fields.Float(
         string="Hours to Close", compute="_compute_durations", store=True, aggregator="avg",
+        help="From receipt to closing after the callback.",
     )
     is_satisfied = fields.Boolean(
         string="Closed with Satisfied Callback", compute="_compute_is_satisfied", store=True, index=True,

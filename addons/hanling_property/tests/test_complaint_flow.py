@@ -325,3 +325,17 @@ class TestComplaintFlow(ComplaintCase):
         complaint.action_cancel()
         self.assertFalse(complaint.is_overdue)
         self.assertNotIn(complaint, self.env["hanling.complaint"].search([("is_overdue", "=", True)]))
+
+    def test_list_query_budget(self):
+        complaints = self.env["hanling.complaint"]
+        for _i in range(10):
+            complaints |= self._bring_to_handling(self._complaint())
+        fields_list = [
+            "name", "date_received", "unit_id", "partner_id", "category", "department_id",
+            "first_responder_id", "escalation_level", "date_deadline", "callback_state", "is_overdue", "state",
+        ]
+        as_staff = self.env["hanling.complaint"].with_user(self.users["t_staff"])
+        self.env.invalidate_all()
+        with self.assertQueryCount(__system__=4):
+            records = as_staff.search_read([("id", "in", complaints.ids)], fields_list)
+        self.assertEqual(len(records), 10)

@@ -254,3 +254,26 @@ class TestComplaintNonconformity(ComplaintCase):
         complaint.action_cancel()
         with self.assertRaises(ValidationError):
             self.env["hanling.nonconformity"].create({"complaint_id": complaint.id, "description": "x"})
+
+    def test_printed_forms(self):
+        manager = self.users["t_manager"]
+        complaint = self._bring_to_handling(self._complaint())
+        report = self._report(complaint, loss_amount=120.0, compensation_method="credit_note", compensation_amount=120.0)
+        report.action_submit()
+        report.with_user(manager).action_approve()
+        report.with_user(manager).action_compensate()
+        report.result = "已赔偿"
+        report.action_done()
+        complaint.write({"resolution_kind": "loss", "loss_remedy": "compensate", "resolution": "已赔偿120元"})
+        complaint.action_resolve()
+        self._finish_callback(complaint)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "hanling_property.report_complaint", complaint.ids)[0].decode()
+        self.assertIn(complaint.name, html)
+        self.assertIn("处理及时", html)
+        self.assertIn("已赔偿120元", html)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "hanling_property.report_nonconformity", report.ids)[0].decode()
+        self.assertIn(report.name, html)
+        self.assertIn("维修工未按规程关闭水阀", html)
+        self.assertIn("120.00", html)
