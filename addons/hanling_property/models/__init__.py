@@ -11,3 +11,9 @@ from . import res_partner
 from . import service_category
 from . import service
 from . import duty_log
+from . import res_company_complaint
+from . import complaint_department
+from . import complaint
+from . import nonconformity
+from . import prevention_report
+from . import complaint_duty_log

@@ -4,3 +4,6 @@ from . import test_duty_log
 from . import test_mixins
 from . import test_tours
 from . import test_portal
+from . import test_complaint_flow
+from . import test_complaint_nonconformity
+from . import test_complaint_access
