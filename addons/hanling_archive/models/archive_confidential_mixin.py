@@ -1,0 +1,67 @@
+from odoo import models
+
+# What an access-log entry can record.
+ACCESS_ACTIONS = [
+    ("open", "Opened"),
+    ("print", "Printed"),
+    ("export", "Exported"),
+    ("download", "Downloaded"),
+]
+
+
+class HanlingArchiveConfidentialMixin(models.AbstractModel):
+    """Level-one confidential archive data (篇5 4.2).
+
+    Reading is restricted by the ACLs and record rules of each model. This mixin adds what the
+    ORM does not do by itself: every export or print needs a borrow request approved for that
+    purpose, and opening, printing, exporting and downloading are written to the access log.
+    """
+
+    _name = "hanling.archive.confidential.mixin"
+    _description = "Confidential Archive Record"
+
+    def _archive_dossiers(self):
+        """The dossiers whose contents these records reveal: what a borrow request must cover."""
+        return self.mapped("dossier_id")
+
+    def web_read(self, specification):
+        result = super().web_read(specification)
+        # The web client reads exactly one record through web_read when a form opens (lists
+        # use web_search_read): log that, not every internal ORM read, which would be noise
+        # (computes, onchanges, reports) and could not tell a person's look from the code's.
+        if len(self) == 1:
+            self._archive_log("open")
+        return result
+
+    def export_data(self, fields_to_export):
+        # Export (list view "Export", RPC export_data) is one of the ways data leaves the office:
+        # refused unless the manager approved it in a borrow request (篇5 4.2.8).
+        borrow = self._archive_check_release("export")
+        result = super().export_data(fields_to_export)
+        self._archive_log("export", borrow)
+        return result
+
+    def _archive_check_release(self, mode):
+        """Return the approved borrow request allowing ``mode`` on these records, or raise."""
+        return self.env["hanling.archive.borrow"]._find_release(self._archive_dossiers(), mode)
+
+    def _archive_log(self, action, borrow=None):
+        if not self:
+            return
+        dossiers = {record.id: record._archive_dossiers()[:1].id for record in self}
+        # sudo: the access log is readable by the manager only and nobody may write it; it must
+        # still record what every archive reader does.
+        self.env["hanling.archive.access.log"].sudo().create(
+            [
+                {
+                    "user_id": self.env.uid,
+                    "action": action,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "record_name": record.display_name,
+                    "dossier_id": dossiers[record.id],
+                    "borrow_id": borrow.id if borrow else False,
+                }
+                for record in self
+            ]
+        )
