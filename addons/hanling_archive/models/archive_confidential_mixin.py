@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import api, models
 
 # What an access-log entry can record.
 ACCESS_ACTIONS = [
@@ -24,11 +24,24 @@ class HanlingArchiveConfidentialMixin(models.AbstractModel):
         """The dossiers whose contents these records reveal: what a borrow request must cover."""
         return self.mapped("dossier_id")
 
+    @api.model
+    def web_search_read(self, domain, specification, offset=0, limit=None, order=None,
+                        count_limit=None):
+        # A list shows rows, not a record being opened: no access-log line per row.
+        return super(HanlingArchiveConfidentialMixin, self.with_context(_hanling_archive_no_log=True)).web_search_read(
+            domain, specification, offset=offset, limit=limit, order=order, count_limit=count_limit
+        )
+
     def web_read(self, specification):
-        result = super().web_read(specification)
+        if self.env.context.get("_hanling_archive_no_log"):
+            return super().web_read(specification)
         # The web client reads exactly one record through web_read when a form opens (lists
-        # use web_search_read): log that, not every internal ORM read, which would be noise
-        # (computes, onchanges, reports) and could not tell a person's look from the code's.
+        # use web_search_read): log that, not every ORM read, which would be noise (computes,
+        # onchanges, reports) and could not tell a person's look from the code's. The records
+        # of the form's sub-lists are read in the same call and are not logged separately.
+        result = super(
+            HanlingArchiveConfidentialMixin, self.with_context(_hanling_archive_no_log=True)
+        ).web_read(specification)
         if len(self) == 1:
             self._archive_log("open")
         return result

@@ -1,0 +1,5 @@
+from . import test_archive_dossier
+from . import test_archive_resident
+from . import test_archive_access
+from . import test_archive_borrow
+from . import test_archive_log
