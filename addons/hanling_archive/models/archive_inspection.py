@@ -174,7 +174,9 @@ class HanlingArchiveInspection(models.Model):
         for inspection in self:
             user = inspection.followup_user_id or inspection.inspector_id or self.env.user
             for line in inspection.line_ids.filtered(lambda l: l.result in ("missing", "damaged")):
-                line.dossier_id.activity_schedule(
+                # sudo: the supervisor checks dossiers without the right to edit them; the
+                # follow-up goes on the dossier to the keeper who completes it.
+                line.dossier_id.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=user.id,
                     summary=_("Complete the dossier after inspection %(name)s", name=inspection.name),

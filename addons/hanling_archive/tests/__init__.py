@@ -3,3 +3,5 @@ from . import test_archive_resident
 from . import test_archive_access
 from . import test_archive_borrow
 from . import test_archive_log
+from . import test_archive_event
+from . import test_archive_inspection
