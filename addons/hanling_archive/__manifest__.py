@@ -27,5 +27,8 @@
         "views/archive_document_type_views.xml",
         "views/hanling_archive_menus.xml",
     ],
+    "demo": [
+        "demo/hanling_archive_demo.xml",
+    ],
     "installable": True,
 }
