@@ -117,3 +117,43 @@ class TestArchiveDossier(ArchiveCase):
         self.assertEqual(dossier.cabinet_id, cabinet)
         self.assertEqual(cabinet.dossier_count, 1)
         self.assertNotEqual(dossier.drawer_id, low)
+
+
+@tagged("post_install", "-at_install")
+class TestArchiveDossierPerformance(ArchiveCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        building = cls.env["hanling.building"].create(
+            {"name": "9栋", "code": "T9", "community_id": cls.community.id}
+        )
+        cls.many_units = cls.env["hanling.unit"].create(
+            [{"building_id": building.id, "floor": 1 + i // 4, "room": f"9{i:02d}"} for i in range(20)]
+        )
+        for unit in cls.many_units[:12]:
+            cls.Dossier._file_documents(unit, "move_in", [(c, False, False) for c in cls.move_in_codes[:6]])
+        cls.many = cls.Dossier._for_units(cls.many_units)
+
+    def _list_queries(self, dossiers):
+        spec = {
+            "label": {}, "building_id": {"fields": {"display_name": {}}}, "drawer_id": {"fields": {}},
+            "document_count": {}, "missing_count": {}, "is_complete": {},
+        }
+        Dossier = self.Dossier.with_user(self.users["t_staff"])
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        result = Dossier.web_search_read([("id", "in", dossiers.ids)], spec)
+        self.assertEqual(result["length"], len(dossiers))
+        return self.cr.sql_log_count - before
+
+    def test_dossier_list_queries_do_not_grow_with_rows(self):
+        self._list_queries(self.many[:1])  # warm the access-rule caches
+        self.assertEqual(self._list_queries(self.many[:4]), self._list_queries(self.many))
+
+    def test_filing_query_budget(self):
+        unit = self.many_units[-1]
+        self.Dossier._for_units(unit)
+        self.env.invalidate_all()
+        # Ten documents in one batch: the query count does not depend on how many are filed.
+        with self.assertQueryCount(__system__=15):
+            self.Dossier._file_documents(unit, "move_in", [(c, False, False) for c in self.move_in_codes])
