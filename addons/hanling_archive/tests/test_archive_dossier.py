@@ -154,6 +154,6 @@ class TestArchiveDossierPerformance(ArchiveCase):
         unit = self.many_units[-1]
         self.Dossier._for_units(unit)
         self.env.invalidate_all()
-        # Ten documents in one batch: the query count does not depend on how many are filed.
+        # The ten documents of the move-in set are created in one batch.
         with self.assertQueryCount(__system__=15):
             self.Dossier._file_documents(unit, "move_in", [(c, False, False) for c in self.move_in_codes])
