@@ -1,5 +1,8 @@
 from odoo import api, models
 
+# What the web client reads to show a record as a link or a tag.
+NAME_ONLY_FIELDS = {"id", "display_name", "color"}
+
 # What an access-log entry can record.
 ACCESS_ACTIONS = [
     ("open", "Opened"),
@@ -42,7 +45,8 @@ class HanlingArchiveConfidentialMixin(models.AbstractModel):
         result = super(
             HanlingArchiveConfidentialMixin, self.with_context(_hanling_archive_no_log=True)
         ).web_read(specification)
-        if len(self) == 1:
+        # Reading only the name (a many2one or a tag on another document) is not opening it.
+        if len(self) == 1 and set(specification) - NAME_ONLY_FIELDS:
             self._archive_log("open")
         return result
 

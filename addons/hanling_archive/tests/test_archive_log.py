@@ -31,6 +31,15 @@ class TestArchiveLog(ArchiveCase):
         self.resident.with_user(staff).read(["name"])
         self.assertFalse(self.Log.search([("user_id", "=", staff.id)]))
 
+    def test_names_shown_elsewhere_not_logged(self):
+        """A dossier shown as a tag on a borrowing request is not opened."""
+        staff = self.users["t_staff"]
+        borrow = self._make_borrow()
+        borrow.with_user(staff).web_read(
+            {"name": {}, "dossier_ids": {"fields": {"display_name": {}}}}
+        )
+        self.assertFalse(self.Log.search([("user_id", "=", staff.id)]))
+
     def test_download_logged(self):
         staff = self.users["t_staff"]
         document = self.documents[0]
@@ -61,4 +70,6 @@ class TestArchiveLog(ArchiveCase):
     def test_logging_does_not_open_the_log(self):
         staff = self.users["t_staff"]
         self.resident.with_user(staff).web_read({"name": {}})
-        self.assertEqual(self.Log.with_user(self.users["t_manager"]).search_count([]), 1)
+        self.assertEqual(
+            self.Log.with_user(self.users["t_manager"]).search_count([("user_id", "=", staff.id)]), 1
+        )
