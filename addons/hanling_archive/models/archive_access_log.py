@@ -29,5 +29,9 @@ class HanlingArchiveAccessLog(models.Model):
         "hanling.archive.borrow", string="Borrowing Request", readonly=True, ondelete="set null"
     )
     company_id = fields.Many2one(
-        "res.company", required=True, index=True, readonly=True, default=lambda self: self.env.company
+        "res.company",
+        required=True,
+        index=True,
+        readonly=True,
+        default=lambda self: self.env.company,
     )

@@ -5,7 +5,12 @@ from odoo.exceptions import UserError, ValidationError
 MANAGER_MODES = ("copy", "print", "export")
 # Fields only the transition methods may write.
 _TRANSITION_FIELDS = {
-    "state", "approved_by_id", "date_approved", "date_lent", "date_returned", "rejected_by_id",
+    "state",
+    "approved_by_id",
+    "date_approved",
+    "date_lent",
+    "date_returned",
+    "rejected_by_id",
     "date_rejected",
 }
 
@@ -165,11 +170,18 @@ class HanlingArchiveBorrow(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if _TRANSITION_FIELDS & set(vals) and not self.env.context.get("hanling_archive_transition"):
+        if _TRANSITION_FIELDS & set(vals) and not self.env.context.get(
+            "hanling_archive_transition"
+        ):
             raise UserError(_("Use the buttons to approve, lend, return or reject a request."))
         if self.filtered(lambda b: b.state != "requested") and {
-            "dossier_ids", "mode", "borrower_type", "borrower_user_id", "outside_name",
-            "date_due", "companion_id",
+            "dossier_ids",
+            "mode",
+            "borrower_type",
+            "borrower_user_id",
+            "outside_name",
+            "date_due",
+            "companion_id",
         } & set(vals):
             raise UserError(_("An approved or closed request cannot be changed."))
         return super().write(vals)
@@ -197,7 +209,11 @@ class HanlingArchiveBorrow(models.Model):
 
     def _action_approve(self):
         self._transition(
-            {"state": "approved", "approved_by_id": self.env.uid, "date_approved": fields.Datetime.now()}
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "date_approved": fields.Datetime.now(),
+            }
         )
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
@@ -209,7 +225,11 @@ class HanlingArchiveBorrow(models.Model):
             raise UserError(_("Give the reason of the rejection."))
         self._check_approver()
         self._transition(
-            {"state": "rejected", "rejected_by_id": self.env.uid, "date_rejected": fields.Datetime.now()}
+            {
+                "state": "rejected",
+                "rejected_by_id": self.env.uid,
+                "date_rejected": fields.Datetime.now(),
+            }
         )
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
@@ -248,7 +268,9 @@ class HanlingArchiveBorrow(models.Model):
                 ("state", "in", ("approved", "lent")),
                 ("mode", "=", mode),
                 ("date_due", ">=", today),
-                "|", ("companion_id", "=", self.env.uid), ("borrower_user_id", "=", self.env.uid),
+                "|",
+                ("companion_id", "=", self.env.uid),
+                ("borrower_user_id", "=", self.env.uid),
             ]
         )
         for borrow in borrows:
@@ -276,9 +298,7 @@ class HanlingArchiveBorrow(models.Model):
         """Remind the accompanying employee of every overdue loan (once per loan)."""
         overdue = self.search([("is_overdue", "=", True)])
         warning = self.env.ref("mail.mail_activity_data_warning")
-        for borrow in overdue.filtered(
-            lambda b: warning not in b.activity_ids.activity_type_id
-        ):
+        for borrow in overdue.filtered(lambda b: warning not in b.activity_ids.activity_type_id):
             borrow.activity_schedule(
                 "mail.mail_activity_data_warning",
                 user_id=borrow.companion_id.id,

@@ -9,7 +9,9 @@ class HanlingArchiveCabinet(models.Model):
 
     name = fields.Char(required=True)
     sequence = fields.Integer(default=10)
-    location = fields.Char(help="Where the cabinet stands, e.g. the archive room of the service centre.")
+    location = fields.Char(
+        help="Where the cabinet stands, e.g. the archive room of the service centre."
+    )
     community_id = fields.Many2one(
         "hanling.community", required=True, index=True, ondelete="restrict", check_company=True
     )

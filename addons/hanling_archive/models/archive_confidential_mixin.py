@@ -28,12 +28,10 @@ class HanlingArchiveConfidentialMixin(models.AbstractModel):
         return self.mapped("dossier_id")
 
     @api.model
-    def web_search_read(self, domain, specification, offset=0, limit=None, order=None,
-                        count_limit=None):
+    def web_search_read(self, *args, **kwargs):
         # A list shows rows, not a record being opened: no access-log line per row.
-        return super(HanlingArchiveConfidentialMixin, self.with_context(_hanling_archive_no_log=True)).web_search_read(
-            domain, specification, offset=offset, limit=limit, order=order, count_limit=count_limit
-        )
+        no_log = self.with_context(_hanling_archive_no_log=True)
+        return super(HanlingArchiveConfidentialMixin, no_log).web_search_read(*args, **kwargs)
 
     def web_read(self, specification):
         if self.env.context.get("_hanling_archive_no_log"):

@@ -11,7 +11,11 @@ class HanlingArchiveDocument(models.Model):
 
     name = fields.Char(required=True)
     dossier_id = fields.Many2one(
-        "hanling.archive.dossier", required=True, index=True, ondelete="restrict", check_company=True
+        "hanling.archive.dossier",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
     unit_id = fields.Many2one(related="dossier_id.unit_id", store=True, index=True)
     company_id = fields.Many2one(related="dossier_id.company_id", store=True, index=True)

@@ -7,7 +7,9 @@ class HanlingArchiveDocumentSet(models.Model):
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(required=True, help="Stable code used by the procedures that file documents.")
+    code = fields.Char(
+        required=True, help="Stable code used by the procedures that file documents."
+    )
     sequence = fields.Integer(default=10)
     always_expected = fields.Boolean(
         help="Every dossier must hold this set (move-in); other sets are checked once started."

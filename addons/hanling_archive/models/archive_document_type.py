@@ -7,7 +7,9 @@ class HanlingArchiveDocumentType(models.Model):
     _order = "sequence, id"
 
     name = fields.Char(required=True, translate=True)
-    code = fields.Char(required=True, help="Stable code used by the procedures that file documents.")
+    code = fields.Char(
+        required=True, help="Stable code used by the procedures that file documents."
+    )
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     default_form = fields.Selection(

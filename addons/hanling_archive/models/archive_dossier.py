@@ -47,7 +47,9 @@ class HanlingArchiveDossier(models.Model):
     )
     missing_summary = fields.Text(compute="_compute_missing", string="Missing Documents")
     missing_count = fields.Integer(compute="_compute_missing", string="Missing")
-    note = fields.Text(string="Condition Notes", help="State of the folder: clean, tidy, undamaged.")
+    note = fields.Text(
+        string="Condition Notes", help="State of the folder: clean, tidy, undamaged."
+    )
     active = fields.Boolean(default=True)
 
     _sql_constraints = [
@@ -88,10 +90,13 @@ class HanlingArchiveDossier(models.Model):
         for dossier in self:
             per_set = missing.get(dossier.id, {})
             dossier.missing_count = sum(len(types) for types in per_set.values())
-            dossier.missing_summary = "\n".join(
-                f"{doc_set.name}: {', '.join(types.mapped('name'))}"
-                for doc_set, types in per_set.items()
-            ) or False
+            dossier.missing_summary = (
+                "\n".join(
+                    f"{doc_set.name}: {', '.join(types.mapped('name'))}"
+                    for doc_set, types in per_set.items()
+                )
+                or False
+            )
 
     @api.depends("label", "building_id.name")
     def _compute_display_name(self):

@@ -47,7 +47,10 @@ class HanlingArchiveDrawer(models.Model):
         for drawer in self:
             if drawer.floor_to < drawer.floor_from:
                 raise ValidationError(
-                    _("Drawer %(name)s: the last floor cannot be below the first.", name=drawer.name)
+                    _(
+                        "Drawer %(name)s: the last floor cannot be below the first.",
+                        name=drawer.name,
+                    )
                 )
 
     @api.depends("cabinet_id.name", "name", "content_label")

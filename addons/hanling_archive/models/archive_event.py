@@ -3,7 +3,12 @@ from odoo.exceptions import UserError
 
 # Fields only the transition methods may write.
 _TRANSITION_FIELDS = {
-    "state", "date_submitted", "reviewer_id", "date_reviewed", "filed_by_id", "date_filed",
+    "state",
+    "date_submitted",
+    "reviewer_id",
+    "date_reviewed",
+    "filed_by_id",
+    "date_filed",
 }
 
 
@@ -30,7 +35,11 @@ class HanlingArchiveEvent(models.Model):
         tracking=True,
     )
     dossier_id = fields.Many2one(
-        "hanling.archive.dossier", required=True, index=True, ondelete="restrict", check_company=True
+        "hanling.archive.dossier",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
     unit_id = fields.Many2one(related="dossier_id.unit_id", store=True, index=True)
     company_id = fields.Many2one(related="dossier_id.company_id", store=True, index=True)
@@ -63,7 +72,9 @@ class HanlingArchiveEvent(models.Model):
     date_filed = fields.Datetime(readonly=True, copy=False)
 
     def write(self, vals):
-        if _TRANSITION_FIELDS & set(vals) and not self.env.context.get("hanling_archive_transition"):
+        if _TRANSITION_FIELDS & set(vals) and not self.env.context.get(
+            "hanling_archive_transition"
+        ):
             raise UserError(_("Use the buttons to submit, review or file an important event."))
         return super().write(vals)
 
@@ -100,7 +111,11 @@ class HanlingArchiveEvent(models.Model):
 
     def _action_review(self):
         self._transition(
-            {"state": "reviewed", "reviewer_id": self.env.uid, "date_reviewed": fields.Datetime.now()}
+            {
+                "state": "reviewed",
+                "reviewer_id": self.env.uid,
+                "date_reviewed": fields.Datetime.now(),
+            }
         )
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True

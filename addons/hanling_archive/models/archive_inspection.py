@@ -52,7 +52,9 @@ class HanlingArchiveInspection(models.Model):
         string="Sample (%)", default=MIN_SAMPLE_PERCENT, digits=(5, 1), tracking=True
     )
     population_count = fields.Integer(
-        string="Dossiers in Community", readonly=True, copy=False,
+        string="Dossiers in Community",
+        readonly=True,
+        copy=False,
         help="Number of dossiers the sample was drawn from.",
     )
     state = fields.Selection(
@@ -78,16 +80,14 @@ class HanlingArchiveInspection(models.Model):
         for inspection in self:
             inspection.sample_count = len(inspection.line_ids)
             inspection.finding_count = len(
-                inspection.line_ids.filtered(lambda l: l.result in ("missing", "damaged"))
+                inspection.line_ids.filtered(lambda line: line.result in ("missing", "damaged"))
             )
 
     @api.constrains("sample_percent")
     def _check_sample_percent(self):
         for inspection in self:
             if not MIN_SAMPLE_PERCENT <= inspection.sample_percent <= 100:
-                raise ValidationError(
-                    _("A spot check covers between 5% and 100% of the dossiers.")
-                )
+                raise ValidationError(_("A spot check covers between 5% and 100% of the dossiers."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -100,7 +100,9 @@ class HanlingArchiveInspection(models.Model):
 
     def write(self, vals):
         if self.filtered(lambda i: i.state != "planned") and {
-            "community_id", "kind", "sample_percent"
+            "community_id",
+            "kind",
+            "sample_percent",
         } & set(vals):
             raise UserError(_("The scope of a started inspection cannot be changed."))
         return super().write(vals)
@@ -165,7 +167,7 @@ class HanlingArchiveInspection(models.Model):
     def action_done(self):
         if self.filtered(lambda i: i.state != "in_progress"):
             raise UserError(_("Only inspections in progress can be completed."))
-        if self.line_ids.filtered(lambda l: l.result == "pending"):
+        if self.line_ids.filtered(lambda line: line.result == "pending"):
             raise UserError(_("Record the result of every checked dossier first."))
         return self._action_done()
 
@@ -173,13 +175,17 @@ class HanlingArchiveInspection(models.Model):
         self.write({"state": "done", "date_done": fields.Date.context_today(self)})
         for inspection in self:
             user = inspection.followup_user_id or inspection.inspector_id or self.env.user
-            for line in inspection.line_ids.filtered(lambda l: l.result in ("missing", "damaged")):
+            for line in inspection.line_ids.filtered(
+                lambda line: line.result in ("missing", "damaged")
+            ):
                 # sudo: the supervisor checks dossiers without the right to edit them; the
                 # follow-up goes on the dossier to the keeper who completes it.
                 line.dossier_id.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=user.id,
-                    summary=_("Complete the dossier after inspection %(name)s", name=inspection.name),
+                    summary=_(
+                        "Complete the dossier after inspection %(name)s", name=inspection.name
+                    ),
                     note=line._finding_text(),
                 )
         return True

@@ -39,7 +39,7 @@ class HanlingArchiveInspectionLine(models.Model):
     def write(self, vals):
         if {"inspection_id", "dossier_id"} & set(vals):
             raise UserError(_("The dossiers drawn for an inspection cannot be changed."))
-        if self.filtered(lambda l: l.inspection_id.state != "in_progress"):
+        if self.filtered(lambda line: line.inspection_id.state != "in_progress"):
             raise UserError(_("Results are recorded while the inspection is in progress."))
         return super().write(vals)
 

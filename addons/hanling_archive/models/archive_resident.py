@@ -16,7 +16,11 @@ class HanlingArchiveResident(models.Model):
     _check_company_auto = True
 
     dossier_id = fields.Many2one(
-        "hanling.archive.dossier", required=True, index=True, ondelete="restrict", check_company=True
+        "hanling.archive.dossier",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
     unit_id = fields.Many2one(related="dossier_id.unit_id", store=True, index=True)
     company_id = fields.Many2one(related="dossier_id.company_id", store=True, index=True)

@@ -50,12 +50,12 @@ class HanlingCommunity(models.Model):
             last_done[community.id] = max(date_done, last_done.get(community.id, date_done))
             if kind == "full":
                 full_done.add(community.id)
-        first_move_in = dict(
-            (community.id, date_start)
-            for community, date_start in self.env["hanling.occupancy"].sudo()._read_group(
-                [("community_id", "in", self.ids)], ["community_id"], ["date_start:min"]
-            )
-        )
+        first_move_in = {
+            community.id: date_start
+            for community, date_start in self.env["hanling.occupancy"]
+            .sudo()
+            ._read_group([("community_id", "in", self.ids)], ["community_id"], ["date_start:min"])
+        }
         result = {}
         for community in self:
             if community.id in full_done:
@@ -76,9 +76,11 @@ class HanlingCommunity(models.Model):
         communities = self.search([])
         today = fields.Date.context_today(self)
         due = communities._archive_inspection_due(today)
-        open_communities = self.env["hanling.archive.inspection"].search(
-            [("community_id", "in", communities.ids), ("state", "!=", "done")]
-        ).community_id
+        open_communities = (
+            self.env["hanling.archive.inspection"]
+            .search([("community_id", "in", communities.ids), ("state", "!=", "done")])
+            .community_id
+        )
         vals_list = [
             {"community_id": community_id, "kind": kind, "date_due": date}
             for community_id, (kind, date) in due.items()

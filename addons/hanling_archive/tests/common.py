@@ -26,9 +26,16 @@ class ArchiveCase(HanlingCase):
         cls.Borrow = cls.env["hanling.archive.borrow"]
         cls.Log = cls.env["hanling.archive.access.log"]
         cls.move_in_codes = [
-            "property_agreement", "move_in_notice", "id_copy", "owner_covenant",
-            "fire_responsibility", "handover_confirmation", "key_receipt",
-            "defect_rectification", "bank_collection", "resident_register",
+            "property_agreement",
+            "move_in_notice",
+            "id_copy",
+            "owner_covenant",
+            "fire_responsibility",
+            "handover_confirmation",
+            "key_receipt",
+            "defect_rectification",
+            "bank_collection",
+            "resident_register",
         ]
         cls.scan = cls.env["ir.attachment"].create(
             {"name": "scan.pdf", "raw": b"%PDF-1.4 scan", "mimetype": "application/pdf"}

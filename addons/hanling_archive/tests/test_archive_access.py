@@ -22,9 +22,9 @@ class TestArchiveAccess(ArchiveCase):
     def _outsiders(self):
         # They may export other data: the archive is closed to them all the same.
         export = self.env.ref("base.group_allow_export")
-        (self.plain_user | self.users["t_duty"] | self.users["t_tech"] | self.users["t_engsup"]).write(
-            {"groups_id": [(4, export.id)]}
-        )
+        (
+            self.plain_user | self.users["t_duty"] | self.users["t_tech"] | self.users["t_engsup"]
+        ).write({"groups_id": [(4, export.id)]})
         return [
             self.plain_user,
             self.users["t_duty"],
@@ -110,7 +110,9 @@ class TestArchiveAccess(ArchiveCase):
         self.assertEqual(self.resident.native_place, "湖南长沙")
         with self.assertRaises(AccessError):
             self.Log.with_user(self.keeper).search([])
-        self.assertIsInstance(self.Log.with_user(self.users["t_manager"]).search([]), type(self.Log))
+        self.assertIsInstance(
+            self.Log.with_user(self.users["t_manager"]).search([]), type(self.Log)
+        )
         with self.assertRaises(AccessError):
             self.Log.with_user(self.users["t_manager"]).create(
                 {"user_id": self.keeper.id, "action": "open", "res_model": "x", "res_id": 1}
@@ -124,7 +126,9 @@ class TestArchiveAccess(ArchiveCase):
         building = self.env["hanling.building"].create(
             {"name": "A", "code": "A", "community_id": community.id}
         )
-        unit = self.env["hanling.unit"].create({"building_id": building.id, "floor": 1, "room": "101"})
+        unit = self.env["hanling.unit"].create(
+            {"building_id": building.id, "floor": 1, "room": "101"}
+        )
         foreign = self.Dossier._for_units(unit)
         visible = self.Dossier.with_user(self.users["t_staff"]).search([])
         self.assertIn(self.dossier, visible)

@@ -52,10 +52,15 @@ class TestArchiveBorrow(ArchiveCase):
 
     def test_outside_person_needs_proof_and_manager(self):
         with self.assertRaises(ValidationError):
-            self._make_borrow(borrower_type="external", borrower_user_id=False, outside_name="张律师")
+            self._make_borrow(
+                borrower_type="external", borrower_user_id=False, outside_name="张律师"
+            )
         borrow = self._make_borrow(
-            borrower_type="external", borrower_user_id=False, outside_name="张律师",
-            outside_organisation="某律师事务所", proof="律师执业证及委托书",
+            borrower_type="external",
+            borrower_user_id=False,
+            outside_name="张律师",
+            outside_organisation="某律师事务所",
+            proof="律师执业证及委托书",
         )
         self.assertTrue(borrow.needs_manager_approval)
         with self.assertRaises(UserError):
@@ -140,7 +145,9 @@ class TestArchiveBorrow(ArchiveCase):
         self.assertEqual(len(log), 1)
         self.assertEqual(log.borrow_id, borrow)
         self.assertEqual(log.dossier_id, self.dossier)
-        self.assertEqual((log.res_model, log.res_id), ("hanling.archive.resident", self.resident.id))
+        self.assertEqual(
+            (log.res_model, log.res_id), ("hanling.archive.resident", self.resident.id)
+        )
 
     def test_export_limited_to_covered_dossiers_mode_and_term(self):
         borrow = self._make_borrow(mode="export")
@@ -158,7 +165,9 @@ class TestArchiveBorrow(ArchiveCase):
         with self.assertRaises(UserError):
             self.other_dossier.with_user(self.staff).export_data(["label"])
         # An expired permission no longer counts.
-        with patch("odoo.fields.Date.context_today", return_value=fields.Date.to_date("2100-01-01")):
+        with patch(
+            "odoo.fields.Date.context_today", return_value=fields.Date.to_date("2100-01-01")
+        ):
             with self.assertRaises(UserError):
                 self.dossier.with_user(self.staff).export_data(["label"])
         borrow.action_lend()

@@ -18,7 +18,9 @@ class TestArchiveDossier(ArchiveCase):
         self.assertEqual(self.dossier.missing_count, 0)
         notice = self.documents.filtered(lambda d: d.type_id.code == "move_in_notice")
         self.assertEqual(notice.form, "original")
-        self.assertEqual(self.documents.filtered(lambda d: d.type_id.code == "id_copy").form, "copy")
+        self.assertEqual(
+            self.documents.filtered(lambda d: d.type_id.code == "id_copy").form, "copy"
+        )
         self.assertEqual(notice.file, self._b64(b"%PDF-1.4 scan"), "the scan is filed with it")
         self.assertEqual(notice.clerk_id, self.env.user)
 
@@ -26,7 +28,9 @@ class TestArchiveDossier(ArchiveCase):
         dossier = self.Dossier._for_units(self.unit2)
         self.assertFalse(dossier.is_complete)
         self.assertEqual(dossier.missing_count, 10)
-        self.assertIn(self.env.ref("hanling_archive.document_set_move_in").name, dossier.missing_summary)
+        self.assertIn(
+            self.env.ref("hanling_archive.document_set_move_in").name, dossier.missing_summary
+        )
         # Sets not started are not reported: a unit need not have been decorated or transferred.
         self.assertNotIn(
             self.env.ref("hanling_archive.document_set_decoration").name, dossier.missing_summary
@@ -41,9 +45,12 @@ class TestArchiveDossier(ArchiveCase):
         missing = self.dossier._missing_by_set()[self.dossier.id]
         decoration = self.env.ref("hanling_archive.document_set_decoration")
         self.assertEqual(list(missing), [decoration])
-        self.assertIn(self.env.ref("hanling_archive.document_type_decoration_permit"), missing[decoration])
+        self.assertIn(
+            self.env.ref("hanling_archive.document_type_decoration_permit"), missing[decoration]
+        )
         self.assertNotIn(
-            self.env.ref("hanling_archive.document_type_decoration_application"), missing[decoration]
+            self.env.ref("hanling_archive.document_type_decoration_application"),
+            missing[decoration],
         )
         # Optional documents (extension, hot work, violations) are never "missing".
         self.assertNotIn(
@@ -51,7 +58,12 @@ class TestArchiveDossier(ArchiveCase):
         )
 
     def test_transfer_set_accepts_sale_contract_for_certificate(self):
-        codes = ["transfer_confirmation", "fire_responsibility", "bank_collection", "resident_register"]
+        codes = [
+            "transfer_confirmation",
+            "fire_responsibility",
+            "bank_collection",
+            "resident_register",
+        ]
         self.Dossier._file_documents(self.unit, "transfer", [(c, False, False) for c in codes])
         missing = self.dossier._missing_by_set()[self.dossier.id]
         transfer = self.env.ref("hanling_archive.document_set_transfer")
@@ -73,7 +85,9 @@ class TestArchiveDossier(ArchiveCase):
             self.unit2, "move_in", [("id_copy", False, False)], source=source
         )
         again = self.Dossier._file_documents(
-            self.unit2, "move_in", [("id_copy", False, False), ("key_receipt", False, False)],
+            self.unit2,
+            "move_in",
+            [("id_copy", False, False), ("key_receipt", False, False)],
             source=source,
         )
         self.assertEqual(len(first), 1)
@@ -105,10 +119,20 @@ class TestArchiveDossier(ArchiveCase):
         )
         low, high = self.env["hanling.archive.drawer"].create(
             [
-                {"name": "抽屉1", "cabinet_id": cabinet.id, "building_id": self.building.id,
-                 "floor_from": 1, "floor_to": 2},
-                {"name": "抽屉2", "cabinet_id": cabinet.id, "building_id": self.building.id,
-                 "floor_from": 3, "floor_to": 5},
+                {
+                    "name": "抽屉1",
+                    "cabinet_id": cabinet.id,
+                    "building_id": self.building.id,
+                    "floor_from": 1,
+                    "floor_to": 2,
+                },
+                {
+                    "name": "抽屉2",
+                    "cabinet_id": cabinet.id,
+                    "building_id": self.building.id,
+                    "floor_from": 3,
+                    "floor_to": 5,
+                },
             ]
         )
         self.assertEqual(high.content_label, "1栋 3-5")
@@ -128,16 +152,25 @@ class TestArchiveDossierPerformance(ArchiveCase):
             {"name": "9栋", "code": "T9", "community_id": cls.community.id}
         )
         cls.many_units = cls.env["hanling.unit"].create(
-            [{"building_id": building.id, "floor": 1 + i // 4, "room": f"9{i:02d}"} for i in range(20)]
+            [
+                {"building_id": building.id, "floor": 1 + i // 4, "room": f"9{i:02d}"}
+                for i in range(20)
+            ]
         )
         for unit in cls.many_units[:12]:
-            cls.Dossier._file_documents(unit, "move_in", [(c, False, False) for c in cls.move_in_codes[:6]])
+            cls.Dossier._file_documents(
+                unit, "move_in", [(c, False, False) for c in cls.move_in_codes[:6]]
+            )
         cls.many = cls.Dossier._for_units(cls.many_units)
 
     def _list_queries(self, dossiers):
         spec = {
-            "label": {}, "building_id": {"fields": {"display_name": {}}}, "drawer_id": {"fields": {}},
-            "document_count": {}, "missing_count": {}, "is_complete": {},
+            "label": {},
+            "building_id": {"fields": {"display_name": {}}},
+            "drawer_id": {"fields": {}},
+            "document_count": {},
+            "missing_count": {},
+            "is_complete": {},
         }
         Dossier = self.Dossier.with_user(self.users["t_staff"])
         self.env.invalidate_all()
@@ -156,4 +189,6 @@ class TestArchiveDossierPerformance(ArchiveCase):
         self.env.invalidate_all()
         # The ten documents of the move-in set are created in one batch.
         with self.assertQueryCount(__system__=15):
-            self.Dossier._file_documents(unit, "move_in", [(c, False, False) for c in self.move_in_codes])
+            self.Dossier._file_documents(
+                unit, "move_in", [(c, False, False) for c in self.move_in_codes]
+            )

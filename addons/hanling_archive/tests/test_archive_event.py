@@ -7,9 +7,17 @@ from .common import ArchiveCase
 @tagged("post_install", "-at_install")
 class TestArchiveEvent(ArchiveCase):
     def _event(self):
-        return self.env["hanling.archive.event"].with_user(self.users["t_staff"]).create(
-            {"name": "楼上漏水赔偿纠纷", "kind": "complaint", "dossier_id": self.dossier.id,
-             "partner_id": self.owner.id}
+        return (
+            self.env["hanling.archive.event"]
+            .with_user(self.users["t_staff"])
+            .create(
+                {
+                    "name": "楼上漏水赔偿纠纷",
+                    "kind": "complaint",
+                    "dossier_id": self.dossier.id,
+                    "partner_id": self.owner.id,
+                }
+            )
         )
 
     def _add_evidence(self, event):
@@ -82,6 +90,8 @@ class TestArchiveEvent(ArchiveCase):
                 line.name = "检测报告"
         event = form.record
         self.assertEqual(event.document_ids.dossier_id, self.dossier)
-        self.assertEqual(event.document_ids.set_id, self.env.ref("hanling_archive.document_set_event"))
+        self.assertEqual(
+            event.document_ids.set_id, self.env.ref("hanling_archive.document_set_event")
+        )
         event.action_submit()
         self.assertEqual(event.state, "submitted")

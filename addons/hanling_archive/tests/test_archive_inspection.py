@@ -42,7 +42,10 @@ class TestArchiveInspection(ArchiveCase):
             {"name": "2栋", "code": "T2", "community_id": self.community.id}
         )
         units = self.env["hanling.unit"].create(
-            [{"building_id": building.id, "floor": 1 + i // 4, "room": f"{i:03d}"} for i in range(count)]
+            [
+                {"building_id": building.id, "floor": 1 + i // 4, "room": f"{i:03d}"}
+                for i in range(count)
+            ]
         )
         return self.Dossier._for_units(units)
 
@@ -172,7 +175,13 @@ class TestArchiveInspection(ArchiveCase):
         line = inspection.line_ids
         self.assertEqual(len(line), 1)
         with self.assertRaises(UserError):
-            line.write({"dossier_id": self.dossier.id if line.dossier_id != self.dossier else self.Dossier._for_units(self.unit2).id})
+            line.write(
+                {
+                    "dossier_id": self.dossier.id
+                    if line.dossier_id != self.dossier
+                    else self.Dossier._for_units(self.unit2).id
+                }
+            )
         with self.assertRaises(AccessError):
             self.env["hanling.archive.inspection.line"].with_user(self.supervisor).create(
                 {"inspection_id": inspection.id, "dossier_id": self.dossier.id}
@@ -187,11 +196,15 @@ class TestArchiveInspection(ArchiveCase):
     def test_findings_create_follow_up_tasks(self):
         empty = self.Dossier._for_units(self.unit2)
         inspection = self.Inspection.with_user(self.supervisor).create(
-            {"community_id": self.community.id, "kind": "full", "date_due": self.today,
-             "followup_user_id": self.keeper.id}
+            {
+                "community_id": self.community.id,
+                "kind": "full",
+                "date_due": self.today,
+                "followup_user_id": self.keeper.id,
+            }
         )
         inspection.action_start()
-        bad = inspection.line_ids.filtered(lambda l: l.dossier_id == empty)
+        bad = inspection.line_ids.filtered(lambda line: line.dossier_id == empty)
         good = inspection.line_ids - bad
         self.assertEqual(len(bad.missing_type_ids), 10, "prefilled from the electronic dossier")
         self.assertFalse(good.missing_type_ids)
@@ -208,8 +221,10 @@ class TestArchiveInspection(ArchiveCase):
         self.assertFalse(self.dossier.activity_ids)
         with self.assertRaises(UserError):
             good.write({"result": "damaged"})
-        html, __ = self.env["ir.actions.report"].with_user(self.supervisor)._render_qweb_html(
-            "hanling_archive.action_report_archive_inspection", inspection.ids
+        html, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.supervisor)
+            ._render_qweb_html("hanling_archive.action_report_archive_inspection", inspection.ids)
         )
         self.assertIn(inspection.name, html.decode())
 

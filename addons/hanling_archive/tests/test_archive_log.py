@@ -19,7 +19,9 @@ class TestArchiveLog(ArchiveCase):
         self.assertEqual(log.record_name, "王伟")
         self.assertTrue(log.create_date)
         # Opening the dossier reads its resident list in the same call: one line, the dossier.
-        self.dossier.with_user(staff).web_read({"label": {}, "resident_ids": {"fields": {"name": {}}}})
+        self.dossier.with_user(staff).web_read(
+            {"label": {}, "resident_ids": {"fields": {"name": {}}}}
+        )
         self.assertEqual(
             self.Log.search([("user_id", "=", staff.id), ("id", "!=", log.id)]).mapped("res_id"),
             [self.dossier.id],
@@ -47,22 +49,34 @@ class TestArchiveLog(ArchiveCase):
         with patch.object(
             self.registry["ir.attachment"], "_to_http_stream", lambda attachment: attachment.raw
         ):
-            stream = self.env["ir.binary"].with_user(staff)._record_to_stream(
-                document.with_user(staff), "file"
+            stream = (
+                self.env["ir.binary"]
+                .with_user(staff)
+                ._record_to_stream(document.with_user(staff), "file")
             )
             self.assertEqual(stream, b"%PDF-1.4 scan")
         log = self.Log.search([("user_id", "=", staff.id)])
         self.assertEqual(log.action, "download")
         self.assertEqual((log.res_model, log.res_id), ("hanling.archive.document", document.id))
         # The same file fetched through its attachment id is logged as well.
-        attachment = self.env["ir.attachment"].sudo().search(
-            [("res_model", "=", document._name), ("res_id", "=", document.id), ("res_field", "=", "file")]
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", document._name),
+                    ("res_id", "=", document.id),
+                    ("res_field", "=", "file"),
+                ]
+            )
         )
         self.assertEqual(len(attachment), 1)
         with patch.object(
             self.registry["ir.attachment"], "_to_http_stream", lambda attachment: attachment.raw
         ):
-            self.env["ir.binary"].with_user(staff)._record_to_stream(attachment.with_user(staff), "raw")
+            self.env["ir.binary"].with_user(staff)._record_to_stream(
+                attachment.with_user(staff), "raw"
+            )
         self.assertEqual(
             len(self.Log.search([("user_id", "=", staff.id), ("action", "=", "download")])), 2
         )
@@ -71,5 +85,6 @@ class TestArchiveLog(ArchiveCase):
         staff = self.users["t_staff"]
         self.resident.with_user(staff).web_read({"name": {}})
         self.assertEqual(
-            self.Log.with_user(self.users["t_manager"]).search_count([("user_id", "=", staff.id)]), 1
+            self.Log.with_user(self.users["t_manager"]).search_count([("user_id", "=", staff.id)]),
+            1,
         )

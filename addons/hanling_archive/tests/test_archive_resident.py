@@ -14,7 +14,8 @@ class TestArchiveResident(ArchiveCase):
             check_cn_id_number(ID_FEMALE_1949), (ID_FEMALE_1949, date(1949, 12, 31), "female")
         )
         self.assertEqual(
-            check_cn_id_number(" 11010519491231002x "), (ID_FEMALE_1949, date(1949, 12, 31), "female")
+            check_cn_id_number(" 11010519491231002x "),
+            (ID_FEMALE_1949, date(1949, 12, 31), "female"),
         )
         self.assertEqual(check_cn_id_number(ID_MALE_1990)[2], "male")
         for bad, reason in [
