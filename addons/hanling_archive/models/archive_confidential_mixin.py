@@ -48,13 +48,17 @@ class HanlingArchiveConfidentialMixin(models.AbstractModel):
             self._archive_log("open")
         return result
 
-    def export_data(self, fields_to_export):
-        # Export (list view "Export", RPC export_data) is one of the ways data leaves the office:
-        # refused unless the manager approved it in a borrow request (篇5 4.2.8).
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        # Export is one of the ways data leaves the office: refused unless the manager approved
+        # it in a borrowing request (篇5 4.2.8). Checked here rather than in export_data because
+        # exporting another model (a partner, a community, a borrowing request) follows its
+        # relations into archive records through this method, never through export_data.
+        if not self or not {path[0] for path in fields if path} - NAME_ONLY_FIELDS - {".id"}:
+            return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
         borrow = self._archive_check_release("export")
-        result = super().export_data(fields_to_export)
+        rows = super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
         self._archive_log("export", borrow)
-        return result
+        return rows
 
     def _archive_check_release(self, mode):
         """Return the approved borrow request allowing ``mode`` on these records, or raise."""

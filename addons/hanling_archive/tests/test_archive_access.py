@@ -57,7 +57,7 @@ class TestArchiveAccess(ArchiveCase):
                         with self.assertRaises(AccessError):
                             record.with_user(user).read(["display_name"])
                         with self.assertRaises(AccessError):
-                            record.with_user(user).export_data(["id"])
+                            record.with_user(user).export_data(["display_name"])
                         with self.assertRaises(AccessError):
                             record.with_user(user).create({})
 

@@ -184,6 +184,22 @@ class TestArchiveBorrow(ArchiveCase):
         with self.assertRaises(UserError):
             event.with_user(self.staff).export_data(["name"])
 
+    def test_export_through_relations_refused(self):
+        """Exporting a partner, a community or a register cannot reach into the archive."""
+        staff = self.staff
+        with self.assertRaises(UserError):
+            self.owner.with_user(staff).export_data(
+                ["name", "hanling_archive_record_ids/id_number"]
+            )
+        borrow = self._make_borrow().with_context(import_compat=False)
+        with self.assertRaises(UserError):
+            borrow.with_user(staff).export_data(["name", "dossier_ids/document_ids/name"])
+        # The names of the dossiers a request covers are part of the register itself.
+        rows = borrow.with_user(staff).export_data(["name", "dossier_ids/display_name"])["datas"]
+        self.assertEqual(rows, [[borrow.name, self.dossier.display_name]])
+        self.assertEqual(self.owner.with_user(staff).export_data(["name"])["datas"], [["王伟"]])
+        self.assertFalse(self.Log.search([("user_id", "=", staff.id)]))
+
     def test_print_refused_without_approved_request(self):
         Report = self.env["ir.actions.report"].with_user(self.staff)
         with self.assertRaises(UserError):
