@@ -73,6 +73,38 @@ class TestArchiveAccess(ArchiveCase):
                 with self.assertRaises(AccessError):
                     self.community.with_user(user).read(["archive_next_inspection_date"])
 
+    def test_outsiders_cannot_reach_scans_or_chatter(self):
+        document = self.documents[0]
+        attachment = (
+            self.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", document._name),
+                    ("res_id", "=", document.id),
+                    ("res_field", "=", "file"),
+                ]
+            )
+        )
+        self.assertEqual(len(attachment), 1)
+        self.dossier.message_post(body="资料已补齐")
+        for user in self._outsiders():
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    attachment.with_user(user).read(["raw"])
+                self.assertFalse(
+                    self.env["ir.attachment"]
+                    .with_user(user)
+                    .search([("res_model", "=", document._name)])
+                )
+                self.assertFalse(
+                    self.env["mail.message"]
+                    .with_user(user)
+                    .search([("model", "=", self.dossier._name), ("res_id", "=", self.dossier.id)])
+                )
+        staff_copy = attachment.with_user(self.users["t_staff"])
+        self.assertEqual(staff_copy.read(["raw"])[0]["raw"], b"%PDF-1.4 scan")
+
     def test_record_rule_backs_the_acl(self):
         """Even with read rights granted by mistake, the rule hides the archive from outsiders."""
         self.env["ir.model.access"].create(
