@@ -87,7 +87,11 @@ class HanlingArchiveBorrow(models.Model):
         string="Requested On", required=True, default=fields.Datetime.now, readonly=True
     )
     date_due = fields.Date(
-        string="Due", required=True, tracking=True, help="Return date, or end of the permission."
+        string="Due",
+        required=True,
+        tracking=True,
+        default=fields.Date.context_today,
+        help="Return date, or end of the permission.",
     )
     needs_manager_approval = fields.Boolean(
         compute="_compute_needs_manager_approval", store=True, index=True
@@ -250,7 +254,11 @@ class HanlingArchiveBorrow(models.Model):
         """Ask the office manager (an activity) for the requests that need their approval."""
         managers = self.env.ref("hanling_property.group_manager").users
         for borrow in self.filtered(lambda b: b.state == "requested" and b.needs_manager_approval):
-            manager = managers.filtered(lambda u, b=borrow: b.company_id in u.company_ids)[:1]
+            # The manager of the community the dossiers belong to; any office manager otherwise.
+            manager = (
+                borrow.dossier_ids.community_id.manager_id[:1]
+                or managers.filtered(lambda u, b=borrow: b.company_id in u.company_ids)[:1]
+            )
             if manager:
                 borrow.activity_schedule(
                     "mail.mail_activity_data_todo",

@@ -90,11 +90,14 @@ class HanlingArchiveEvent(models.Model):
 
     def _action_submit(self):
         self._transition({"state": "submitted", "date_submitted": fields.Datetime.now()})
-        managers = self.env.ref("hanling_property.group_manager").users.filtered(
-            lambda u: self.company_id in u.company_ids
-        )
+        managers = self.env.ref("hanling_property.group_manager").users
         for event in self:
-            for manager in managers[:1]:
+            # The community's own manager reviews; any office manager of the company otherwise.
+            manager = (
+                event.dossier_id.community_id.manager_id
+                or managers.filtered(lambda u, e=event: e.company_id in u.company_ids)[:1]
+            )
+            if manager:
                 event.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=manager.id,

@@ -74,6 +74,15 @@ class TestArchiveBorrow(ArchiveCase):
         self.assertEqual(borrow.approved_by_id, self.manager)
         self.assertFalse(borrow.activity_ids, "the approval closes the manager's to-do")
 
+    def test_approval_asked_of_the_community_manager(self):
+        self.community.manager_id = self.users["t_rep"]
+        borrow = self._make_borrow(mode="copy")
+        borrow.action_request_approval()
+        self.assertEqual(borrow.activity_ids.user_id, self.users["t_rep"])
+        internal = self._make_borrow()
+        internal.action_request_approval()
+        self.assertFalse(internal.activity_ids, "reading needs no manager: nobody is asked")
+
     def test_copy_print_export_need_manager(self):
         for mode in ("copy", "print", "export"):
             borrow = self._make_borrow(mode=mode)

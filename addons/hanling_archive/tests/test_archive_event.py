@@ -63,6 +63,13 @@ class TestArchiveEvent(ArchiveCase):
         with self.assertRaises(UserError):
             event.unlink()
 
+    def test_review_asked_of_the_community_manager(self):
+        self.community.manager_id = self.users["t_manager"]
+        event = self._event()
+        self._add_evidence(event)
+        event.action_submit()
+        self.assertEqual(event.activity_ids.user_id, self.users["t_manager"])
+
     def test_manager_returns_event(self):
         event = self._event()
         self._add_evidence(event)
