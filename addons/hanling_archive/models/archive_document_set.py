@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HanlingArchiveDocumentSet(models.Model):
@@ -23,3 +23,15 @@ class HanlingArchiveDocumentSet(models.Model):
     )
 
     _sql_constraints = [("code_uniq", "unique(code)", "A document set code must be unique.")]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env["hanling.archive.dossier"]._refresh_completeness()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"required_type_ids", "always_expected"} & set(vals):
+            self.env["hanling.archive.dossier"]._refresh_completeness()
+        return res

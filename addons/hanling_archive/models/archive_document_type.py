@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class HanlingArchiveDocumentType(models.Model):
@@ -37,3 +37,15 @@ class HanlingArchiveDocumentType(models.Model):
     )
 
     _sql_constraints = [("code_uniq", "unique(code)", "A document type code must be unique.")]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env["hanling.archive.dossier"]._refresh_completeness()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"set_ids", "counts_as_id", "original_required", "active"} & set(vals):
+            self.env["hanling.archive.dossier"]._refresh_completeness()
+        return res

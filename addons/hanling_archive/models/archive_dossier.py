@@ -72,8 +72,7 @@ class HanlingArchiveDossier(models.Model):
         for dossier in self:
             dossier.document_count = len(dossier.document_ids)
 
-    # The required lists are configuration: a change there is seen on the dossier's next
-    # filing; the non-stored summary always shows the current state.
+    # A change of the required lists recomputes every dossier (see _refresh_completeness).
     @api.depends(
         "document_ids.type_id", "document_ids.set_id", "document_ids.form", "document_ids.active"
     )
@@ -126,6 +125,13 @@ class HanlingArchiveDossier(models.Model):
                     per_set[doc_set] = absent
             result[dossier.id] = per_set
         return result
+
+    @api.model
+    def _refresh_completeness(self):
+        """Recompute the stored completeness after the required documents were reconfigured."""
+        dossiers = self.with_context(active_test=False).search([])
+        self.env.add_to_compute(self._fields["is_complete"], dossiers)
+        dossiers.flush_recordset(["is_complete"])
 
     @api.model
     def _for_units(self, units):

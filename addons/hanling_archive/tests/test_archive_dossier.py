@@ -73,6 +73,20 @@ class TestArchiveDossier(ArchiveCase):
         self.Dossier._file_documents(self.unit, "transfer", [("sale_contract", False, False)])
         self.assertTrue(self.dossier.is_complete)
 
+    def test_reconfigured_requirements_recompute_completeness(self):
+        self.assertTrue(self.dossier.is_complete)
+        move_in = self.env.ref("hanling_archive.document_set_move_in")
+        extra = self.env["hanling.archive.document.type"].create(
+            {"name": "车位租赁合同", "code": "parking_contract", "set_ids": [(4, move_in.id)]}
+        )
+        self.assertFalse(self.dossier.is_complete)
+        self.assertEqual(
+            self.Dossier.search([("id", "=", self.dossier.id), ("is_complete", "=", True)]),
+            self.Dossier,
+        )
+        move_in.write({"required_type_ids": [(3, extra.id)]})
+        self.assertTrue(self.dossier.is_complete)
+
     def test_original_required_not_satisfied_by_copy(self):
         notice = self.documents.filtered(lambda d: d.type_id.code == "move_in_notice")
         notice.form = "copy"
