@@ -44,6 +44,13 @@ class HanlingArchiveEvent(models.Model):
     unit_id = fields.Many2one(related="dossier_id.unit_id", store=True, index=True)
     company_id = fields.Many2one(related="dossier_id.company_id", store=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Resident", index=True)
+    complaint_id = fields.Many2one(
+        "hanling.complaint",
+        string="Complaint",
+        index=True,
+        check_company=True,
+        help="For a major complaint: the complaint record and its handling.",
+    )
     date_event = fields.Date(
         string="Date", required=True, default=fields.Date.context_today, index=True
     )
@@ -70,6 +77,12 @@ class HanlingArchiveEvent(models.Model):
     review_note = fields.Text(string="Manager's Comments")
     filed_by_id = fields.Many2one("res.users", string="Filed By", readonly=True, copy=False)
     date_filed = fields.Datetime(readonly=True, copy=False)
+
+    @api.onchange("complaint_id")
+    def _onchange_complaint_id(self):
+        if self.complaint_id:
+            self.partner_id = self.partner_id or self.complaint_id.partner_id
+            self.name = self.name or self.complaint_id.name
 
     def write(self, vals):
         if _TRANSITION_FIELDS & set(vals) and not self.env.context.get(

@@ -52,11 +52,29 @@ class HanlingArchiveResident(models.Model):
     specialities = fields.Text()
     special_requests = fields.Text(string="Special Requests")
     opinions = fields.Text(string="Opinions")
+    complaint_ids = fields.Many2many(
+        "hanling.complaint",
+        compute="_compute_complaint_ids",
+        string="Complaints",
+        help="The complaints recorded for this resident, with their handling.",
+    )
+    complaint_count = fields.Integer(compute="_compute_complaint_ids", string="Complaint Count")
     complaint_history = fields.Html(
-        string="Complaints and Their Handling",
-        help="The resident's complaints and how they were handled, kept up to date monthly.",
+        string="Notes on Complaints",
+        help="What the complaint records do not say: the resident's attitude, promises made, "
+        "kept up to date monthly.",
     )
     active = fields.Boolean(default=True)
+
+    @api.depends("partner_id")
+    def _compute_complaint_ids(self):
+        complaints = self.env["hanling.complaint"].search(
+            [("partner_id", "in", self.partner_id.ids)], order="date_received desc"
+        )
+        for record in self:
+            mine = complaints.filtered(lambda c, r=record: c.partner_id == r.partner_id)
+            record.complaint_ids = mine if record.partner_id else False
+            record.complaint_count = len(mine) if record.partner_id else 0
 
     @api.constrains("id_number")
     def _check_id_number(self):

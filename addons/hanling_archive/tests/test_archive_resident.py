@@ -71,3 +71,17 @@ class TestArchiveResident(ArchiveCase):
         self.assertEqual(record.gender, "female")
         self.assertEqual(record.birthday, date(1949, 12, 31))
         self.assertTrue(record.is_vip)
+
+    def test_vip_file_shows_the_residents_complaints(self):
+        Complaint = self.env["hanling.complaint"]
+        mine = Complaint.create(
+            {"unit_id": self.unit.id, "partner_id": self.owner.id, "content": "楼道灯不亮"}
+        )
+        other = self.env["res.partner"].create({"name": "李娜"})
+        Complaint.create({"unit_id": self.unit2.id, "partner_id": other.id, "content": "噪音"})
+        record = self.resident.with_user(self.users["t_staff"])
+        self.assertEqual(record.complaint_ids, mine)
+        self.assertEqual(record.complaint_count, 1)
+        self.assertEqual(record.complaint_ids.read(["content"])[0]["content"], "楼道灯不亮")
+        self.resident.partner_id = False
+        self.assertFalse(self.resident.complaint_ids)
