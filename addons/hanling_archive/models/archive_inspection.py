@@ -152,7 +152,7 @@ class HanlingArchiveInspection(models.Model):
                 for dossier in sample
             ]
         )
-        self.sudo().population_count = len(population)
+        self.population_count = len(population)
 
     @api.model
     def _sample_size(self, population, percent):

@@ -52,9 +52,9 @@ class HanlingCommunity(models.Model):
                 full_done.add(community.id)
         first_move_in = {
             community.id: date_start
-            for community, date_start in self.env["hanling.occupancy"]
-            .sudo()
-            ._read_group([("community_id", "in", self.ids)], ["community_id"], ["date_start:min"])
+            for community, date_start in self.env["hanling.occupancy"]._read_group(
+                [("community_id", "in", self.ids)], ["community_id"], ["date_start:min"]
+            )
         }
         result = {}
         for community in self:
