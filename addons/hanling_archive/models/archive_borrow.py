@@ -1,0 +1,320 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Modes that let data leave the office: the office manager approves them in writing (篇5 4.2.8).
+MANAGER_MODES = ("copy", "print", "export")
+# Fields only the transition methods may write.
+_TRANSITION_FIELDS = {
+    "state",
+    "approved_by_id",
+    "date_approved",
+    "date_lent",
+    "date_returned",
+    "rejected_by_id",
+    "date_rejected",
+}
+
+
+class HanlingArchiveBorrow(models.Model):
+    """Borrowing register (文件借阅登记表, 篇5 4.2.3-4.2.8)."""
+
+    _name = "hanling.archive.borrow"
+    _description = "Archive Borrowing Request"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_request desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default=lambda self: _("New")
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    borrower_type = fields.Selection(
+        [("internal", "Employee of another department"), ("external", "Outside person")],
+        string="Borrower",
+        required=True,
+        default="internal",
+        tracking=True,
+    )
+    borrower_user_id = fields.Many2one(
+        "res.users", string="Employee", index=True, tracking=True, check_company=True
+    )
+    department = fields.Char(tracking=True)
+    outside_name = fields.Char(string="Outside Person", tracking=True)
+    outside_organisation = fields.Char(string="Organisation")
+    proof = fields.Char(
+        string="Proof Shown", tracking=True, help="The valid proof the outside person showed."
+    )
+    proof_file = fields.Binary(string="Copy of the Proof", attachment=True)
+    proof_file_name = fields.Char()
+    dossier_ids = fields.Many2many(
+        "hanling.archive.dossier",
+        "hanling_archive_borrow_dossier_rel",
+        "borrow_id",
+        "dossier_id",
+        string="Dossiers",
+        required=True,
+        check_company=True,
+        help="The dossiers the request covers: exports and prints are allowed on these only.",
+    )
+    material = fields.Text(string="What", help="Which documents or data, as the borrower asked.")
+    purpose = fields.Text(string="Why", required=True)
+    mode = fields.Selection(
+        [
+            ("read", "Read on site"),
+            ("borrow", "Borrow"),
+            ("copy", "Copy"),
+            ("print", "Print"),
+            ("export", "Export"),
+        ],
+        string="How",
+        required=True,
+        default="read",
+        tracking=True,
+    )
+    companion_id = fields.Many2one(
+        "res.users",
+        string="Accompanied By",
+        required=True,
+        default=lambda self: self.env.user,
+        check_company=True,
+        tracking=True,
+        help="The customer-service employee who accompanies the borrower and operates the "
+        "archive software for them.",
+    )
+    date_request = fields.Datetime(
+        string="Requested On", required=True, default=fields.Datetime.now, readonly=True
+    )
+    date_due = fields.Date(
+        string="Due",
+        required=True,
+        tracking=True,
+        default=fields.Date.context_today,
+        help="Return date, or end of the permission.",
+    )
+    needs_manager_approval = fields.Boolean(
+        compute="_compute_needs_manager_approval", store=True, index=True
+    )
+    state = fields.Selection(
+        [
+            ("requested", "Requested"),
+            ("approved", "Approved"),
+            ("lent", "Lent"),
+            ("returned", "Returned"),
+            ("rejected", "Rejected"),
+        ],
+        default="requested",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
+    date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
+    approval_note = fields.Text(string="Written Approval", copy=False)
+    approval_file = fields.Binary(string="Signed Approval", attachment=True, copy=False)
+    approval_file_name = fields.Char(copy=False)
+    rejected_by_id = fields.Many2one("res.users", string="Rejected By", readonly=True, copy=False)
+    date_rejected = fields.Datetime(readonly=True, copy=False)
+    reject_reason = fields.Text(copy=False)
+    date_lent = fields.Datetime(string="Lent On", readonly=True, copy=False)
+    date_returned = fields.Datetime(string="Returned On", readonly=True, copy=False)
+    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+
+    @api.depends("borrower_type", "mode")
+    def _compute_needs_manager_approval(self):
+        for borrow in self:
+            borrow.needs_manager_approval = (
+                borrow.borrower_type == "external" or borrow.mode in MANAGER_MODES
+            )
+
+    @api.depends("state", "date_due")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for borrow in self:
+            borrow.is_overdue = borrow.state == "lent" and borrow.date_due < today
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise ValidationError(_("Unsupported search on “overdue”."))
+        domain = [("state", "=", "lent"), ("date_due", "<", fields.Date.context_today(self))]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
+
+    @api.constrains("borrower_type", "borrower_user_id", "outside_name", "proof")
+    def _check_borrower(self):
+        for borrow in self:
+            if borrow.borrower_type == "internal" and not borrow.borrower_user_id:
+                raise ValidationError(_("Say which employee asks for the archive."))
+            if borrow.borrower_type == "external" and not (borrow.outside_name and borrow.proof):
+                raise ValidationError(
+                    _("An outside person must be named and must show a valid proof (篇5 4.2.4).")
+                )
+
+    @api.constrains("companion_id")
+    def _check_companion(self):
+        for borrow in self:
+            if not borrow.companion_id.has_group("hanling_property.group_cs_staff"):
+                raise ValidationError(
+                    _(
+                        "%(user)s is not customer-service staff: the borrower must be "
+                        "accompanied by customer-service staff.",
+                        user=borrow.companion_id.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if _TRANSITION_FIELDS & set(vals):
+                raise UserError(_("A borrowing request starts as requested."))
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.archive.borrow") or "/"
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if _TRANSITION_FIELDS & set(vals) and not self.env.context.get(
+            "hanling_archive_transition"
+        ):
+            raise UserError(_("Use the buttons to approve, lend, return or reject a request."))
+        if self.filtered(lambda b: b.state != "requested") and {
+            "dossier_ids",
+            "mode",
+            "borrower_type",
+            "borrower_user_id",
+            "outside_name",
+            "date_due",
+            "companion_id",
+        } & set(vals):
+            raise UserError(_("An approved or closed request cannot be changed."))
+        return super().write(vals)
+
+    def _transition(self, vals):
+        return self.with_context(hanling_archive_transition=True).write(vals)
+
+    def _check_approver(self):
+        is_manager = self.env.user.has_group("hanling_property.group_manager")
+        if not is_manager and self.filtered("needs_manager_approval"):
+            raise UserError(
+                _(
+                    "Outside persons and every copy, print or export need the office manager's "
+                    "written approval."
+                )
+            )
+        if not self.env.user.has_group("hanling_archive.group_archive_keeper") and not is_manager:
+            raise UserError(_("Only the archive keeper or the office manager decides on requests."))
+
+    def action_approve(self):
+        if self.filtered(lambda b: b.state != "requested"):
+            raise UserError(_("Only requested loans can be approved."))
+        self._check_approver()
+        return self._action_approve()
+
+    def _action_approve(self):
+        self._transition(
+            {
+                "state": "approved",
+                "approved_by_id": self.env.uid,
+                "date_approved": fields.Datetime.now(),
+            }
+        )
+        self.activity_feedback(["mail.mail_activity_data_todo"])
+        return True
+
+    def action_reject(self):
+        if self.filtered(lambda b: b.state != "requested"):
+            raise UserError(_("Only requested loans can be rejected."))
+        if self.filtered(lambda b: not b.reject_reason):
+            raise UserError(_("Give the reason of the rejection."))
+        self._check_approver()
+        self._transition(
+            {
+                "state": "rejected",
+                "rejected_by_id": self.env.uid,
+                "date_rejected": fields.Datetime.now(),
+            }
+        )
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+        return True
+
+    def action_lend(self):
+        if self.filtered(lambda b: b.state != "approved"):
+            raise UserError(_("Only approved requests can be lent."))
+        return self._transition({"state": "lent", "date_lent": fields.Datetime.now()})
+
+    def action_return(self):
+        if self.filtered(lambda b: b.state != "lent"):
+            raise UserError(_("Only lent files can be returned."))
+        self._transition({"state": "returned", "date_returned": fields.Datetime.now()})
+        self.activity_unlink(["mail.mail_activity_data_warning"])
+        return True
+
+    def action_request_approval(self):
+        """Ask the office manager (an activity) for the requests that need their approval."""
+        managers = self.env.ref("hanling_property.group_manager").users
+        for borrow in self.filtered(lambda b: b.state == "requested" and b.needs_manager_approval):
+            # The manager of the community the dossiers belong to; any office manager otherwise.
+            manager = (
+                borrow.dossier_ids.community_id.manager_id[:1]
+                or managers.filtered(lambda u, b=borrow: b.company_id in u.company_ids)[:1]
+            )
+            if manager:
+                borrow.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=manager.id,
+                    summary=_("Approve or reject the archive request in writing"),
+                )
+        return True
+
+    @api.model
+    def _find_release(self, dossiers, mode):
+        """The approved request allowing the current user to ``mode`` these dossiers, or raise."""
+        today = fields.Date.context_today(self)
+        borrows = self.search(
+            [
+                ("state", "in", ("approved", "lent")),
+                ("mode", "=", mode),
+                ("date_due", ">=", today),
+                "|",
+                ("companion_id", "=", self.env.uid),
+                ("borrower_user_id", "=", self.env.uid),
+            ]
+        )
+        for borrow in borrows:
+            if not dossiers - borrow.dossier_ids:
+                return borrow
+        uncovered = ", ".join((dossiers - borrows.dossier_ids or dossiers).mapped("display_name"))
+        if mode == "print":
+            raise UserError(
+                _(
+                    "Archive data cannot be printed without a borrowing request for printing "
+                    "approved by the office manager (篇5 4.2.8). Not covered: %(dossiers)s.",
+                    dossiers=uncovered or "-",
+                )
+            )
+        raise UserError(
+            _(
+                "Archive data cannot be exported without a borrowing request for export "
+                "approved by the office manager (篇5 4.2.8). Not covered: %(dossiers)s.",
+                dossiers=uncovered or "-",
+            )
+        )
+
+    @api.model
+    def _cron_flag_overdue(self):
+        """Remind the accompanying employee of every overdue loan (once per loan)."""
+        overdue = self.search([("is_overdue", "=", True)])
+        warning = self.env.ref("mail.mail_activity_data_warning")
+        for borrow in overdue.filtered(lambda b: warning not in b.activity_ids.activity_type_id):
+            borrow.activity_schedule(
+                "mail.mail_activity_data_warning",
+                user_id=borrow.companion_id.id,
+                summary=_("Archive loan overdue: get the files back"),
+            )
+        return overdue
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_requested(self):
+        if self.filtered(lambda b: b.state != "requested"):
+            raise UserError(_("The borrowing register keeps every decided request."))

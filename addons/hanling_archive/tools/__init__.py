@@ -1,0 +1,1 @@
+from .id_number import check_cn_id_number
