@@ -11,3 +11,8 @@ from . import res_partner
 from . import service_category
 from . import service
 from . import duty_log
+from . import work_order
+from . import work_order_visit
+from . import work_order_material
+from . import work_order_duty_log
+from . import work_order_review
