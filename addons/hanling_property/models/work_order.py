@@ -433,6 +433,8 @@ class HanlingWorkOrder(models.Model):
             raise UserError(_("This work order is already invoiced."))
         if self.filtered("fee_uncertain"):
             raise UserError(_("The supervisors must fix the fee before invoicing."))
+        if self.filtered(lambda o: o.invoice_status != "to_invoice"):
+            raise UserError(_("There is nothing to invoice on this work order."))
         self._create_invoices()
         return True
 

@@ -287,7 +287,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         vals = {"unit_id": self.unit.id, "description": "漏水", "service_id": self.paid_service.id}
         Order.create(vals)  # warm the caches
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=40):
+        with self.assertQueryCount(__system__=15):
             order = Order.create(vals)
         self._assign(order)
         tech_order = order.with_user(self.tech)
@@ -295,7 +295,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         tech_order.inspection_note = "阀芯老化"
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=25):
+        with self.assertQueryCount(__system__=7):
             tech_order.action_finish()
             self.env.flush_all()
         self.assertEqual(order.state, "done")
