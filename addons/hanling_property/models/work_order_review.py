@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 DECISIONS = [
     ("keep", "Keep"),
@@ -87,7 +87,7 @@ class HanlingWorkOrderReview(models.Model):
     @api.constrains("date_from")
     def _check_date_from(self):
         if self.filtered(lambda r: r.date_from.day != 1):
-            raise UserError(_("A monthly review starts on the first day of a month."))
+            raise ValidationError(_("A monthly review starts on the first day of a month."))
 
     def action_compute(self):
         """Recount the month's work orders per catalogue service; decisions already taken stay."""

@@ -4,3 +4,5 @@ from . import test_duty_log
 from . import test_mixins
 from . import test_work_order_flow
 from . import test_work_order_billing
+from . import test_work_order_access
+from . import test_work_order_review
