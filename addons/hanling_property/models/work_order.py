@@ -103,6 +103,11 @@ class HanlingWorkOrder(models.Model):
         compute="_compute_is_arrival_overdue",
         search="_search_is_arrival_overdue",
     )
+    is_callback_overdue = fields.Boolean(
+        string="Callback Overdue",
+        compute="_compute_is_callback_overdue",
+        search="_search_is_callback_overdue",
+    )
     arrived_on_time = fields.Boolean(
         string="On Time", compute="_compute_durations", store=True, aggregator="bool_and"
     )
@@ -225,6 +230,25 @@ class HanlingWorkOrder(models.Model):
         domain = [
             ("state", "in", ("draft", "assigned")),
             ("date_arrival_deadline", "<", fields.Datetime.now()),
+        ]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
+
+    @api.depends("callback_state", "callback_date_due")
+    def _compute_is_callback_overdue(self):
+        now = fields.Datetime.now()
+        for order in self:
+            order.is_callback_overdue = (
+                order.callback_state == "planned"
+                and bool(order.callback_date_due)
+                and order.callback_date_due < now
+            )
+
+    def _search_is_callback_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on “callback overdue”."))
+        domain = [
+            ("callback_state", "=", "planned"),
+            ("callback_date_due", "<", fields.Datetime.now()),
         ]
         return domain if (operator == "=") == value else ["!", "&", *domain]
 

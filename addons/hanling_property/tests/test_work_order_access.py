@@ -94,3 +94,20 @@ class TestWorkOrderAccess(WorkOrderCase):
         for login in ("t_staff", "t_tech", "t_duty"):
             with self.assertRaises(AccessError, msg=login):
                 review.with_user(self.users[login]).read(["name"])
+
+    def test_every_role_opens_the_form(self):
+        """The form only shows each role fields it may read (invoice, duty log, callbacks)."""
+        from lxml import etree
+
+        order = self._accept(self._finish(self._assign(self._order())))
+        Order = self.env["hanling.work.order"]
+        for login in ("t_tech", "t_duty", "t_engsup", "t_cssup"):
+            user = self.users[login]
+            views = Order.with_user(user).get_views([(False, "form")])
+            arch = etree.fromstring(views["views"]["form"]["arch"])
+            spec = {}
+            for node in arch.xpath("//field[not(ancestor::field)]"):
+                field = Order._fields[node.get("name")]
+                spec[field.name] = {"fields": {"display_name": {}}} if field.relational else {}
+            values = order.with_user(user).web_read(spec)[0]
+            self.assertEqual(values["name"], order.name, login)

@@ -258,8 +258,9 @@ class TestWorkOrderFlow(WorkOrderCase):
         self._accept(done)
         callback = done.sudo().callback_ids
         callback.date_due = self._ago(hours=1)
-        self.assertIn(done, Order.search([("callback_date_due", "<", fields.Datetime.now()),
-                                          ("callback_state", "=", "planned")]))
+        self.assertTrue(done.is_callback_overdue)
+        self.assertIn(done, Order.search([("is_callback_overdue", "=", True)]))
+        self.assertNotIn(done, Order.search([("is_callback_overdue", "=", False)]))
         Order._cron_report_overdue()
         Order._cron_report_overdue()
         calls = callback.activity_ids.filtered(
