@@ -7,7 +7,10 @@ from odoo.exceptions import AccessError, UserError
 ARRIVAL_MINUTES = 15
 # 篇2 二 六) 3: the engineering supervisor calls back within 24 hours of the end of the repair.
 CALLBACK_HOURS = 24
-FEE_GROUPS = ("hanling_property.group_eng_supervisor", "hanling_property.group_cs_supervisor")
+FEE_GROUPS = (
+    "hanling_property.group_eng_supervisor",
+    "hanling_property.group_cs_supervisor",
+)
 
 
 class HanlingWorkOrder(models.Model):
@@ -26,7 +29,9 @@ class HanlingWorkOrder(models.Model):
     _rec_names_search = ["name", "description"]
     _check_company_auto = True
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/"
+    )
     state = fields.Selection(
         [
             ("draft", "New"),
@@ -68,7 +73,9 @@ class HanlingWorkOrder(models.Model):
         index=True,
         tracking=True,
         copy=False,
-        domain=lambda self: [("groups_id", "in", self.env.ref("hanling_property.group_technician").ids)],
+        domain=lambda self: [
+            ("groups_id", "in", self.env.ref("hanling_property.group_technician").ids)
+        ],
     )
     supervisor_id = fields.Many2one(
         "res.users",
@@ -76,7 +83,11 @@ class HanlingWorkOrder(models.Model):
         index=True,
         tracking=True,
         domain=lambda self: [
-            ("groups_id", "in", self.env.ref("hanling_property.group_eng_supervisor").ids)
+            (
+                "groups_id",
+                "in",
+                self.env.ref("hanling_property.group_eng_supervisor").ids,
+            )
         ],
         help="Checks punctuality, calls the resident back and fixes uncertain fees.",
     )
@@ -91,13 +102,21 @@ class HanlingWorkOrder(models.Model):
         help="Immediate jobs: 15 minutes after the call. Appointments: the appointment time.",
     )
     date_assigned = fields.Datetime(string="Assigned On", readonly=True, copy=False)
-    date_arrived = fields.Datetime(string="Arrived On", readonly=True, copy=False, index=True)
-    date_finished = fields.Datetime(string="Finished On", readonly=True, copy=False, index=True)
-    date_accepted = fields.Datetime(string="Accepted On", readonly=True, copy=False, index=True)
+    date_arrived = fields.Datetime(
+        string="Arrived On", readonly=True, copy=False, index=True
+    )
+    date_finished = fields.Datetime(
+        string="Finished On", readonly=True, copy=False, index=True
+    )
+    date_accepted = fields.Datetime(
+        string="Accepted On", readonly=True, copy=False, index=True
+    )
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     date_cancelled = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     date_fee_fixed = fields.Datetime(string="Fee Fixed On", readonly=True, copy=False)
-    fee_fixed_by_id = fields.Many2one("res.users", string="Fee Fixed By", readonly=True, copy=False)
+    fee_fixed_by_id = fields.Many2one(
+        "res.users", string="Fee Fixed By", readonly=True, copy=False
+    )
     is_arrival_overdue = fields.Boolean(
         string="Arrival Overdue",
         compute="_compute_is_arrival_overdue",
@@ -109,7 +128,10 @@ class HanlingWorkOrder(models.Model):
         search="_search_is_callback_overdue",
     )
     arrived_on_time = fields.Boolean(
-        string="On Time", compute="_compute_durations", store=True, aggregator="bool_and"
+        string="On Time",
+        compute="_compute_durations",
+        store=True,
+        aggregator="bool_and",
     )
     on_time_rate = fields.Float(
         string="On-Time Rate (%)",
@@ -119,19 +141,30 @@ class HanlingWorkOrder(models.Model):
         help="100 when the technician arrived by the deadline, 0 otherwise; averages to a rate.",
     )
     response_minutes = fields.Float(
-        string="Response Time (min)", compute="_compute_durations", store=True, aggregator="avg",
+        string="Response Time (min)",
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
         help="From the call to the dispatch of a technician.",
     )
     arrival_delay_minutes = fields.Float(
-        string="Arrival Delay (min)", compute="_compute_durations", store=True, aggregator="avg",
+        string="Arrival Delay (min)",
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
         help="Minutes after the deadline the technician arrived (0 when on time).",
     )
     duration_hours = fields.Float(
-        string="Duration (h)", compute="_compute_durations", store=True, aggregator="avg",
+        string="Duration (h)",
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
         help="From the technician's arrival to the end of the repair.",
     )
     satisfaction_score = fields.Float(
-        string="Satisfaction Score", compute="_compute_satisfaction_score", store=True,
+        string="Satisfaction Score",
+        compute="_compute_satisfaction_score",
+        store=True,
         aggregator="avg",
     )
     punctuality = fields.Selection(
@@ -143,15 +176,21 @@ class HanlingWorkOrder(models.Model):
     )
 
     # On site (篇2 二).
-    visit_ids = fields.One2many("hanling.work.order.visit", "order_id", string="Missed Visits")
-    missed_visit_count = fields.Integer(compute="_compute_missed_visit_count", store=True)
+    visit_ids = fields.One2many(
+        "hanling.work.order.visit", "order_id", string="Missed Visits"
+    )
+    missed_visit_count = fields.Integer(
+        compute="_compute_missed_visit_count", store=True
+    )
     inspection_note = fields.Text(string="Initial Inspection", copy=False)
     change_note = fields.Text(
-        string="Change from the First Judgement", copy=False,
+        string="Change from the First Judgement",
+        copy=False,
         help="What turned out different from the first judgement (篇2 二 四)).",
     )
     resident_informed = fields.Boolean(
-        string="Resident Told of the Change", copy=False,
+        string="Resident Told of the Change",
+        copy=False,
         help="The technician apologised and agreed the change with the resident.",
     )
     work_note = fields.Text(string="Work Done", copy=False)
@@ -160,7 +199,8 @@ class HanlingWorkOrder(models.Model):
     )
     cancel_reason = fields.Text(copy=False)
     referral_note = fields.Text(
-        string="Recommended Supplier", copy=False,
+        string="Recommended Supplier",
+        copy=False,
         help="Specialist supplier recommended when the job is outside the catalogue.",
     )
 
@@ -174,16 +214,24 @@ class HanlingWorkOrder(models.Model):
         help="From the catalogue price; fixed by the supervisors when it was not certain.",
     )
     fee_uncertain = fields.Boolean(
-        string="Fee to Be Fixed", copy=False, tracking=True,
+        string="Fee to Be Fixed",
+        copy=False,
+        tracking=True,
         help="The technician could not settle the fee on site: the engineering and customer-"
         "service supervisors fix it (篇2 二 五) 3).",
     )
     amount_materials = fields.Monetary(
         string="Materials Charged", compute="_compute_amounts", store=True
     )
-    amount_estimated = fields.Monetary(string="Fee", compute="_compute_amounts", store=True)
+    amount_estimated = fields.Monetary(
+        string="Fee", compute="_compute_amounts", store=True
+    )
     invoice_id = fields.Many2one(
-        "account.move", string="Invoice", readonly=True, copy=False, index="btree_not_null",
+        "account.move",
+        string="Invoice",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         check_company=True,
     )
     invoice_status = fields.Selection(
@@ -201,7 +249,10 @@ class HanlingWorkOrder(models.Model):
         related="invoice_id.amount_total", string="Invoiced Amount", store=True
     )
     payment_state = fields.Selection(
-        related="invoice_id.payment_state", string="Payment Status", store=True, index=True
+        related="invoice_id.payment_state",
+        string="Payment Status",
+        store=True,
+        index=True,
     )
 
     @api.depends("urgency", "date_received", "appointment_date")
@@ -253,7 +304,11 @@ class HanlingWorkOrder(models.Model):
         return domain if (operator == "=") == value else ["!", "&", *domain]
 
     @api.depends(
-        "date_received", "date_assigned", "date_arrived", "date_finished", "date_arrival_deadline"
+        "date_received",
+        "date_assigned",
+        "date_arrived",
+        "date_finished",
+        "date_arrival_deadline",
     )
     def _compute_durations(self):
         def minutes(start, end):
@@ -261,7 +316,9 @@ class HanlingWorkOrder(models.Model):
 
         for order in self:
             order.response_minutes = minutes(order.date_received, order.date_assigned)
-            order.duration_hours = minutes(order.date_arrived, order.date_finished) / 60.0
+            order.duration_hours = (
+                minutes(order.date_arrived, order.date_finished) / 60.0
+            )
             if order.date_arrived and order.date_arrival_deadline:
                 delay = minutes(order.date_arrival_deadline, order.date_arrived)
                 order.arrival_delay_minutes = max(delay, 0.0)
@@ -285,9 +342,13 @@ class HanlingWorkOrder(models.Model):
     @api.depends("service_id")
     def _compute_labour_price(self):
         for order in self:
-            order.labour_price = order.service_id.list_price if order.fee_type == "paid" else 0.0
+            order.labour_price = (
+                order.service_id.list_price if order.fee_type == "paid" else 0.0
+            )
 
-    @api.depends("labour_price", "material_ids.amount", "material_ids.bought_for_resident")
+    @api.depends(
+        "labour_price", "material_ids.amount", "material_ids.bought_for_resident"
+    )
     def _compute_amounts(self):
         for order in self:
             charged = order.material_ids.filtered("bought_for_resident")
@@ -315,7 +376,8 @@ class HanlingWorkOrder(models.Model):
             if vals.get("name", "/") == "/":
                 company = vals.get("company_id") or self.env.company.id
                 vals["name"] = (
-                    sequence.with_company(company).next_by_code("hanling.work.order") or "/"
+                    sequence.with_company(company).next_by_code("hanling.work.order")
+                    or "/"
                 )
         return super().create(vals_list)
 
@@ -327,7 +389,11 @@ class HanlingWorkOrder(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         if self.filtered(lambda o: o.state not in ("draft", "cancel")):
-            raise UserError(_("Only new or cancelled work orders can be deleted; cancel it instead."))
+            raise UserError(
+                _(
+                    "Only new or cancelled work orders can be deleted; cancel it instead."
+                )
+            )
 
     # ------------------------------------------------------------------ buttons
 
@@ -336,8 +402,12 @@ class HanlingWorkOrder(models.Model):
         if self.filtered(lambda o: not o.technician_id):
             raise UserError(_("Choose the technician who goes on site."))
         if self.filtered(lambda o: not o.service_id):
-            raise UserError(_("Choose the catalogue service, or refer the resident to a supplier."))
-        if self.filtered(lambda o: o.urgency == "appointment" and not o.appointment_date):
+            raise UserError(
+                _("Choose the catalogue service, or refer the resident to a supplier.")
+            )
+        if self.filtered(
+            lambda o: o.urgency == "appointment" and not o.appointment_date
+        ):
             raise UserError(_("Agree an appointment time with the resident first."))
         self._action_assign()
         return True
@@ -349,7 +419,9 @@ class HanlingWorkOrder(models.Model):
                 {
                     "state": "assigned",
                     "date_assigned": now,
-                    "supervisor_id": (order.supervisor_id or order._default_supervisor()).id,
+                    "supervisor_id": (
+                        order.supervisor_id or order._default_supervisor()
+                    ).id,
                 }
             )
         self._schedule_punctuality_check()
@@ -373,7 +445,10 @@ class HanlingWorkOrder(models.Model):
         for order in self:
             visit = visits.filtered(lambda v, o=order: v.order_id == o)[-1:]
             order.write(
-                {"urgency": "appointment", "appointment_date": visit.new_appointment or False}
+                {
+                    "urgency": "appointment",
+                    "appointment_date": visit.new_appointment or False,
+                }
             )
             # The office follows up and agrees the next visit (篇2 二 一) 2, 3).
             order.message_post(
@@ -400,7 +475,9 @@ class HanlingWorkOrder(models.Model):
             raise UserError(_("Record the initial inspection before finishing."))
         if self.filtered(lambda o: o.change_note and not o.resident_informed):
             raise UserError(
-                _("The job changed from the first judgement: tell the resident and tick it.")
+                _(
+                    "The job changed from the first judgement: tell the resident and tick it."
+                )
             )
         self._action_finish()
         return True
@@ -432,7 +509,9 @@ class HanlingWorkOrder(models.Model):
         """The engineering and customer-service supervisors settle an uncertain fee."""
         if not self._user_fixes_fees():
             raise AccessError(
-                _("Only the engineering or customer-service supervisor can fix the fee.")
+                _(
+                    "Only the engineering or customer-service supervisor can fix the fee."
+                )
             )
         self._check_state(["done", "accepted"], _("Fixing the fee"))
         if self.filtered(lambda o: not o.fee_uncertain):
@@ -487,9 +566,13 @@ class HanlingWorkOrder(models.Model):
         return True
 
     def action_refer(self):
-        self._check_state(["draft", "assigned", "in_progress"], _("Referring to a supplier"))
+        self._check_state(
+            ["draft", "assigned", "in_progress"], _("Referring to a supplier")
+        )
         if self.filtered(lambda o: not o.referral_note):
-            raise UserError(_("Record which specialist supplier was recommended to the resident."))
+            raise UserError(
+                _("Record which specialist supplier was recommended to the resident.")
+            )
         self.write({"state": "referred", "date_cancelled": fields.Datetime.now()})
         self.activity_unlink(
             [
@@ -509,7 +592,9 @@ class HanlingWorkOrder(models.Model):
         }
 
     def action_print(self):
-        return self.env.ref("hanling_property.action_report_work_order").report_action(self)
+        return self.env.ref("hanling_property.action_report_work_order").report_action(
+            self
+        )
 
     # ------------------------------------------------------------------ business methods
 
@@ -521,7 +606,9 @@ class HanlingWorkOrder(models.Model):
                 _(
                     "%(action)s is not possible for work orders in state %(states)s: %(names)s.",
                     action=action_label,
-                    states=", ".join(labels[s] for s in sorted(set(wrong.mapped("state")))),
+                    states=", ".join(
+                        labels[s] for s in sorted(set(wrong.mapped("state")))
+                    ),
                     names=", ".join(wrong.mapped("name")),
                 )
             )
@@ -529,11 +616,17 @@ class HanlingWorkOrder(models.Model):
     def _check_fee_editable(self):
         """Once the job is done the fee is the supervisors' to change (篇2 二 五) 3)."""
         if self.filtered("invoice_id"):
-            raise UserError(_("The fee is invoiced; correct it with a credit note in Accounting."))
-        finished = self.filtered(lambda o: o.state not in ("draft", "assigned", "in_progress"))
+            raise UserError(
+                _("The fee is invoiced; correct it with a credit note in Accounting.")
+            )
+        finished = self.filtered(
+            lambda o: o.state not in ("draft", "assigned", "in_progress")
+        )
         if finished and not self._user_fixes_fees():
             raise AccessError(
-                _("Only the engineering or customer-service supervisor can change the fee.")
+                _(
+                    "Only the engineering or customer-service supervisor can change the fee."
+                )
             )
 
     def _user_fixes_fees(self):
@@ -546,7 +639,9 @@ class HanlingWorkOrder(models.Model):
 
     def _schedule_punctuality_check(self):
         """At the appointment time the supervisor phones the resident (篇2 二 六) 1)."""
-        self.activity_unlink(["hanling_property.mail_activity_type_work_order_punctuality"])
+        self.activity_unlink(
+            ["hanling_property.mail_activity_type_work_order_punctuality"]
+        )
         for order in self.filtered("supervisor_id"):
             deadline = order.date_arrival_deadline or fields.Datetime.now()
             order.activity_schedule(
@@ -554,7 +649,10 @@ class HanlingWorkOrder(models.Model):
                 date_deadline=fields.Date.to_date(
                     fields.Datetime.context_timestamp(order, deadline)
                 ),
-                summary=_("Phone the resident: was %(tech)s on time?", tech=order.technician_id.name),
+                summary=_(
+                    "Phone the resident: was %(tech)s on time?",
+                    tech=order.technician_id.name,
+                ),
                 user_id=order.supervisor_id.id,
             )
 
@@ -567,7 +665,9 @@ class HanlingWorkOrder(models.Model):
             lambda u: (manager_group in u.groups_id, u.id)
         )
         for order in self:
-            cs_user = cs_users.filtered(lambda u, o=order: o.company_id in u.company_ids)[:1]
+            cs_user = cs_users.filtered(
+                lambda u, o=order: o.company_id in u.company_ids
+            )[:1]
             for user in (order.supervisor_id | cs_user) or self.env.user:
                 order.activity_schedule(
                     "hanling_property.mail_activity_type_work_order_fee",
@@ -626,7 +726,9 @@ class HanlingWorkOrder(models.Model):
         if billable.filtered(lambda o: o.invoice_id):
             raise UserError(_("This work order is already invoiced."))
         if billable.filtered(lambda o: not o.partner_id):
-            raise UserError(_("Set the resident to invoice before the fee can be invoiced."))
+            raise UserError(
+                _("Set the resident to invoice before the fee can be invoiced.")
+            )
         if billable.filtered(lambda o: o.labour_price and not o.service_id.product_id):
             raise UserError(_("The catalogue service has no invoicing product."))
         moves = self.env["account.move"]
@@ -651,7 +753,9 @@ class HanlingWorkOrder(models.Model):
         callbacks are reminded by the callback visits' own reminder.
         """
         overdue = self.search([("is_arrival_overdue", "=", True)])
-        activity_type = self.env.ref("hanling_property.mail_activity_type_work_order_late")
+        activity_type = self.env.ref(
+            "hanling_property.mail_activity_type_work_order_late"
+        )
         already = set(
             self.env["mail.activity"]
             .search(

@@ -15,7 +15,9 @@ class HanlingWorkOrderMaterial(models.Model):
     currency_id = fields.Many2one(related="order_id.currency_id")
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Material", required=True)
-    quantity = fields.Float(default=1.0, digits="Product Unit of Measure", required=True)
+    quantity = fields.Float(
+        default=1.0, digits="Product Unit of Measure", required=True
+    )
     uom_name = fields.Char(string="Unit", default="个")
     price_unit = fields.Monetary(string="Unit Price")
     bought_for_resident = fields.Boolean(
@@ -27,8 +29,16 @@ class HanlingWorkOrderMaterial(models.Model):
     amount = fields.Monetary(string="Amount", compute="_compute_amount", store=True)
 
     _sql_constraints = [
-        ("quantity_positive", "CHECK(quantity > 0)", "A material quantity must be positive."),
-        ("price_positive", "CHECK(price_unit >= 0)", "A material price cannot be negative."),
+        (
+            "quantity_positive",
+            "CHECK(quantity > 0)",
+            "A material quantity must be positive.",
+        ),
+        (
+            "price_positive",
+            "CHECK(price_unit >= 0)",
+            "A material price cannot be negative.",
+        ),
     ]
 
     @api.depends("quantity", "price_unit")

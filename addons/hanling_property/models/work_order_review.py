@@ -1,5 +1,4 @@
 from dateutil.relativedelta import relativedelta
-
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -22,7 +21,11 @@ class HanlingWorkOrderReview(models.Model):
 
     name = fields.Char(compute="_compute_name", store=True)
     community_id = fields.Many2one(
-        "hanling.community", required=True, index=True, check_company=True, tracking=True
+        "hanling.community",
+        required=True,
+        index=True,
+        check_company=True,
+        tracking=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -31,13 +34,17 @@ class HanlingWorkOrderReview(models.Model):
     date_from = fields.Date(
         string="Month",
         required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1)
-        - relativedelta(months=1),
+        default=lambda self: (
+            fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        ),
         help="First day of the month reviewed.",
     )
     date_to = fields.Date(string="Until", compute="_compute_date_to", store=True)
     reviewer_id = fields.Many2one(
-        "res.users", string="Reviewed By", default=lambda self: self.env.user, required=True
+        "res.users",
+        string="Reviewed By",
+        default=lambda self: self.env.user,
+        required=True,
     )
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Concluded")],
@@ -48,7 +55,9 @@ class HanlingWorkOrderReview(models.Model):
         index=True,
         tracking=True,
     )
-    line_ids = fields.One2many("hanling.work.order.review.line", "review_id", string="Services")
+    line_ids = fields.One2many(
+        "hanling.work.order.review.line", "review_id", string="Services"
+    )
     order_count = fields.Integer(compute="_compute_totals", string="Orders")
     revenue = fields.Monetary(compute="_compute_totals")
     conclusion = fields.Html(
@@ -87,7 +96,9 @@ class HanlingWorkOrderReview(models.Model):
     @api.constrains("date_from")
     def _check_date_from(self):
         if self.filtered(lambda r: r.date_from.day != 1):
-            raise ValidationError(_("A monthly review starts on the first day of a month."))
+            raise ValidationError(
+                _("A monthly review starts on the first day of a month.")
+            )
 
     def action_compute(self):
         """Recount the month's work orders per catalogue service; decisions already taken stay."""
@@ -134,9 +145,13 @@ class HanlingWorkOrderReview(models.Model):
         counts = per_service([], "__count")
         on_time = per_service([("date_arrived", "!=", False)], "on_time_rate:avg")
         duration = per_service([("date_finished", "!=", False)], "duration_hours:avg")
-        satisfaction = per_service([("callback_state", "=", "done")], "satisfaction_score:avg")
+        satisfaction = per_service(
+            [("callback_state", "=", "done")], "satisfaction_score:avg"
+        )
         revenue = per_service([("payment_state", "!=", False)], "amount_invoiced:sum")
-        decisions = {line.service_id: (line.decision, line.note) for line in self.line_ids}
+        decisions = {
+            line.service_id: (line.decision, line.note) for line in self.line_ids
+        }
         commands = [fields.Command.clear()]
         for service, count in counts.items():
             decision, note = decisions.get(service, ("keep", False))
@@ -165,15 +180,25 @@ class HanlingWorkOrderReviewLine(models.Model):
     review_id = fields.Many2one(
         "hanling.work.order.review", required=True, ondelete="cascade", index=True
     )
-    community_id = fields.Many2one(related="review_id.community_id", store=True, index=True)
+    community_id = fields.Many2one(
+        related="review_id.community_id", store=True, index=True
+    )
     date_from = fields.Date(related="review_id.date_from", store=True, index=True)
     company_id = fields.Many2one(related="review_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="review_id.currency_id")
     service_id = fields.Many2one("hanling.service", required=True, index=True)
     order_count = fields.Integer(string="Orders", readonly=True)
-    on_time_rate = fields.Float(string="On-Time Rate (%)", readonly=True, aggregator="avg")
-    avg_duration = fields.Float(string="Average Duration (h)", readonly=True, aggregator="avg")
-    avg_satisfaction = fields.Float(string="Average Satisfaction", readonly=True, aggregator="avg")
-    revenue = fields.Monetary(readonly=True, help="Invoiced amount of the month's orders.")
+    on_time_rate = fields.Float(
+        string="On-Time Rate (%)", readonly=True, aggregator="avg"
+    )
+    avg_duration = fields.Float(
+        string="Average Duration (h)", readonly=True, aggregator="avg"
+    )
+    avg_satisfaction = fields.Float(
+        string="Average Satisfaction", readonly=True, aggregator="avg"
+    )
+    revenue = fields.Monetary(
+        readonly=True, help="Invoiced amount of the month's orders."
+    )
     decision = fields.Selection(DECISIONS, default="keep", required=True)
     note = fields.Char(string="Remarks")

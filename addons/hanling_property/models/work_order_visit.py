@@ -10,12 +10,21 @@ class HanlingWorkOrderVisit(models.Model):
     _order = "date desc, id desc"
 
     order_id = fields.Many2one(
-        "hanling.work.order", required=True, ondelete="cascade", index=True, readonly=True
+        "hanling.work.order",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        readonly=True,
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
-    date = fields.Datetime(string="Visited On", required=True, default=fields.Datetime.now)
+    date = fields.Datetime(
+        string="Visited On", required=True, default=fields.Datetime.now
+    )
     user_id = fields.Many2one(
-        "res.users", string="Recorded By", required=True, default=lambda self: self.env.user
+        "res.users",
+        string="Recorded By",
+        required=True,
+        default=lambda self: self.env.user,
     )
     date_planned = fields.Datetime(
         string="Planned Arrival",
@@ -23,7 +32,9 @@ class HanlingWorkOrderVisit(models.Model):
         store=True,
         precompute=True,
     )
-    note = fields.Text(string="Note Left", required=True, help="The note left for the resident.")
+    note = fields.Text(
+        string="Note Left", required=True, help="The note left for the resident."
+    )
     new_appointment = fields.Datetime(
         help="The next visit, if already agreed; otherwise the office agrees it with the resident."
     )

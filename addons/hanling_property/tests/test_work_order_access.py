@@ -10,20 +10,36 @@ class TestWorkOrderAccess(WorkOrderCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.mine = cls.env["hanling.work.order"].create(
-            {"unit_id": cls.unit.id, "description": "漏水", "service_id": cls.paid_service.id,
-             "technician_id": cls.tech.id}
+            {
+                "unit_id": cls.unit.id,
+                "description": "漏水",
+                "service_id": cls.paid_service.id,
+                "technician_id": cls.tech.id,
+            }
         )
         cls.theirs = cls.env["hanling.work.order"].create(
-            {"unit_id": cls.unit.id, "description": "换锁", "service_id": cls.paid_service.id,
-             "technician_id": cls.tech2.id}
+            {
+                "unit_id": cls.unit.id,
+                "description": "换锁",
+                "service_id": cls.paid_service.id,
+                "technician_id": cls.tech2.id,
+            }
         )
         cls.unassigned = cls.env["hanling.work.order"].create(
-            {"unit_id": cls.unit.id, "description": "装灯", "service_id": cls.paid_service.id}
+            {
+                "unit_id": cls.unit.id,
+                "description": "装灯",
+                "service_id": cls.paid_service.id,
+            }
         )
         cls.orders = cls.mine | cls.theirs | cls.unassigned
 
     def _visible(self, user):
-        return self.env["hanling.work.order"].with_user(user).search([("id", "in", self.orders.ids)])
+        return (
+            self.env["hanling.work.order"]
+            .with_user(user)
+            .search([("id", "in", self.orders.ids)])
+        )
 
     def test_technician_sees_and_updates_only_own_orders(self):
         self.assertEqual(self._visible(self.tech), self.mine)
@@ -45,7 +61,9 @@ class TestWorkOrderAccess(WorkOrderCase):
         self.assertEqual(self.mine.state, "in_progress")
         # Their materials are hidden as well.
         self.theirs.material_ids = [(0, 0, {"name": "锁芯", "price_unit": 50})]
-        materials = self.env["hanling.work.order.material"].with_user(self.tech).search([])
+        materials = (
+            self.env["hanling.work.order.material"].with_user(self.tech).search([])
+        )
         self.assertFalse(materials & self.theirs.material_ids)
         with self.assertRaises(AccessError):
             self.env["hanling.work.order.material"].with_user(self.tech).create(
@@ -69,7 +87,8 @@ class TestWorkOrderAccess(WorkOrderCase):
         other = self.env["res.company"].create({"name": "另一管理处"})
         # Moved wholesale to another office (units included): bypass the company consistency check.
         self.env.cr.execute(
-            "UPDATE hanling_work_order SET company_id = %s WHERE id = %s", [other.id, self.mine.id]
+            "UPDATE hanling_work_order SET company_id = %s WHERE id = %s",
+            [other.id, self.mine.id],
         )
         self.env.invalidate_all()
         self.assertNotIn(self.mine, self._visible(self.engsup))
@@ -85,8 +104,10 @@ class TestWorkOrderAccess(WorkOrderCase):
         self.assertFalse(order.fee_uncertain)
 
     def test_review_access(self):
-        review = self.env["hanling.work.order.review"].with_user(self.cssup).create(
-            {"community_id": self.community.id}
+        review = (
+            self.env["hanling.work.order.review"]
+            .with_user(self.cssup)
+            .create({"community_id": self.community.id})
         )
         review.with_user(self.engsup).read(["name"])
         with self.assertRaises(AccessError):
@@ -108,6 +129,8 @@ class TestWorkOrderAccess(WorkOrderCase):
             spec = {}
             for node in arch.xpath("//field[not(ancestor::field)]"):
                 field = Order._fields[node.get("name")]
-                spec[field.name] = {"fields": {"display_name": {}}} if field.relational else {}
+                spec[field.name] = (
+                    {"fields": {"display_name": {}}} if field.relational else {}
+                )
             values = order.with_user(user).web_read(spec)[0]
             self.assertEqual(values["name"], order.name, login)

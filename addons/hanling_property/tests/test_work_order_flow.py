@@ -1,7 +1,6 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
-
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -12,14 +11,24 @@ from .work_order_common import WorkOrderCase
 @tagged("post_install", "-at_install")
 class TestWorkOrderFlow(WorkOrderCase):
     def test_create_from_duty_log(self):
-        entry = self.env["hanling.duty.log"].with_user(self.duty).create(
-            {"unit_id": self.unit.id, "request": "卫生间水龙头漏水", "channel": "phone"}
+        entry = (
+            self.env["hanling.duty.log"]
+            .with_user(self.duty)
+            .create(
+                {
+                    "unit_id": self.unit.id,
+                    "request": "卫生间水龙头漏水",
+                    "channel": "phone",
+                }
+            )
         )
         action = entry.action_create_work_order()
         order = self.env["hanling.work.order"].browse(action["res_id"])
         self.assertEqual(action["res_model"], "hanling.work.order")
         self.assertEqual(entry.state, "converted")
-        self.assertEqual((entry.res_model, entry.res_id), ("hanling.work.order", order.id))
+        self.assertEqual(
+            (entry.res_model, entry.res_id), ("hanling.work.order", order.id)
+        )
         self.assertEqual(order.duty_log_id, entry)
         self.assertEqual(order.description, "卫生间水龙头漏水")
         self.assertEqual(order.partner_id, self.owner)
@@ -28,17 +37,29 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertEqual(order.received_by_id, self.duty)
         self.assertEqual(order.state, "draft")
         self.assertEqual(order.urgency, "immediate")
-        self.assertEqual(order.date_arrival_deadline, entry.date_received + timedelta(minutes=15))
+        self.assertEqual(
+            order.date_arrival_deadline, entry.date_received + timedelta(minutes=15)
+        )
         with self.assertRaises(UserError):
             entry.action_create_work_order()
 
     def test_duty_log_appointment_carried_over(self):
         when = fields.Datetime.now() + timedelta(days=1)
-        entry = self.env["hanling.duty.log"].with_user(self.duty).create(
-            {"unit_id": self.unit.id, "request": "安装吊灯", "urgency": "appointment",
-             "appointment_date": when}
+        entry = (
+            self.env["hanling.duty.log"]
+            .with_user(self.duty)
+            .create(
+                {
+                    "unit_id": self.unit.id,
+                    "request": "安装吊灯",
+                    "urgency": "appointment",
+                    "appointment_date": when,
+                }
+            )
         )
-        order = self.env["hanling.work.order"].browse(entry.action_create_work_order()["res_id"])
+        order = self.env["hanling.work.order"].browse(
+            entry.action_create_work_order()["res_id"]
+        )
         self.assertEqual(order.urgency, "appointment")
         self.assertEqual(order.date_arrival_deadline, when)
 
@@ -47,7 +68,9 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertEqual(sequence.implementation, "no_gap")
         first, second = self._order(), self._order()
         self.assertTrue(first.name.startswith("WX"))
-        self.assertEqual(int(second.name.split("-")[-1]), int(first.name.split("-")[-1]) + 1)
+        self.assertEqual(
+            int(second.name.split("-")[-1]), int(first.name.split("-")[-1]) + 1
+        )
 
     def test_immediate_deadline_across_midnight(self):
         # 23:55 in Shanghai is 15:55 UTC; the technician must be there by 00:10 the next day.
@@ -72,8 +95,12 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertEqual(order.response_minutes, 5.0)
         # At the appointment time the supervisor phones the resident (篇2 二 六) 1).
         check = order.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("hanling_property.mail_activity_type_work_order_punctuality")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "hanling_property.mail_activity_type_work_order_punctuality"
+                )
+            )
         )
         self.assertEqual(check.user_id, self.engsup)
         self.assertEqual(check.date_deadline, fields.Date.to_date("2027-03-02"))
@@ -117,8 +144,14 @@ class TestWorkOrderFlow(WorkOrderCase):
     def test_refused_transitions(self):
         order = self._order()
         engsup_order = order.with_user(self.engsup)
-        for action in ("action_start", "action_resident_absent", "action_finish",
-                       "action_accept", "action_close", "action_create_invoice"):
+        for action in (
+            "action_start",
+            "action_resident_absent",
+            "action_finish",
+            "action_accept",
+            "action_close",
+            "action_create_invoice",
+        ):
             with self.assertRaises(UserError, msg=action):
                 getattr(engsup_order, action)()
         with self.assertRaises(UserError):
@@ -154,8 +187,15 @@ class TestWorkOrderFlow(WorkOrderCase):
             order.with_user(self.users["t_manager"]).unlink()
         self._callback_done(order)
         engsup_order.action_close()
-        for action in ("action_assign", "action_start", "action_finish", "action_accept",
-                       "action_close", "action_cancel", "action_refer"):
+        for action in (
+            "action_assign",
+            "action_start",
+            "action_finish",
+            "action_accept",
+            "action_close",
+            "action_cancel",
+            "action_refer",
+        ):
             with self.assertRaises(UserError, msg=action):
                 getattr(engsup_order, action)()
 
@@ -183,7 +223,9 @@ class TestWorkOrderFlow(WorkOrderCase):
         action = order.with_user(self.tech).action_resident_absent()
         self.assertEqual(action["res_model"], "hanling.work.order.visit")
         visit_form = Form(
-            self.env["hanling.work.order.visit"].with_user(self.tech).with_context(action["context"])
+            self.env["hanling.work.order.visit"]
+            .with_user(self.tech)
+            .with_context(action["context"])
         )
         visit_form.note = "门上留言条:请致电管理处重新预约"
         visit_form.new_appointment = new_time
@@ -197,8 +239,12 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertIn("留言条", order.message_ids[0].body)
         self.assertIn(self.engsup.partner_id, order.message_ids[0].partner_ids)
         checks = order.activity_ids.filtered(
-            lambda a: a.activity_type_id
-            == self.env.ref("hanling_property.mail_activity_type_work_order_punctuality")
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref(
+                    "hanling_property.mail_activity_type_work_order_punctuality"
+                )
+            )
         )
         self.assertEqual(len(checks), 1)
         self.assertEqual(
@@ -212,16 +258,22 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertEqual(order.missed_visit_count, 2)
         self.assertFalse(order.appointment_date)
         with self.assertRaises(UserError):
-            self.env["hanling.work.order.visit"].create({"order_id": order.id, "note": "  "})
+            self.env["hanling.work.order.visit"].create(
+                {"order_id": order.id, "note": "  "}
+            )
         order.with_user(self.tech).action_start()
         with self.assertRaises(UserError):
-            self.env["hanling.work.order.visit"].create({"order_id": order.id, "note": "x"})
+            self.env["hanling.work.order.visit"].create(
+                {"order_id": order.id, "note": "x"}
+            )
 
     def test_change_of_judgement_told_to_resident(self):
         order = self._assign(self._order())
         tech_order = order.with_user(self.tech)
         tech_order.action_start()
-        tech_order.write({"inspection_note": "以为是阀芯", "change_note": "实为水管破裂"})
+        tech_order.write(
+            {"inspection_note": "以为是阀芯", "change_note": "实为水管破裂"}
+        )
         with self.assertRaises(UserError):
             tech_order.action_finish()
         tech_order.resident_informed = True
@@ -271,12 +323,21 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertEqual(cron.code, "model._cron_report_overdue()")
 
     def test_print_three_copies(self):
-        order = self._accept(self._finish(self._assign(self._order()), [
-            {"name": "阀芯", "quantity": 1, "price_unit": 15.0},
-        ]))
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "hanling_property.action_report_work_order", order.ids
-        )[0].decode()
+        order = self._accept(
+            self._finish(
+                self._assign(self._order()),
+                [
+                    {"name": "阀芯", "quantity": 1, "price_unit": 15.0},
+                ],
+            )
+        )
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("hanling_property.action_report_work_order", order.ids)[
+                0
+            ]
+            .decode()
+        )
         for label in ("Resident Copy", "Finance Copy", "Stub (Filed)"):
             self.assertEqual(html.count(label), 1, label)
         self.assertEqual(html.count(order.name), 3 + html.count(f"维修单 {order.name}"))
@@ -285,7 +346,11 @@ class TestWorkOrderFlow(WorkOrderCase):
 
     def test_query_budget_create_and_finish(self):
         Order = self.env["hanling.work.order"].with_user(self.duty)
-        vals = {"unit_id": self.unit.id, "description": "漏水", "service_id": self.paid_service.id}
+        vals = {
+            "unit_id": self.unit.id,
+            "description": "漏水",
+            "service_id": self.paid_service.id,
+        }
         Order.create(vals)  # warm the caches
         self.env.invalidate_all()
         with self.assertQueryCount(__system__=15):
