@@ -237,6 +237,7 @@ class HanlingWorkOrder(models.Model):
     invoice_status = fields.Selection(
         [
             ("none", "Nothing to Invoice"),
+            ("waiting", "Awaiting Acceptance"),
             ("to_fix", "Fee to Be Fixed"),
             ("to_invoice", "To Invoice"),
             ("invoiced", "Invoiced"),
@@ -366,8 +367,10 @@ class HanlingWorkOrder(models.Model):
                 order.invoice_status = "to_fix"
             elif order.currency_id.is_zero(order.amount_estimated):
                 order.invoice_status = "none"
-            else:
+            elif order.state in ("accepted", "closed"):
                 order.invoice_status = "to_invoice"
+            else:
+                order.invoice_status = "waiting"
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -483,6 +486,10 @@ class HanlingWorkOrder(models.Model):
         return True
 
     def _action_finish(self):
+        # A paid service without a price is quoted on site: the supervisors fix it.
+        self.filtered(
+            lambda o: o.fee_type == "paid" and o.currency_id.is_zero(o.labour_price)
+        ).fee_uncertain = True
         self.write({"state": "done", "date_finished": fields.Datetime.now()})
 
     def action_accept(self):

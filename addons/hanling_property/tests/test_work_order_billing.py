@@ -28,7 +28,7 @@ class TestWorkOrderBilling(WorkOrderCase):
         self.assertEqual(order.labour_price, 20.0)
         self.assertEqual(order.amount_materials, 11.0)
         self.assertEqual(order.amount_estimated, 31.0)
-        self.assertEqual(order.invoice_status, "to_invoice")
+        self.assertEqual(order.invoice_status, "waiting")
         self._accept(order)
         invoice = order.sudo().invoice_id
         self.assertEqual(invoice.move_type, "out_invoice")
@@ -115,10 +115,10 @@ class TestWorkOrderBilling(WorkOrderCase):
         order = self._assign(self._order(service_id=self.quoted_service.id))
         tech_order = order.with_user(self.tech)
         tech_order.action_start()
-        tech_order.write(
-            {"inspection_note": "主管堵塞,需机器疏通", "fee_uncertain": True}
-        )
+        tech_order.write({"inspection_note": "主管堵塞,需机器疏通"})
         tech_order.action_finish()
+        # A paid service without a catalogue price cannot be billed as it stands.
+        self.assertTrue(order.fee_uncertain)
         self._accept(order)
         self.assertEqual(order.state, "accepted")
         self.assertFalse(order.invoice_id)

@@ -361,7 +361,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         tech_order.inspection_note = "阀芯老化"
         self.env.flush_all()
         self.env.invalidate_all()
-        with self.assertQueryCount(__system__=7):
+        with self.assertQueryCount(__system__=9):
             tech_order.action_finish()
             self.env.flush_all()
         self.assertEqual(order.state, "done")
