@@ -41,6 +41,7 @@
     "demo": [
         "demo/hanling_property_demo.xml",
         "demo/hanling_users_demo.xml",
+        "demo/work_order_demo.xml",
     ],
     "application": True,
     "installable": True,
