@@ -387,7 +387,13 @@ class HanlingWorkOrder(models.Model):
     def write(self, vals):
         if "labour_price" in vals:
             self._check_fee_editable()
-        return super().write(vals)
+        res = super().write(vals)
+        if vals.get("punctuality"):
+            # The supervisor's call at the appointment time is done once its answer is recorded.
+            self.activity_feedback(
+                ["hanling_property.mail_activity_type_work_order_punctuality"]
+            )
+        return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
@@ -663,18 +669,19 @@ class HanlingWorkOrder(models.Model):
                 user_id=order.supervisor_id.id,
             )
 
+    @api.model
+    def _get_cs_supervisors(self, company):
+        """Customer-service supervisors of a company, supervisors proper before the managers."""
+        manager_group = self.env.ref("hanling_property.group_manager")
+        users = self.env.ref("hanling_property.group_cs_supervisor").users
+        return users.filtered(
+            lambda u: not u.share and company in u.company_ids
+        ).sorted(lambda u: (manager_group in u.groups_id, u.id))
+
     def _schedule_fee_activities(self):
         """The engineering supervisor and a customer-service supervisor fix the fee together."""
-        cs_group = self.env.ref("hanling_property.group_cs_supervisor")
-        manager_group = self.env.ref("hanling_property.group_manager")
-        # Prefer a customer-service supervisor proper over the managers who inherit the role.
-        cs_users = cs_group.users.filtered(lambda u: not u.share).sorted(
-            lambda u: (manager_group in u.groups_id, u.id)
-        )
         for order in self:
-            cs_user = cs_users.filtered(
-                lambda u, o=order: o.company_id in u.company_ids
-            )[:1]
+            cs_user = self._get_cs_supervisors(order.company_id)[:1]
             for user in (order.supervisor_id | cs_user) or self.env.user:
                 order.activity_schedule(
                     "hanling_property.mail_activity_type_work_order_fee",

@@ -122,6 +122,56 @@ class HanlingWorkOrderReview(models.Model):
         self.write({"state": "draft"})
         return True
 
+    @api.model
+    def _cron_prepare_last_month(self):
+        """Early each month, prepare the review of last month for every community with orders.
+
+        Idempotent: a community that already has its review is left alone. The customer-service
+        supervisor gets an activity to conclude it (篇2 八).
+        """
+        date_from = fields.Date.context_today(self).replace(day=1) - relativedelta(
+            months=1
+        )
+        start = fields.Datetime.to_datetime(date_from)
+        end = fields.Datetime.to_datetime(date_from + relativedelta(months=1))
+        groups = self.env["hanling.work.order"]._read_group(
+            [
+                ("date_received", ">=", start),
+                ("date_received", "<", end),
+                ("community_id", "!=", False),
+            ],
+            ["community_id"],
+        )
+        communities = self.env["hanling.community"].union(*(c for (c,) in groups))
+        done = self.search(
+            [("date_from", "=", date_from), ("community_id", "in", communities.ids)]
+        ).community_id
+        Order = self.env["hanling.work.order"]
+        vals_list = []
+        for community in communities - done:
+            reviewer = (
+                Order._get_cs_supervisors(community.company_id)[:1] or self.env.user
+            )
+            vals_list.append(
+                {
+                    "community_id": community.id,
+                    "company_id": community.company_id.id,
+                    "date_from": date_from,
+                    "reviewer_id": reviewer.id,
+                }
+            )
+        reviews = self.create(vals_list)
+        for review in reviews:
+            review._compute_lines()
+            review.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_(
+                    "Review last month's repair services: %(name)s", name=review.name
+                ),
+                user_id=review.reviewer_id.id,
+            )
+        return reviews
+
     def _get_order_domain(self):
         self.ensure_one()
         start = fields.Datetime.to_datetime(self.date_from)

@@ -112,6 +112,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertEqual(order.on_time_rate, 100.0)
         self.assertEqual(order.arrival_delay_minutes, 0.0)
         order.with_user(self.engsup).punctuality = "on_time"
+        self.assertFalse(check.exists())  # the punctuality call is done
         with freeze_time("2027-03-02 03:42:00"):
             tech_order = order.with_user(self.tech)
             with self.assertRaises(UserError):

@@ -98,3 +98,18 @@ class TestWorkOrderReview(WorkOrderCase):
                 {"community_id": self.community.id, "date_from": date(2027, 4, 1)}
             )
             self.env.flush_all()
+
+    def test_cron_prepares_last_month_once(self):
+        self._done_order(5, 10, 2, "5")
+        Review = self.env["hanling.work.order.review"]
+        with freeze_time(datetime(2027, 5, 2, 1, 0)):
+            reviews = Review._cron_prepare_last_month()
+            self.assertFalse(Review._cron_prepare_last_month())
+        review = reviews.filtered(lambda r: r.community_id == self.community)
+        self.assertEqual(len(review), 1)
+        self.assertEqual(review.date_from, date(2027, 4, 1))
+        self.assertEqual(review.line_ids.service_id, self.paid_service)
+        self.assertTrue(
+            review.reviewer_id.has_group("hanling_property.group_cs_supervisor")
+        )
+        self.assertEqual(review.activity_ids.user_id, review.reviewer_id)
