@@ -26,10 +26,21 @@ def export_pot(database, addon):
     with tempfile.TemporaryDirectory() as tmp:
         target = os.path.join(tmp, f"{addon}.pot")
         subprocess.run(
-            [sys.executable, "-m", "odoo", "-c", os.path.join(ROOT, "odoo.conf"), "-d", database,
-             f"--i18n-export={target}", f"--modules={addon}", "--stop-after-init",
-             "--log-level=warn"],
-            check=True, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                "-c",
+                os.path.join(ROOT, "odoo.conf"),
+                "-d",
+                database,
+                f"--i18n-export={target}",
+                f"--modules={addon}",
+                "--stop-after-init",
+                "--log-level=warn",
+            ],
+            check=True,
+            cwd=ROOT,
         )
         return polib.pofile(target)
 
@@ -69,8 +80,13 @@ def main():
         known = known_translations([po_path, *args.harvest])
         po = polib.POFile(wrapwidth=78)
         po.metadata = dict(pot.metadata)
-        po.metadata.update({"Language": "zh_CN", "Content-Type": "text/plain; charset=UTF-8",
-                            "Plural-Forms": "nplurals=1; plural=0;"})
+        po.metadata.update(
+            {
+                "Language": "zh_CN",
+                "Content-Type": "text/plain; charset=UTF-8",
+                "Plural-Forms": "nplurals=1; plural=0;",
+            }
+        )
         missing = []
         for entry in pot:
             entry.msgstr = known.get(entry.msgid, "")

@@ -1,1 +1,3 @@
-
+from . import account_payment
+from . import duty_log
+from . import errand

@@ -16,3 +16,9 @@ from . import work_order_visit
 from . import work_order_material
 from . import work_order_duty_log
 from . import work_order_review
+from . import res_company_complaint
+from . import complaint_department
+from . import complaint
+from . import nonconformity
+from . import prevention_report
+from . import complaint_duty_log

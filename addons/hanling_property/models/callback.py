@@ -135,8 +135,11 @@ class HanlingCallback(models.Model):
         overdue = self.search([("is_overdue", "=", True)])
         call_type = self.env.ref("mail.mail_activity_data_call")
         already = self.env["mail.activity"].search(
-            [("res_model", "=", self._name), ("res_id", "in", overdue.ids),
-             ("activity_type_id", "=", call_type.id)]
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", overdue.ids),
+                ("activity_type_id", "=", call_type.id),
+            ]
         )
         for callback in overdue.filtered(lambda c: c.id not in set(already.mapped("res_id"))):
             callback.activity_schedule(
@@ -169,12 +172,16 @@ class HanlingCallbackMixin(models.AbstractModel):
     _description = "Document with Callback Visits"
 
     callback_ids = fields.One2many(
-        "hanling.callback", "res_id", string="Callbacks",
+        "hanling.callback",
+        "res_id",
+        string="Callbacks",
         domain=lambda self: [("res_model", "=", self._name)],
     )
     callback_state = fields.Selection(
         [("none", "Not Planned"), ("planned", "Planned"), ("done", "Done")],
-        compute="_compute_callback_state", store=True, index=True,
+        compute="_compute_callback_state",
+        store=True,
+        index=True,
     )
     callback_satisfaction = fields.Selection(
         SATISFACTION, string="Satisfaction", compute="_compute_callback_state", store=True
@@ -216,7 +223,9 @@ class HanlingCallbackMixin(models.AbstractModel):
                 date_deadline=fields.Date.to_date(
                     fields.Datetime.context_timestamp(callback, date_due)
                 ),
-                summary=self.env._("Call the resident back: %(document)s", document=callback.document_name),
+                summary=self.env._(
+                    "Call the resident back: %(document)s", document=callback.document_name
+                ),
                 user_id=callback.user_id.id,
             )
         return callbacks
@@ -236,7 +245,9 @@ class HanlingCallbackMixin(models.AbstractModel):
 
     def action_view_callbacks(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("hanling_property.hanling_callback_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hanling_property.hanling_callback_action"
+        )
         action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
         action["context"] = {}
         return action

@@ -63,7 +63,9 @@ class HanlingCommunity(models.Model):
 
     def action_view_units(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("hanling_property.hanling_unit_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hanling_property.hanling_unit_action"
+        )
         action["domain"] = [("community_id", "=", self.id)]
         action["context"] = {"default_community_id": self.id}
         return action

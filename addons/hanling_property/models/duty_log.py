@@ -65,7 +65,9 @@ class HanlingDutyLog(models.Model):
     )
     document_name = fields.Char(string="Created Document", compute="_compute_document_name")
 
-    @api.depends("date_received", "company_id.hanling_day_shift_start", "company_id.hanling_day_shift_end")
+    @api.depends(
+        "date_received", "company_id.hanling_day_shift_start", "company_id.hanling_day_shift_end"
+    )
     def _compute_shift(self):
         for entry in self:
             entry.shift = (

@@ -26,7 +26,10 @@ class HanlingIntakeMixin(models.AbstractModel):
         string="Received", required=True, default=fields.Datetime.now, index=True, tracking=True
     )
     received_by_id = fields.Many2one(
-        "res.users", string="Received By", required=True, default=lambda self: self.env.user,
+        "res.users",
+        string="Received By",
+        required=True,
+        default=lambda self: self.env.user,
         index=True,
     )
     channel = fields.Selection(INTAKE_CHANNELS, required=True, default="phone")
@@ -104,6 +107,9 @@ class HanlingRequestMixin(models.AbstractModel):
     _inherit = ["hanling.intake.mixin"]
 
     duty_log_id = fields.Many2one(
-        "hanling.duty.log", string="Duty Log Entry", index="btree_not_null", copy=False,
+        "hanling.duty.log",
+        string="Duty Log Entry",
+        index="btree_not_null",
+        copy=False,
         check_company=True,
     )

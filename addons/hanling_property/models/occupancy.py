@@ -40,8 +40,11 @@ class HanlingOccupancy(models.Model):
             raise ValidationError(_("Unsupported search on “current”."))
         today = fields.Date.context_today(self)
         domain = [
-            "&", ("date_start", "<=", today),
-            "|", ("date_end", "=", False), ("date_end", ">=", today),
+            "&",
+            ("date_start", "<=", today),
+            "|",
+            ("date_end", "=", False),
+            ("date_end", ">=", today),
         ]
         return domain if (operator == "=") == value else ["!", *domain]
 

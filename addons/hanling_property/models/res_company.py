@@ -6,7 +6,8 @@ class ResCompany(models.Model):
     _inherit = "res.company"
 
     hanling_day_shift_start = fields.Float(
-        string="Day Shift Starts", default=8.0,
+        string="Day Shift Starts",
+        default=8.0,
         help="Customer-service centre hours; outside them the fire-control monitoring centre "
         "takes calls (篇3 3.3, 3.4).",
     )
@@ -24,7 +25,9 @@ class ResCompany(models.Model):
         """'day' or 'night' for a UTC datetime, in the office's (or the given) time zone."""
         self.ensure_one()
         local = fields.Datetime.context_timestamp(
-            self.with_context(tz=tz_name or self.partner_id.tz or self.env.user.tz or "Asia/Shanghai"),
+            self.with_context(
+                tz=tz_name or self.partner_id.tz or self.env.user.tz or "Asia/Shanghai"
+            ),
             utc_dt,
         )
         hour = local.hour + local.minute / 60.0

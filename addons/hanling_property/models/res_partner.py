@@ -6,9 +6,7 @@ from ..tools import normalize_cn_phone
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    hanling_occupancy_ids = fields.One2many(
-        "hanling.occupancy", "partner_id", string="Occupancies"
-    )
+    hanling_occupancy_ids = fields.One2many("hanling.occupancy", "partner_id", string="Occupancies")
     hanling_unit_ids = fields.Many2many(
         "hanling.unit",
         string="Current Units",
@@ -39,7 +37,11 @@ class ResPartner(models.Model):
 
     def _search_hanling_unit_ids(self, operator, value):
         return [
-            ("hanling_occupancy_ids", "any", [("is_current", "=", True), ("unit_id", operator, value)])
+            (
+                "hanling_occupancy_ids",
+                "any",
+                [("is_current", "=", True), ("unit_id", operator, value)],
+            )
         ]
 
     @api.constrains("phone", "mobile")
@@ -49,14 +51,17 @@ class ResPartner(models.Model):
     def _check_hanling_phones(self):
         """Raise a ValidationError when a resident's phone or mobile is not a valid number."""
         for partner in self:
-            normalize_cn_phone(self.env, partner.phone, self._fields["phone"]._description_string(self.env))
             normalize_cn_phone(
-                self.env,
-                partner.mobile, self._fields["mobile"]._description_string(self.env)
+                self.env, partner.phone, self._fields["phone"]._description_string(self.env)
+            )
+            normalize_cn_phone(
+                self.env, partner.mobile, self._fields["mobile"]._description_string(self.env)
             )
 
     def action_view_hanling_units(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("hanling_property.hanling_unit_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hanling_property.hanling_unit_action"
+        )
         action["domain"] = [("id", "in", self.hanling_unit_ids.ids)]
         return action

@@ -23,9 +23,7 @@ class HanlingService(models.Model):
     company_id = fields.Many2one(
         "res.company", index=True, help="Leave empty to offer the service in every office."
     )
-    currency_id = fields.Many2one(
-        "res.currency", compute="_compute_currency_id", string="Currency"
-    )
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id", string="Currency")
     list_price = fields.Monetary(
         string="Price",
         tracking=True,
@@ -87,8 +85,10 @@ class HanlingService(models.Model):
             return
         # sudo: publishing the catalogue is the supervisors' right; the product that invoices a
         # service is its technical shadow, not something they manage in Inventory/Sales.
-        products = self.env["product.product"].sudo().create(
-            [service._prepare_product_values() for service in missing]
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .create([service._prepare_product_values() for service in missing])
         )
         for service, product in zip(missing, products, strict=True):
             service.product_id = product

@@ -100,6 +100,11 @@ class HanlingUnit(models.Model):
         for unit in self:
             unit.display_name = f"{unit.building_id.name or ''} {unit.label or ''}".strip()
 
+    def _hanling_portal_url(self):
+        """Where the unit's QR code leads: the resident's portal page of the unit."""
+        self.ensure_one()
+        return f"{self.get_base_url()}/my/units/{self.id}"
+
     @api.model
     def _cron_refresh_state(self):
         """Occupancies start and end with the calendar: refresh units whose state went stale."""
@@ -108,8 +113,12 @@ class HanlingUnit(models.Model):
         changed = self.env["hanling.occupancy"].search(
             [
                 "|",
-                "&", ("date_end", ">=", since), ("date_end", "<", today),
-                "&", ("date_start", ">", since), ("date_start", "<=", today),
+                "&",
+                ("date_end", ">=", since),
+                ("date_end", "<", today),
+                "&",
+                ("date_start", ">", since),
+                ("date_start", "<=", today),
             ]
         )
         units = changed.unit_id

@@ -6,3 +6,8 @@ from . import test_work_order_flow
 from . import test_work_order_billing
 from . import test_work_order_access
 from . import test_work_order_review
+from . import test_tours
+from . import test_portal
+from . import test_complaint_flow
+from . import test_complaint_nonconformity
+from . import test_complaint_access

@@ -20,4 +20,4 @@ class HanlingFakeRequest(models.Model):
 
     def _on_callback_done(self, callbacks):
         for record in self:
-            record.callbacks_seen += len(callbacks.filtered(lambda c: c.res_id == record.id))
+            record.callbacks_seen += callbacks.mapped("res_id").count(record.id)

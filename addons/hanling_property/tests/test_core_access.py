@@ -9,9 +9,7 @@ class TestCoreAccess(HanlingCase):
     def test_every_role_reads_units_and_catalogue(self):
         for user in self.users.values():
             self.assertEqual(self.unit.with_user(user).label, "3-301")
-            self.assertTrue(
-                self.env["hanling.service"].with_user(user).search_count([]) >= 88
-            )
+            self.assertTrue(self.env["hanling.service"].with_user(user).search_count([]) >= 88)
 
     def test_duty_officer_cannot_edit_units(self):
         unit = self.unit.with_user(self.users["t_duty"])
@@ -25,8 +23,10 @@ class TestCoreAccess(HanlingCase):
     def test_cs_staff_maintains_residents(self):
         staff = self.users["t_staff"]
         self.unit.with_user(staff).floor_area = 91
-        occupancy = self.env["hanling.occupancy"].with_user(staff).create(
-            {"unit_id": self.unit.id, "partner_id": self.owner.id}
+        occupancy = (
+            self.env["hanling.occupancy"]
+            .with_user(staff)
+            .create({"unit_id": self.unit.id, "partner_id": self.owner.id})
         )
         self.assertEqual(self.unit.state, "occupied")
         with self.assertRaises(AccessError):
@@ -45,8 +45,10 @@ class TestCoreAccess(HanlingCase):
 
     def test_catalogue_published_by_supervisor(self):
         cssup = self.users["t_cssup"]
-        service = self.env["hanling.service"].with_user(cssup).create(
-            {"name": "新服务", "fee_type": "paid", "list_price": 20}
+        service = (
+            self.env["hanling.service"]
+            .with_user(cssup)
+            .create({"name": "新服务", "fee_type": "paid", "list_price": 20})
         )
         # The supervisor has no product rights, yet the invoicing product is created.
         self.assertTrue(service.product_id)
@@ -59,11 +61,15 @@ class TestCoreAccess(HanlingCase):
 
     def test_manager_manages_structure(self):
         manager = self.users["t_manager"]
-        community = self.env["hanling.community"].with_user(manager).create(
-            {"name": "新小区", "code": "NEW"}
+        community = (
+            self.env["hanling.community"]
+            .with_user(manager)
+            .create({"name": "新小区", "code": "NEW"})
         )
-        building = self.env["hanling.building"].with_user(manager).create(
-            {"name": "A座", "code": "A", "community_id": community.id}
+        building = (
+            self.env["hanling.building"]
+            .with_user(manager)
+            .create({"name": "A座", "code": "A", "community_id": community.id})
         )
         building.unlink()
         community.unlink()
@@ -79,8 +85,14 @@ class TestCoreAccess(HanlingCase):
 
     def test_group_chains(self):
         rep = self.users["t_rep"]
-        for group in ("group_manager", "group_cs_supervisor", "group_eng_supervisor",
-                      "group_technician", "group_cs_staff", "group_duty_officer"):
+        for group in (
+            "group_manager",
+            "group_cs_supervisor",
+            "group_eng_supervisor",
+            "group_technician",
+            "group_cs_staff",
+            "group_duty_officer",
+        ):
             self.assertTrue(rep.has_group(f"hanling_property.{group}"), group)
         tech = self.users["t_tech"]
         self.assertFalse(tech.has_group("hanling_property.group_duty_officer"))

@@ -30,7 +30,9 @@ class TestCoreRecords(HanlingCase):
         building = self.env["hanling.building"].create(
             {"name": "1栋", "code": "T1", "community_id": other.id}
         )
-        unit = self.env["hanling.unit"].create({"building_id": building.id, "floor": 3, "room": "301"})
+        unit = self.env["hanling.unit"].create(
+            {"building_id": building.id, "floor": 3, "room": "301"}
+        )
         self.assertEqual(unit.code, "T1-301")
 
     def test_codes_unique(self):
@@ -67,9 +69,7 @@ class TestCoreRecords(HanlingCase):
         self.assertEqual(self.unit.state, "vacant")
         self.assertFalse(self.owner.hanling_unit_ids)
         self.assertFalse(occupancy.is_current)
-        self.assertIn(
-            occupancy, self.env["hanling.occupancy"].search([("is_current", "=", False)])
-        )
+        self.assertIn(occupancy, self.env["hanling.occupancy"].search([("is_current", "=", False)]))
 
     def test_cron_refreshes_stale_state(self):
         occupancy = self.env["hanling.occupancy"].create(

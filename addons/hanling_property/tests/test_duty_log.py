@@ -17,8 +17,10 @@ class TestDutyLog(HanlingCase):
         cls.duty = cls.users["t_duty"]
 
     def _log(self, **vals):
-        return self.env["hanling.duty.log"].with_user(self.duty).create(
-            {"unit_id": self.unit.id, "request": "厨房水龙头漏水", **vals}
+        return (
+            self.env["hanling.duty.log"]
+            .with_user(self.duty)
+            .create({"unit_id": self.unit.id, "request": "厨房水龙头漏水", **vals})
         )
 
     def test_intake_defaults_from_unit(self):

@@ -49,8 +49,10 @@ class TestRequestMixins(HanlingCase):
             (self.unit, self.owner, "visit", "13812345678"),
         )
         self.assertEqual(request.date_received, entry.date_received)
-        self.assertEqual((entry.state, entry.res_model, entry.res_id),
-                         ("converted", "hanling.fake.request", request.id))
+        self.assertEqual(
+            (entry.state, entry.res_model, entry.res_id),
+            ("converted", "hanling.fake.request", request.id),
+        )
         self.assertEqual(entry.document_name, request.display_name)
         self.assertEqual(entry.action_open_document()["res_id"], request.id)
         # A converted entry cannot be converted again.

@@ -334,6 +334,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         )
         html = (
             self.env["ir.actions.report"]
+            .with_context(lang="en_US")
             ._render_qweb_html("hanling_property.action_report_work_order", order.ids)[
                 0
             ]

@@ -1,0 +1,14 @@
+from odoo import models
+
+
+class HanlingDutyLog(models.Model):
+    _inherit = "hanling.duty.log"
+
+    def action_create_errand(self):
+        """Turn the request into an errand (业户服务委托单) carrying over the intake."""
+        self.ensure_one()
+        return self._action_convert("hanling.errand", self._prepare_errand_values())
+
+    def _prepare_errand_values(self):
+        self.ensure_one()
+        return {"description": self.request}

@@ -1,0 +1,3 @@
+from . import test_errand_flow
+from . import test_errand_accounting
+from . import test_errand_access
