@@ -29,9 +29,7 @@ class HanlingWorkOrder(models.Model):
     _rec_names_search = ["name", "description"]
     _check_company_auto = True
 
-    name = fields.Char(
-        string="Number", required=True, readonly=True, copy=False, default="/"
-    )
+    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     state = fields.Selection(
         [
             ("draft", "New"),
@@ -102,21 +100,13 @@ class HanlingWorkOrder(models.Model):
         help="Immediate jobs: 15 minutes after the call. Appointments: the appointment time.",
     )
     date_assigned = fields.Datetime(string="Assigned On", readonly=True, copy=False)
-    date_arrived = fields.Datetime(
-        string="Arrived On", readonly=True, copy=False, index=True
-    )
-    date_finished = fields.Datetime(
-        string="Finished On", readonly=True, copy=False, index=True
-    )
-    date_accepted = fields.Datetime(
-        string="Accepted On", readonly=True, copy=False, index=True
-    )
+    date_arrived = fields.Datetime(string="Arrived On", readonly=True, copy=False, index=True)
+    date_finished = fields.Datetime(string="Finished On", readonly=True, copy=False, index=True)
+    date_accepted = fields.Datetime(string="Accepted On", readonly=True, copy=False, index=True)
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     date_cancelled = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     date_fee_fixed = fields.Datetime(string="Fee Fixed On", readonly=True, copy=False)
-    fee_fixed_by_id = fields.Many2one(
-        "res.users", string="Fee Fixed By", readonly=True, copy=False
-    )
+    fee_fixed_by_id = fields.Many2one("res.users", string="Fee Fixed By", readonly=True, copy=False)
     is_arrival_overdue = fields.Boolean(
         string="Arrival Overdue",
         compute="_compute_is_arrival_overdue",
@@ -176,12 +166,8 @@ class HanlingWorkOrder(models.Model):
     )
 
     # On site (篇2 二).
-    visit_ids = fields.One2many(
-        "hanling.work.order.visit", "order_id", string="Missed Visits"
-    )
-    missed_visit_count = fields.Integer(
-        compute="_compute_missed_visit_count", store=True
-    )
+    visit_ids = fields.One2many("hanling.work.order.visit", "order_id", string="Missed Visits")
+    missed_visit_count = fields.Integer(compute="_compute_missed_visit_count", store=True)
     inspection_note = fields.Text(string="Initial Inspection", copy=False)
     change_note = fields.Text(
         string="Change from the First Judgement",
@@ -223,9 +209,7 @@ class HanlingWorkOrder(models.Model):
     amount_materials = fields.Monetary(
         string="Materials Charged", compute="_compute_amounts", store=True
     )
-    amount_estimated = fields.Monetary(
-        string="Fee", compute="_compute_amounts", store=True
-    )
+    amount_estimated = fields.Monetary(string="Fee", compute="_compute_amounts", store=True)
     invoice_id = fields.Many2one(
         "account.move",
         string="Invoice",
@@ -317,9 +301,7 @@ class HanlingWorkOrder(models.Model):
 
         for order in self:
             order.response_minutes = minutes(order.date_received, order.date_assigned)
-            order.duration_hours = (
-                minutes(order.date_arrived, order.date_finished) / 60.0
-            )
+            order.duration_hours = minutes(order.date_arrived, order.date_finished) / 60.0
             if order.date_arrived and order.date_arrival_deadline:
                 delay = minutes(order.date_arrival_deadline, order.date_arrived)
                 order.arrival_delay_minutes = max(delay, 0.0)
@@ -343,13 +325,9 @@ class HanlingWorkOrder(models.Model):
     @api.depends("service_id")
     def _compute_labour_price(self):
         for order in self:
-            order.labour_price = (
-                order.service_id.list_price if order.fee_type == "paid" else 0.0
-            )
+            order.labour_price = order.service_id.list_price if order.fee_type == "paid" else 0.0
 
-    @api.depends(
-        "labour_price", "material_ids.amount", "material_ids.bought_for_resident"
-    )
+    @api.depends("labour_price", "material_ids.amount", "material_ids.bought_for_resident")
     def _compute_amounts(self):
         for order in self:
             charged = order.material_ids.filtered("bought_for_resident")
@@ -379,8 +357,7 @@ class HanlingWorkOrder(models.Model):
             if vals.get("name", "/") == "/":
                 company = vals.get("company_id") or self.env.company.id
                 vals["name"] = (
-                    sequence.with_company(company).next_by_code("hanling.work.order")
-                    or "/"
+                    sequence.with_company(company).next_by_code("hanling.work.order") or "/"
                 )
         return super().create(vals_list)
 
@@ -390,18 +367,14 @@ class HanlingWorkOrder(models.Model):
         res = super().write(vals)
         if vals.get("punctuality"):
             # The supervisor's call at the appointment time is done once its answer is recorded.
-            self.activity_feedback(
-                ["hanling_property.mail_activity_type_work_order_punctuality"]
-            )
+            self.activity_feedback(["hanling_property.mail_activity_type_work_order_punctuality"])
         return res
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         if self.filtered(lambda o: o.state not in ("draft", "cancel")):
             raise UserError(
-                _(
-                    "Only new or cancelled work orders can be deleted; cancel it instead."
-                )
+                _("Only new or cancelled work orders can be deleted; cancel it instead.")
             )
 
     # ------------------------------------------------------------------ buttons
@@ -411,12 +384,8 @@ class HanlingWorkOrder(models.Model):
         if self.filtered(lambda o: not o.technician_id):
             raise UserError(_("Choose the technician who goes on site."))
         if self.filtered(lambda o: not o.service_id):
-            raise UserError(
-                _("Choose the catalogue service, or refer the resident to a supplier.")
-            )
-        if self.filtered(
-            lambda o: o.urgency == "appointment" and not o.appointment_date
-        ):
+            raise UserError(_("Choose the catalogue service, or refer the resident to a supplier."))
+        if self.filtered(lambda o: o.urgency == "appointment" and not o.appointment_date):
             raise UserError(_("Agree an appointment time with the resident first."))
         self._action_assign()
         return True
@@ -428,9 +397,7 @@ class HanlingWorkOrder(models.Model):
                 {
                     "state": "assigned",
                     "date_assigned": now,
-                    "supervisor_id": (
-                        order.supervisor_id or order._default_supervisor()
-                    ).id,
+                    "supervisor_id": (order.supervisor_id or order._default_supervisor()).id,
                 }
             )
         self._schedule_punctuality_check()
@@ -484,9 +451,7 @@ class HanlingWorkOrder(models.Model):
             raise UserError(_("Record the initial inspection before finishing."))
         if self.filtered(lambda o: o.change_note and not o.resident_informed):
             raise UserError(
-                _(
-                    "The job changed from the first judgement: tell the resident and tick it."
-                )
+                _("The job changed from the first judgement: tell the resident and tick it.")
             )
         self._action_finish()
         return True
@@ -522,9 +487,7 @@ class HanlingWorkOrder(models.Model):
         """The engineering and customer-service supervisors settle an uncertain fee."""
         if not self._user_fixes_fees():
             raise AccessError(
-                _(
-                    "Only the engineering or customer-service supervisor can fix the fee."
-                )
+                _("Only the engineering or customer-service supervisor can fix the fee.")
             )
         self._check_state(["done", "accepted"], _("Fixing the fee"))
         if self.filtered(lambda o: not o.fee_uncertain):
@@ -579,13 +542,9 @@ class HanlingWorkOrder(models.Model):
         return True
 
     def action_refer(self):
-        self._check_state(
-            ["draft", "assigned", "in_progress"], _("Referring to a supplier")
-        )
+        self._check_state(["draft", "assigned", "in_progress"], _("Referring to a supplier"))
         if self.filtered(lambda o: not o.referral_note):
-            raise UserError(
-                _("Record which specialist supplier was recommended to the resident.")
-            )
+            raise UserError(_("Record which specialist supplier was recommended to the resident."))
         self.write({"state": "referred", "date_cancelled": fields.Datetime.now()})
         self.activity_unlink(
             [
@@ -605,9 +564,7 @@ class HanlingWorkOrder(models.Model):
         }
 
     def action_print(self):
-        return self.env.ref("hanling_property.action_report_work_order").report_action(
-            self
-        )
+        return self.env.ref("hanling_property.action_report_work_order").report_action(self)
 
     # ------------------------------------------------------------------ business methods
 
@@ -619,9 +576,7 @@ class HanlingWorkOrder(models.Model):
                 _(
                     "%(action)s is not possible for work orders in state %(states)s: %(names)s.",
                     action=action_label,
-                    states=", ".join(
-                        labels[s] for s in sorted(set(wrong.mapped("state")))
-                    ),
+                    states=", ".join(labels[s] for s in sorted(set(wrong.mapped("state")))),
                     names=", ".join(wrong.mapped("name")),
                 )
             )
@@ -629,17 +584,11 @@ class HanlingWorkOrder(models.Model):
     def _check_fee_editable(self):
         """Once the job is done the fee is the supervisors' to change (篇2 二 五) 3)."""
         if self.filtered("invoice_id"):
-            raise UserError(
-                _("The fee is invoiced; correct it with a credit note in Accounting.")
-            )
-        finished = self.filtered(
-            lambda o: o.state not in ("draft", "assigned", "in_progress")
-        )
+            raise UserError(_("The fee is invoiced; correct it with a credit note in Accounting."))
+        finished = self.filtered(lambda o: o.state not in ("draft", "assigned", "in_progress"))
         if finished and not self._user_fixes_fees():
             raise AccessError(
-                _(
-                    "Only the engineering or customer-service supervisor can change the fee."
-                )
+                _("Only the engineering or customer-service supervisor can change the fee.")
             )
 
     def _user_fixes_fees(self):
@@ -652,9 +601,7 @@ class HanlingWorkOrder(models.Model):
 
     def _schedule_punctuality_check(self):
         """At the appointment time the supervisor phones the resident (篇2 二 六) 1)."""
-        self.activity_unlink(
-            ["hanling_property.mail_activity_type_work_order_punctuality"]
-        )
+        self.activity_unlink(["hanling_property.mail_activity_type_work_order_punctuality"])
         for order in self.filtered("supervisor_id"):
             deadline = order.date_arrival_deadline or fields.Datetime.now()
             order.activity_schedule(
@@ -674,9 +621,9 @@ class HanlingWorkOrder(models.Model):
         """Customer-service supervisors of a company, supervisors proper before the managers."""
         manager_group = self.env.ref("hanling_property.group_manager")
         users = self.env.ref("hanling_property.group_cs_supervisor").users
-        return users.filtered(
-            lambda u: not u.share and company in u.company_ids
-        ).sorted(lambda u: (manager_group in u.groups_id, u.id))
+        return users.filtered(lambda u: not u.share and company in u.company_ids).sorted(
+            lambda u: (manager_group in u.groups_id, u.id)
+        )
 
     def _schedule_fee_activities(self):
         """The engineering supervisor and a customer-service supervisor fix the fee together."""
@@ -740,9 +687,7 @@ class HanlingWorkOrder(models.Model):
         if billable.filtered(lambda o: o.invoice_id):
             raise UserError(_("This work order is already invoiced."))
         if billable.filtered(lambda o: not o.partner_id):
-            raise UserError(
-                _("Set the resident to invoice before the fee can be invoiced.")
-            )
+            raise UserError(_("Set the resident to invoice before the fee can be invoiced."))
         if billable.filtered(lambda o: o.labour_price and not o.service_id.product_id):
             raise UserError(_("The catalogue service has no invoicing product."))
         moves = self.env["account.move"]
@@ -750,9 +695,7 @@ class HanlingWorkOrder(models.Model):
             vals_list = [order._prepare_invoice_values() for order in orders]
             # sudo: technicians and supervisors record the finance copy of the order, but hold
             # no accounting rights; the invoice is posted for the accountant to collect.
-            company_moves = (
-                self.env["account.move"].sudo().with_company(company).create(vals_list)
-            )
+            company_moves = self.env["account.move"].sudo().with_company(company).create(vals_list)
             company_moves.action_post()
             for order, move in zip(orders, company_moves, strict=True):
                 order.invoice_id = move.id
@@ -767,9 +710,7 @@ class HanlingWorkOrder(models.Model):
         callbacks are reminded by the callback visits' own reminder.
         """
         overdue = self.search([("is_arrival_overdue", "=", True)])
-        activity_type = self.env.ref(
-            "hanling_property.mail_activity_type_work_order_late"
-        )
+        activity_type = self.env.ref("hanling_property.mail_activity_type_work_order_late")
         already = set(
             self.env["mail.activity"]
             .search(

@@ -8,16 +8,12 @@ class HanlingWorkOrderMaterial(models.Model):
     _description = "Work Order Material"
     _order = "order_id, sequence, id"
 
-    order_id = fields.Many2one(
-        "hanling.work.order", required=True, ondelete="cascade", index=True
-    )
+    order_id = fields.Many2one("hanling.work.order", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="order_id.currency_id")
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Material", required=True)
-    quantity = fields.Float(
-        default=1.0, digits="Product Unit of Measure", required=True
-    )
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure", required=True)
     uom_name = fields.Char(string="Unit", default="个")
     price_unit = fields.Monetary(string="Unit Price")
     bought_for_resident = fields.Boolean(

@@ -1,4 +1,5 @@
 from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -55,9 +56,7 @@ class HanlingWorkOrderReview(models.Model):
         index=True,
         tracking=True,
     )
-    line_ids = fields.One2many(
-        "hanling.work.order.review.line", "review_id", string="Services"
-    )
+    line_ids = fields.One2many("hanling.work.order.review.line", "review_id", string="Services")
     order_count = fields.Integer(compute="_compute_totals", string="Orders")
     revenue = fields.Monetary(compute="_compute_totals")
     conclusion = fields.Html(
@@ -96,9 +95,7 @@ class HanlingWorkOrderReview(models.Model):
     @api.constrains("date_from")
     def _check_date_from(self):
         if self.filtered(lambda r: r.date_from.day != 1):
-            raise ValidationError(
-                _("A monthly review starts on the first day of a month.")
-            )
+            raise ValidationError(_("A monthly review starts on the first day of a month."))
 
     def action_compute(self):
         """Recount the month's work orders per catalogue service; decisions already taken stay."""
@@ -129,9 +126,7 @@ class HanlingWorkOrderReview(models.Model):
         Idempotent: a community that already has its review is left alone. The customer-service
         supervisor gets an activity to conclude it (篇2 八).
         """
-        date_from = fields.Date.context_today(self).replace(day=1) - relativedelta(
-            months=1
-        )
+        date_from = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
         start = fields.Datetime.to_datetime(date_from)
         end = fields.Datetime.to_datetime(date_from + relativedelta(months=1))
         groups = self.env["hanling.work.order"]._read_group(
@@ -149,9 +144,7 @@ class HanlingWorkOrderReview(models.Model):
         Order = self.env["hanling.work.order"]
         vals_list = []
         for community in communities - done:
-            reviewer = (
-                Order._get_cs_supervisors(community.company_id)[:1] or self.env.user
-            )
+            reviewer = Order._get_cs_supervisors(community.company_id)[:1] or self.env.user
             vals_list.append(
                 {
                     "community_id": community.id,
@@ -165,9 +158,7 @@ class HanlingWorkOrderReview(models.Model):
             review._compute_lines()
             review.activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_(
-                    "Review last month's repair services: %(name)s", name=review.name
-                ),
+                summary=_("Review last month's repair services: %(name)s", name=review.name),
                 user_id=review.reviewer_id.id,
             )
         return reviews
@@ -195,13 +186,9 @@ class HanlingWorkOrderReview(models.Model):
         counts = per_service([], "__count")
         on_time = per_service([("date_arrived", "!=", False)], "on_time_rate:avg")
         duration = per_service([("date_finished", "!=", False)], "duration_hours:avg")
-        satisfaction = per_service(
-            [("callback_state", "=", "done")], "satisfaction_score:avg"
-        )
+        satisfaction = per_service([("callback_state", "=", "done")], "satisfaction_score:avg")
         revenue = per_service([("payment_state", "!=", False)], "amount_invoiced:sum")
-        decisions = {
-            line.service_id: (line.decision, line.note) for line in self.line_ids
-        }
+        decisions = {line.service_id: (line.decision, line.note) for line in self.line_ids}
         commands = [fields.Command.clear()]
         for service, count in counts.items():
             decision, note = decisions.get(service, ("keep", False))
@@ -230,25 +217,15 @@ class HanlingWorkOrderReviewLine(models.Model):
     review_id = fields.Many2one(
         "hanling.work.order.review", required=True, ondelete="cascade", index=True
     )
-    community_id = fields.Many2one(
-        related="review_id.community_id", store=True, index=True
-    )
+    community_id = fields.Many2one(related="review_id.community_id", store=True, index=True)
     date_from = fields.Date(related="review_id.date_from", store=True, index=True)
     company_id = fields.Many2one(related="review_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="review_id.currency_id")
     service_id = fields.Many2one("hanling.service", required=True, index=True)
     order_count = fields.Integer(string="Orders", readonly=True)
-    on_time_rate = fields.Float(
-        string="On-Time Rate (%)", readonly=True, aggregator="avg"
-    )
-    avg_duration = fields.Float(
-        string="Average Duration (h)", readonly=True, aggregator="avg"
-    )
-    avg_satisfaction = fields.Float(
-        string="Average Satisfaction", readonly=True, aggregator="avg"
-    )
-    revenue = fields.Monetary(
-        readonly=True, help="Invoiced amount of the month's orders."
-    )
+    on_time_rate = fields.Float(string="On-Time Rate (%)", readonly=True, aggregator="avg")
+    avg_duration = fields.Float(string="Average Duration (h)", readonly=True, aggregator="avg")
+    avg_satisfaction = fields.Float(string="Average Satisfaction", readonly=True, aggregator="avg")
+    revenue = fields.Monetary(readonly=True, help="Invoiced amount of the month's orders.")
     decision = fields.Selection(DECISIONS, default="keep", required=True)
     note = fields.Char(string="Remarks")

@@ -17,9 +17,7 @@ class HanlingWorkOrderVisit(models.Model):
         readonly=True,
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
-    date = fields.Datetime(
-        string="Visited On", required=True, default=fields.Datetime.now
-    )
+    date = fields.Datetime(string="Visited On", required=True, default=fields.Datetime.now)
     user_id = fields.Many2one(
         "res.users",
         string="Recorded By",
@@ -32,9 +30,7 @@ class HanlingWorkOrderVisit(models.Model):
         store=True,
         precompute=True,
     )
-    note = fields.Text(
-        string="Note Left", required=True, help="The note left for the resident."
-    )
+    note = fields.Text(string="Note Left", required=True, help="The note left for the resident.")
     new_appointment = fields.Datetime(
         help="The next visit, if already agreed; otherwise the office agrees it with the resident."
     )

@@ -36,9 +36,7 @@ class TestWorkOrderAccess(WorkOrderCase):
 
     def _visible(self, user):
         return (
-            self.env["hanling.work.order"]
-            .with_user(user)
-            .search([("id", "in", self.orders.ids)])
+            self.env["hanling.work.order"].with_user(user).search([("id", "in", self.orders.ids)])
         )
 
     def test_technician_sees_and_updates_only_own_orders(self):
@@ -61,9 +59,7 @@ class TestWorkOrderAccess(WorkOrderCase):
         self.assertEqual(self.mine.state, "in_progress")
         # Their materials are hidden as well.
         self.theirs.material_ids = [(0, 0, {"name": "锁芯", "price_unit": 50})]
-        materials = (
-            self.env["hanling.work.order.material"].with_user(self.tech).search([])
-        )
+        materials = self.env["hanling.work.order.material"].with_user(self.tech).search([])
         self.assertFalse(materials & self.theirs.material_ids)
         with self.assertRaises(AccessError):
             self.env["hanling.work.order.material"].with_user(self.tech).create(
@@ -129,8 +125,6 @@ class TestWorkOrderAccess(WorkOrderCase):
             spec = {}
             for node in arch.xpath("//field[not(ancestor::field)]"):
                 field = Order._fields[node.get("name")]
-                spec[field.name] = (
-                    {"fields": {"display_name": {}}} if field.relational else {}
-                )
+                spec[field.name] = {"fields": {"display_name": {}}} if field.relational else {}
             values = order.with_user(user).web_read(spec)[0]
             self.assertEqual(values["name"], order.name, login)

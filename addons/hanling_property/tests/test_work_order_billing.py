@@ -60,9 +60,7 @@ class TestWorkOrderBilling(WorkOrderCase):
             order.with_user(self.engsup).action_create_invoice()
         self.assertFalse(order.sudo()._create_invoices())
         self.assertEqual(
-            self.env["account.move"].search_count(
-                [("invoice_origin", "=", order.name)]
-            ),
+            self.env["account.move"].search_count([("invoice_origin", "=", order.name)]),
             1,
         )
         # Once invoiced the fee can only be corrected in Accounting.
@@ -80,9 +78,7 @@ class TestWorkOrderBilling(WorkOrderCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(order.payment_state, invoice.payment_state)
         Order = self.env["hanling.work.order"]
-        self.assertIn(
-            order, Order.search([("payment_state", "in", ("paid", "in_payment"))])
-        )
+        self.assertIn(order, Order.search([("payment_state", "in", ("paid", "in_payment"))]))
 
     def test_free_service_invoices_nothing(self):
         order = self._finish(self._assign(self._order(service_id=self.free_service.id)))
@@ -124,9 +120,7 @@ class TestWorkOrderBilling(WorkOrderCase):
         self.assertFalse(order.invoice_id)
         self.assertEqual(order.invoice_status, "to_fix")
         fee_type = self.env.ref("hanling_property.mail_activity_type_work_order_fee")
-        fee_activities = order.activity_ids.filtered(
-            lambda a: a.activity_type_id == fee_type
-        )
+        fee_activities = order.activity_ids.filtered(lambda a: a.activity_type_id == fee_type)
         self.assertEqual(len(fee_activities), 2)
         self.assertIn(self.engsup, fee_activities.user_id)
         cs_user = fee_activities.user_id - self.engsup
@@ -139,11 +133,7 @@ class TestWorkOrderBilling(WorkOrderCase):
             tech_order.labour_price = 80
         with self.assertRaises(AccessError):
             tech_order.write(
-                {
-                    "material_ids": [
-                        fields.Command.create({"name": "x", "price_unit": 1})
-                    ]
-                }
+                {"material_ids": [fields.Command.create({"name": "x", "price_unit": 1})]}
             )
         with self.assertRaises(UserError):
             order.with_user(self.engsup).action_create_invoice()
@@ -158,9 +148,7 @@ class TestWorkOrderBilling(WorkOrderCase):
         self.assertFalse(order.fee_uncertain)
         self.assertEqual(order.fee_fixed_by_id, self.cssup)
         self.assertTrue(order.date_fee_fixed)
-        self.assertFalse(
-            order.activity_ids.filtered(lambda a: a.activity_type_id == fee_type)
-        )
+        self.assertFalse(order.activity_ids.filtered(lambda a: a.activity_type_id == fee_type))
         self.assertEqual(order.sudo().invoice_id.amount_total, 80.0)
         self.assertEqual(
             order.sudo().invoice_id.invoice_line_ids.product_id,
@@ -206,9 +194,7 @@ class TestWorkOrderBilling(WorkOrderCase):
         self.assertIn(billed, found)
         self.assertNotIn(free, found)
         groups = dict(
-            Order._read_group(
-                [("id", "in", (billed | free).ids)], ["invoice_status"], ["__count"]
-            )
+            Order._read_group([("id", "in", (billed | free).ids)], ["invoice_status"], ["__count"])
         )
         self.assertEqual(groups, {"invoiced": 1, "none": 1})
         with self.assertRaises(AccessError):

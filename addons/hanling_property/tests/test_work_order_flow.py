@@ -1,6 +1,7 @@
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -26,9 +27,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         order = self.env["hanling.work.order"].browse(action["res_id"])
         self.assertEqual(action["res_model"], "hanling.work.order")
         self.assertEqual(entry.state, "converted")
-        self.assertEqual(
-            (entry.res_model, entry.res_id), ("hanling.work.order", order.id)
-        )
+        self.assertEqual((entry.res_model, entry.res_id), ("hanling.work.order", order.id))
         self.assertEqual(order.duty_log_id, entry)
         self.assertEqual(order.description, "卫生间水龙头漏水")
         self.assertEqual(order.partner_id, self.owner)
@@ -37,9 +36,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertEqual(order.received_by_id, self.duty)
         self.assertEqual(order.state, "draft")
         self.assertEqual(order.urgency, "immediate")
-        self.assertEqual(
-            order.date_arrival_deadline, entry.date_received + timedelta(minutes=15)
-        )
+        self.assertEqual(order.date_arrival_deadline, entry.date_received + timedelta(minutes=15))
         with self.assertRaises(UserError):
             entry.action_create_work_order()
 
@@ -57,9 +54,7 @@ class TestWorkOrderFlow(WorkOrderCase):
                 }
             )
         )
-        order = self.env["hanling.work.order"].browse(
-            entry.action_create_work_order()["res_id"]
-        )
+        order = self.env["hanling.work.order"].browse(entry.action_create_work_order()["res_id"])
         self.assertEqual(order.urgency, "appointment")
         self.assertEqual(order.date_arrival_deadline, when)
 
@@ -68,9 +63,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertEqual(sequence.implementation, "no_gap")
         first, second = self._order(), self._order()
         self.assertTrue(first.name.startswith("WX"))
-        self.assertEqual(
-            int(second.name.split("-")[-1]), int(first.name.split("-")[-1]) + 1
-        )
+        self.assertEqual(int(second.name.split("-")[-1]), int(first.name.split("-")[-1]) + 1)
 
     def test_immediate_deadline_across_midnight(self):
         # 23:55 in Shanghai is 15:55 UTC; the technician must be there by 00:10 the next day.
@@ -97,9 +90,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         check = order.activity_ids.filtered(
             lambda a: (
                 a.activity_type_id
-                == self.env.ref(
-                    "hanling_property.mail_activity_type_work_order_punctuality"
-                )
+                == self.env.ref("hanling_property.mail_activity_type_work_order_punctuality")
             )
         )
         self.assertEqual(check.user_id, self.engsup)
@@ -242,9 +233,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         checks = order.activity_ids.filtered(
             lambda a: (
                 a.activity_type_id
-                == self.env.ref(
-                    "hanling_property.mail_activity_type_work_order_punctuality"
-                )
+                == self.env.ref("hanling_property.mail_activity_type_work_order_punctuality")
             )
         )
         self.assertEqual(len(checks), 1)
@@ -259,22 +248,16 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertEqual(order.missed_visit_count, 2)
         self.assertFalse(order.appointment_date)
         with self.assertRaises(UserError):
-            self.env["hanling.work.order.visit"].create(
-                {"order_id": order.id, "note": "  "}
-            )
+            self.env["hanling.work.order.visit"].create({"order_id": order.id, "note": "  "})
         order.with_user(self.tech).action_start()
         with self.assertRaises(UserError):
-            self.env["hanling.work.order.visit"].create(
-                {"order_id": order.id, "note": "x"}
-            )
+            self.env["hanling.work.order.visit"].create({"order_id": order.id, "note": "x"})
 
     def test_change_of_judgement_told_to_resident(self):
         order = self._assign(self._order())
         tech_order = order.with_user(self.tech)
         tech_order.action_start()
-        tech_order.write(
-            {"inspection_note": "以为是阀芯", "change_note": "实为水管破裂"}
-        )
+        tech_order.write({"inspection_note": "以为是阀芯", "change_note": "实为水管破裂"})
         with self.assertRaises(UserError):
             tech_order.action_finish()
         tech_order.resident_informed = True
@@ -335,9 +318,7 @@ class TestWorkOrderFlow(WorkOrderCase):
         html = (
             self.env["ir.actions.report"]
             .with_context(lang="en_US")
-            ._render_qweb_html("hanling_property.action_report_work_order", order.ids)[
-                0
-            ]
+            ._render_qweb_html("hanling_property.action_report_work_order", order.ids)[0]
             .decode()
         )
         for label in ("Resident Copy", "Finance Copy", "Stub (Filed)"):

@@ -1,19 +1,18 @@
 from datetime import date, datetime
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
-from psycopg2 import IntegrityError
 
 from .work_order_common import WorkOrderCase
 
 
 @tagged("post_install", "-at_install")
 class TestWorkOrderReview(WorkOrderCase):
-    def _done_order(
-        self, day, arrive_minute, finish_hour, satisfaction, service=None, **vals
-    ):
+    def _done_order(self, day, arrive_minute, finish_hour, satisfaction, service=None, **vals):
         with freeze_time(datetime(2027, 4, day, 1, 0)):
             order = self._order(service_id=(service or self.paid_service).id, **vals)
             self._assign(order)
@@ -45,12 +44,8 @@ class TestWorkOrderReview(WorkOrderCase):
         )
         self.assertEqual(review.date_to, date(2027, 4, 30))
         review.action_compute()
-        paid = review.line_ids.filtered(
-            lambda line: line.service_id == self.paid_service
-        )
-        free = review.line_ids.filtered(
-            lambda line: line.service_id == self.free_service
-        )
+        paid = review.line_ids.filtered(lambda line: line.service_id == self.paid_service)
+        free = review.line_ids.filtered(lambda line: line.service_id == self.free_service)
         self.assertEqual(len(review.line_ids), 2)
         self.assertEqual(paid.order_count, 2)
         self.assertEqual(paid.on_time_rate, 50.0)
@@ -66,9 +61,7 @@ class TestWorkOrderReview(WorkOrderCase):
         # The supervisor's decisions survive a recount.
         paid.write({"decision": "change_price", "note": "上调至25元"})
         review.action_compute()
-        paid = review.line_ids.filtered(
-            lambda line: line.service_id == self.paid_service
-        )
+        paid = review.line_ids.filtered(lambda line: line.service_id == self.paid_service)
         self.assertEqual((paid.decision, paid.note), ("change_price", "上调至25元"))
         with self.assertRaises(UserError):
             review.action_conclude()  # no conclusions yet
@@ -86,17 +79,11 @@ class TestWorkOrderReview(WorkOrderCase):
 
     def test_one_review_per_community_and_month(self):
         Review = self.env["hanling.work.order.review"]
-        Review.create(
-            {"community_id": self.community.id, "date_from": date(2027, 4, 1)}
-        )
+        Review.create({"community_id": self.community.id, "date_from": date(2027, 4, 1)})
         with self.assertRaises(UserError):
-            Review.create(
-                {"community_id": self.community.id, "date_from": date(2027, 4, 2)}
-            )
+            Review.create({"community_id": self.community.id, "date_from": date(2027, 4, 2)})
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            Review.create(
-                {"community_id": self.community.id, "date_from": date(2027, 4, 1)}
-            )
+            Review.create({"community_id": self.community.id, "date_from": date(2027, 4, 1)})
             self.env.flush_all()
 
     def test_cron_prepares_last_month_once(self):
@@ -109,7 +96,5 @@ class TestWorkOrderReview(WorkOrderCase):
         self.assertEqual(len(review), 1)
         self.assertEqual(review.date_from, date(2027, 4, 1))
         self.assertEqual(review.line_ids.service_id, self.paid_service)
-        self.assertTrue(
-            review.reviewer_id.has_group("hanling_property.group_cs_supervisor")
-        )
+        self.assertTrue(review.reviewer_id.has_group("hanling_property.group_cs_supervisor"))
         self.assertEqual(review.activity_ids.user_id, review.reviewer_id)

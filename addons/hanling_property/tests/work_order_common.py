@@ -18,9 +18,7 @@ class WorkOrderCase(HanlingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["hanling.occupancy"].create(
-            {"unit_id": cls.unit.id, "partner_id": cls.owner.id}
-        )
+        cls.env["hanling.occupancy"].create({"unit_id": cls.unit.id, "partner_id": cls.owner.id})
         Service = cls.env["hanling.service"]
         cls.paid_service = Service.create(
             {"name": "测试 更换水龙头", "fee_type": "paid", "list_price": 20.0}
@@ -28,9 +26,7 @@ class WorkOrderCase(HanlingCase):
         cls.quoted_service = Service.create(
             {"name": "测试 疏通下水管道", "fee_type": "paid", "list_price": 0.0}
         )
-        cls.free_service = Service.create(
-            {"name": "测试 义务检查煤气管道", "fee_type": "free"}
-        )
+        cls.free_service = Service.create({"name": "测试 义务检查煤气管道", "fee_type": "free"})
         cls.duty = cls.users["t_duty"]
         cls.tech = cls.users["t_tech"]
         cls.tech2 = cls.users["t_tech2"]
