@@ -67,7 +67,6 @@ class HanlingWorkOrder(models.Model):
     appointment_date = fields.Datetime(string="Appointment", tracking=True, copy=False)
     technician_id = fields.Many2one(
         "res.users",
-        string="Technician",
         index=True,
         tracking=True,
         copy=False,
@@ -106,7 +105,7 @@ class HanlingWorkOrder(models.Model):
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     date_cancelled = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     date_fee_fixed = fields.Datetime(string="Fee Fixed On", readonly=True, copy=False)
-    fee_fixed_by_id = fields.Many2one("res.users", string="Fee Fixed By", readonly=True, copy=False)
+    fee_fixed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     is_arrival_overdue = fields.Boolean(
         string="Arrival Overdue",
         compute="_compute_is_arrival_overdue",
@@ -152,7 +151,6 @@ class HanlingWorkOrder(models.Model):
         help="From the technician's arrival to the end of the repair.",
     )
     satisfaction_score = fields.Float(
-        string="Satisfaction Score",
         compute="_compute_satisfaction_score",
         store=True,
         aggregator="avg",
@@ -212,7 +210,6 @@ class HanlingWorkOrder(models.Model):
     amount_estimated = fields.Monetary(string="Fee", compute="_compute_amounts", store=True)
     invoice_id = fields.Many2one(
         "account.move",
-        string="Invoice",
         readonly=True,
         copy=False,
         index="btree_not_null",

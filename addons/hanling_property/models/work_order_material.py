@@ -22,7 +22,7 @@ class HanlingWorkOrderMaterial(models.Model):
         help="Bought by the office on the resident's behalf and charged; untick for materials "
         "the resident supplied.",
     )
-    amount = fields.Monetary(string="Amount", compute="_compute_amount", store=True)
+    amount = fields.Monetary(compute="_compute_amount", store=True)
 
     _sql_constraints = [
         (
