@@ -12,6 +12,12 @@ log "building a fresh test database $DB"
 dropdb --if-exists "$DB"
 "$PY" -m odoo -c odoo.conf -d "$DB" -i "$ADDONS" --load-language=zh_CN \
     --stop-after-init --log-level=warn --max-cron-threads=0
+# Loading zh_CN as the only language archives en_US; tests read the source (English) messages
+# and switch to zh_CN where they check a translation, so both stay active.
+"$PY" -m odoo shell -c odoo.conf -d "$DB" --log-level=warn >/dev/null <<'PY'
+env["res.lang"]._activate_lang("en_US")
+env.cr.commit()
+PY
 
 log "running the tests"
 [ $# -gt 0 ] || set -- addons tests/integration

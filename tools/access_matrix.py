@@ -36,8 +36,13 @@ for model in models:
         rights = ""
         for mode, letter in zip(MODES, "rcwd", strict=True):
             acl = env["ir.model.access"].search(  # noqa: F821
-                [("model_id.model", "=", model), (f"perm_{mode}", "=", True), "|",
-                 ("group_id", "=", False), ("group_id", "in", groups.ids if groups else [])]
+                [
+                    ("model_id.model", "=", model),
+                    (f"perm_{mode}", "=", True),
+                    "|",
+                    ("group_id", "=", False),
+                    ("group_id", "in", groups.ids if groups else []),
+                ]
             )
             rights += letter if acl else "-"
         cells.append(rights)

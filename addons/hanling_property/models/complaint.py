@@ -36,16 +36,28 @@ class HanlingComplaint(models.Model):
 
     _name = "hanling.complaint"
     _description = "Resident Complaint"
-    _inherit = ["hanling.request.mixin", "hanling.callback.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "hanling.request.mixin",
+        "hanling.callback.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id", "content"]
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/", index="trigram")
+    name = fields.Char(
+        string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
+    )
     content = fields.Text(string="Complaint", required=True, tracking=True)
-    category = fields.Selection(COMPLAINT_CATEGORIES, required=True, default="service", index=True, tracking=True)
+    category = fields.Selection(
+        COMPLAINT_CATEGORIES, required=True, default="service", index=True, tracking=True
+    )
     department_id = fields.Many2one(
-        "hanling.complaint.department", string="Responsible Department", index=True, tracking=True,
+        "hanling.complaint.department",
+        string="Responsible Department",
+        index=True,
+        tracking=True,
         check_company=True,
     )
     department_head_id = fields.Many2one(related="department_id.head_id", string="Department Head")
@@ -56,22 +68,39 @@ class HanlingComplaint(models.Model):
     superior_instruction = fields.Text(string="Superior's Instruction")
     # 篇3 3.3 / 3.4: who takes complaints depends on the shift.
     shift = fields.Selection(
-        [("day", "Day Shift (Customer-Service Centre)"), ("night", "Night (Fire-Control Monitoring Centre)")],
-        compute="_compute_shift", store=True, index=True,
+        [
+            ("day", "Day Shift (Customer-Service Centre)"),
+            ("night", "Night (Fire-Control Monitoring Centre)"),
+        ],
+        compute="_compute_shift",
+        store=True,
+        index=True,
     )
     is_urgent = fields.Boolean(string="Urgent", tracking=True)
     # 篇3 4.1.5: a non-urgent night complaint waits for the day shift only if the resident agrees.
     deferral_consent = fields.Boolean(
-        string="Resident Agrees to Wait for the Day Shift", tracking=True, copy=False,
+        string="Resident Agrees to Wait for the Day Shift",
+        tracking=True,
+        copy=False,
     )
-    is_deferred = fields.Boolean(string="Deferred to Day Shift", readonly=True, copy=False, tracking=True)
+    is_deferred = fields.Boolean(
+        string="Deferred to Day Shift", readonly=True, copy=False, tracking=True
+    )
     deferral_consent_by_id = fields.Many2one(
-        "res.users", string="Consent Recorded By", readonly=True, copy=False,
+        "res.users",
+        string="Consent Recorded By",
+        readonly=True,
+        copy=False,
     )
     deferral_consent_date = fields.Datetime(string="Consent Recorded On", readonly=True, copy=False)
     # 首问责任制: the first responder follows the complaint until it is closed.
     first_responder_id = fields.Many2one(
-        "res.users", string="First Responder", readonly=True, copy=False, index=True, tracking=True,
+        "res.users",
+        string="First Responder",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
     )
     state = fields.Selection(
         [
@@ -82,7 +111,12 @@ class HanlingComplaint(models.Model):
             ("closed", "Closed"),
             ("cancel", "Cancelled"),
         ],
-        default="received", required=True, readonly=True, copy=False, index=True, tracking=True,
+        default="received",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
     )
     date_assessed = fields.Datetime(string="First Response", readonly=True, copy=False, index=True)
     date_handling = fields.Datetime(string="Handling Started", readonly=True, copy=False)
@@ -91,7 +125,12 @@ class HanlingComplaint(models.Model):
     date_cancelled = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     cancel_reason = fields.Text(string="Cancellation Reason", copy=False, tracking=True)
     escalation_level = fields.Selection(
-        ESCALATION_LEVELS, default="department", required=True, readonly=True, copy=False, index=True,
+        ESCALATION_LEVELS,
+        default="department",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
         tracking=True,
     )
     escalation_note = fields.Text(
@@ -99,22 +138,30 @@ class HanlingComplaint(models.Model):
         help="Why the complaint goes to the next level: the department cannot solve it alone, "
         "several departments are involved, or it is beyond the office.",
     )
-    date_escalated_manager = fields.Datetime(string="Escalated to Office Manager", readonly=True, copy=False)
-    date_escalated_company = fields.Datetime(string="Escalated to Company", readonly=True, copy=False)
+    date_escalated_manager = fields.Datetime(
+        string="Escalated to Office Manager", readonly=True, copy=False
+    )
+    date_escalated_company = fields.Datetime(
+        string="Escalated to Company", readonly=True, copy=False
+    )
     resolution_kind = fields.Selection(RESOLUTION_KINDS, index=True, tracking=True)
     resolution = fields.Text(string="How It Was Resolved", tracking=True)
     loss_remedy = fields.Selection(
-        [("compensate", "Compensate the Loss"), ("repair", "Repair the Damage")], string="Remedy",
+        [("compensate", "Compensate the Loss"), ("repair", "Repair the Damage")],
+        string="Remedy",
         tracking=True,
     )
     other_partner_id = fields.Many2one("res.partner", string="Other Resident", tracking=True)
     mediation_note = fields.Text(string="Mediation with the Other Resident")
     developer_contact = fields.Char(
-        string="Developer / Owners' Committee Contact", help="Who at the developer or the owners' committee was contacted.",
+        string="Developer / Owners' Committee Contact",
+        help="Who at the developer or the owners' committee was contacted.",
     )
     coordination_note = fields.Text(string="Coordination with the Developer")
     nonconformity_ids = fields.One2many(
-        "hanling.nonconformity", "complaint_id", string="Nonconformity Reports",
+        "hanling.nonconformity",
+        "complaint_id",
+        string="Nonconformity Reports",
         groups="hanling_property.group_cs_staff,hanling_property.group_eng_supervisor",
     )
     nonconformity_count = fields.Integer(
@@ -122,23 +169,37 @@ class HanlingComplaint(models.Model):
         groups="hanling_property.group_cs_staff,hanling_property.group_eng_supervisor",
     )
     hours_to_first_response = fields.Float(
-        string="Hours to First Response", compute="_compute_durations", store=True, aggregator="avg",
+        string="Hours to First Response",
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
         help="From receipt to the responsible department's first assessment.",
     )
     hours_to_close = fields.Float(
-        string="Hours to Close", compute="_compute_durations", store=True, aggregator="avg",
+        string="Hours to Close",
+        compute="_compute_durations",
+        store=True,
+        aggregator="avg",
         help="From receipt to closing after the callback.",
     )
     is_satisfied = fields.Boolean(
-        string="Closed with Satisfied Callback", compute="_compute_is_satisfied", store=True, index=True,
+        string="Closed with Satisfied Callback",
+        compute="_compute_is_satisfied",
+        store=True,
+        index=True,
     )
     satisfied_share = fields.Float(
-        string="Satisfied Share (%)", compute="_compute_is_satisfied", store=True, aggregator="avg",
+        string="Satisfied Share (%)",
+        compute="_compute_is_satisfied",
+        store=True,
+        aggregator="avg",
         help="100 for a complaint closed with a satisfied callback, 0 otherwise: averaged over closed "
         "complaints it gives the share closed to the resident's satisfaction.",
     )
 
-    @api.depends("date_received", "company_id.hanling_day_shift_start", "company_id.hanling_day_shift_end")
+    @api.depends(
+        "date_received", "company_id.hanling_day_shift_start", "company_id.hanling_day_shift_end"
+    )
     def _compute_shift(self):
         for complaint in self:
             complaint.shift = (
@@ -177,11 +238,13 @@ class HanlingComplaint(models.Model):
             start = complaint.date_received
             complaint.hours_to_first_response = (
                 (complaint.date_assessed - start).total_seconds() / 3600.0
-                if start and complaint.date_assessed else 0.0
+                if start and complaint.date_assessed
+                else 0.0
             )
             complaint.hours_to_close = (
                 (complaint.date_closed - start).total_seconds() / 3600.0
-                if start and complaint.date_closed else 0.0
+                if start and complaint.date_closed
+                else 0.0
             )
 
     @api.depends("state", "callback_satisfaction")
@@ -195,9 +258,13 @@ class HanlingComplaint(models.Model):
     @api.constrains("channel", "superior_id", "superior_instruction")
     def _check_superior(self):
         for complaint in self:
-            if complaint.channel == "superior" and not (complaint.superior_id and complaint.superior_instruction):
+            if complaint.channel == "superior" and not (
+                complaint.superior_id and complaint.superior_instruction
+            ):
                 raise ValidationError(
-                    _("A complaint forwarded by a superior records the superior and their instruction.")
+                    _(
+                        "A complaint forwarded by a superior records the superior and their instruction."
+                    )
                 )
 
     @api.constrains("is_deferred", "deferral_consent", "is_urgent")
@@ -205,7 +272,9 @@ class HanlingComplaint(models.Model):
         for complaint in self:
             if complaint.is_deferred and (not complaint.deferral_consent or complaint.is_urgent):
                 raise ValidationError(
-                    _("Only a non-urgent complaint whose resident agreed can wait for the day shift.")
+                    _(
+                        "Only a non-urgent complaint whose resident agreed can wait for the day shift."
+                    )
                 )
 
     @api.model_create_multi
@@ -222,7 +291,9 @@ class HanlingComplaint(models.Model):
 
     def write(self, vals):
         if "received_by_id" in vals and self.filtered(lambda c: c.state != "received"):
-            raise UserError(_("Who received a complaint can only be corrected while it is just received."))
+            raise UserError(
+                _("Who received a complaint can only be corrected while it is just received.")
+            )
         result = super().write(vals)
         if "received_by_id" in vals:
             # The one who received it is its first responder (首问责任制).
@@ -238,14 +309,18 @@ class HanlingComplaint(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         if self.filtered(lambda c: c.state not in ("received", "cancel")):
-            raise UserError(_("A complaint being handled cannot be deleted; cancel it with a reason."))
+            raise UserError(
+                _("A complaint being handled cannot be deleted; cancel it with a reason.")
+            )
 
     def message_unsubscribe(self, partner_ids=None):
         # 首问责任制: the first responder cannot drop a complaint before it is closed.
         if partner_ids:
             locked = self.filtered(
-                lambda c: c.state not in ("closed", "cancel")
-                and c.first_responder_id.partner_id.id in partner_ids
+                lambda c: (
+                    c.state not in ("closed", "cancel")
+                    and c.first_responder_id.partner_id.id in partner_ids
+                )
             )
             if locked:
                 raise UserError(
@@ -264,12 +339,18 @@ class HanlingComplaint(models.Model):
         """Leave a non-urgent night complaint for the day shift, with the resident's consent."""
         self._check_state(["received"], _("Deferring to the day shift"))
         if self.filtered(lambda c: c.shift != "night"):
-            raise UserError(_("Only a complaint received outside the day shift can be deferred to it."))
+            raise UserError(
+                _("Only a complaint received outside the day shift can be deferred to it.")
+            )
         if self.filtered("is_urgent"):
-            raise UserError(_("An urgent complaint must be dealt with now, it cannot wait for the day shift."))
+            raise UserError(
+                _("An urgent complaint must be dealt with now, it cannot wait for the day shift.")
+            )
         if self.filtered(lambda c: not c.deferral_consent):
             raise UserError(
-                _("Ask the resident first: a night complaint waits for the day shift only with their consent.")
+                _(
+                    "Ask the resident first: a night complaint waits for the day shift only with their consent."
+                )
             )
         self.write(
             {
@@ -314,13 +395,18 @@ class HanlingComplaint(models.Model):
             responder = complaint.first_responder_id
             complaint._schedule_callback(
                 fields.Datetime.add(fields.Datetime.now(), days=1),
-                user=responder if responder.has_group("hanling_property.group_cs_staff") else self.env.user,
+                user=responder
+                if responder.has_group("hanling_property.group_cs_staff")
+                else self.env.user,
             )
         for complaint in self.filtered(lambda c: c.channel == "superior" and c.superior_id):
             # 篇3 4.1.4: report to the superior as soon as the complaint is handled.
             complaint.message_post(
-                body=_("The complaint %(name)s you forwarded is resolved: %(resolution)s",
-                       name=complaint.name, resolution=complaint.resolution),
+                body=_(
+                    "The complaint %(name)s you forwarded is resolved: %(resolution)s",
+                    name=complaint.name,
+                    resolution=complaint.resolution,
+                ),
                 partner_ids=complaint.superior_id.partner_id.ids,
                 subtype_xmlid="mail.mt_note",
             )
@@ -328,10 +414,15 @@ class HanlingComplaint(models.Model):
     def action_close(self):
         self._check_state(["resolved"], _("Closing"))
         self._check_callback_done()
-        open_reports = self._hanling_nonconformities().filtered(lambda n: n.state not in ("done", "cancel"))
+        open_reports = self._hanling_nonconformities().filtered(
+            lambda n: n.state not in ("done", "cancel")
+        )
         if open_reports:
             raise UserError(
-                _("Close the nonconformity reports first: %(names)s.", names=", ".join(open_reports.mapped("name")))
+                _(
+                    "Close the nonconformity reports first: %(names)s.",
+                    names=", ".join(open_reports.mapped("name")),
+                )
             )
         self._action_close()
         return True
@@ -344,12 +435,16 @@ class HanlingComplaint(models.Model):
         if self.filtered(lambda c: not (c.cancel_reason or "").strip()):
             raise UserError(_("Write down why the complaint is cancelled."))
         if self._hanling_nonconformities().filtered(lambda n: n.state not in ("draft", "cancel")):
-            raise UserError(_("A complaint with a nonconformity report under way cannot be cancelled."))
+            raise UserError(
+                _("A complaint with a nonconformity report under way cannot be cancelled.")
+            )
         self._action_cancel()
         return True
 
     def _action_cancel(self):
-        self._hanling_nonconformities().filtered(lambda n: n.state == "draft").write({"state": "cancel"})
+        self._hanling_nonconformities().filtered(lambda n: n.state == "draft").write(
+            {"state": "cancel"}
+        )
         self.callback_ids.filtered(lambda c: c.state == "planned").action_cancel()
         self.write({"state": "cancel", "date_cancelled": fields.Datetime.now()})
 
@@ -373,7 +468,9 @@ class HanlingComplaint(models.Model):
             if complaint.escalation_level == "department":
                 complaint.write({"escalation_level": "manager", "date_escalated_manager": now})
                 users = complaint._hanling_office_managers()
-                summary = _("Complaint escalated to the office manager: %(name)s", name=complaint.name)
+                summary = _(
+                    "Complaint escalated to the office manager: %(name)s", name=complaint.name
+                )
             else:
                 complaint.write({"escalation_level": "company", "date_escalated_company": now})
                 users = complaint._hanling_company_reps()
@@ -396,7 +493,9 @@ class HanlingComplaint(models.Model):
 
     def action_view_nonconformities(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("hanling_property.hanling_nonconformity_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "hanling_property.hanling_nonconformity_action"
+        )
         action["domain"] = [("complaint_id", "=", self.id)]
         action["context"] = {"default_complaint_id": self.id}
         return action
@@ -426,13 +525,21 @@ class HanlingComplaint(models.Model):
         live_reports = self._hanling_nonconformities().filtered(lambda n: n.state != "cancel")
         if self.resolution_kind == "loss":
             if not self.loss_remedy:
-                raise UserError(_("A loss caused by our staff is compensated or repaired: choose which."))
+                raise UserError(
+                    _("A loss caused by our staff is compensated or repaired: choose which.")
+                )
             if not live_reports:
                 raise UserError(_("A loss caused by our staff needs a nonconformity report."))
             if self.loss_remedy == "compensate" and live_reports.filtered(
-                lambda n: n.compensation_method == "none" or n.compensation_due > 0 or not n.compensation_paid
+                lambda n: (
+                    n.compensation_method == "none"
+                    or n.compensation_due > 0
+                    or not n.compensation_paid
+                )
             ):
-                raise UserError(_("The approved compensation must be paid before the complaint is resolved."))
+                raise UserError(
+                    _("The approved compensation must be paid before the complaint is resolved.")
+                )
         elif self.resolution_kind == "other_resident":
             if not self.other_partner_id or not (self.mediation_note or "").strip():
                 raise UserError(
@@ -441,7 +548,9 @@ class HanlingComplaint(models.Model):
         elif self.resolution_kind == "developer":
             if not self.developer_contact or not (self.coordination_note or "").strip():
                 raise UserError(
-                    _("Record the developer or owners' committee contact and how it was coordinated.")
+                    _(
+                        "Record the developer or owners' committee contact and how it was coordinated."
+                    )
                 )
 
     def _hanling_nonconformities(self):
@@ -466,11 +575,15 @@ class HanlingComplaint(models.Model):
         self.ensure_one()
         deadline = (
             fields.Date.to_date(fields.Datetime.context_timestamp(self, self.date_deadline))
-            if self.date_deadline else fields.Date.context_today(self)
+            if self.date_deadline
+            else fields.Date.context_today(self)
         )
         for user in users:
             self.activity_schedule(
-                "mail.mail_activity_data_todo", date_deadline=deadline, summary=summary, note=note,
+                "mail.mail_activity_data_todo",
+                date_deadline=deadline,
+                summary=summary,
+                note=note,
                 user_id=user.id,
             )
 
@@ -478,7 +591,9 @@ class HanlingComplaint(models.Model):
         self.ensure_one()
         # Reading group members is an administrative read; only ids and companies are used.
         users = self.env.ref(xmlid).sudo().users
-        return users.filtered(lambda u: u.active and not u.share and self.company_id in u.company_ids).sudo(False)
+        return users.filtered(
+            lambda u: u.active and not u.share and self.company_id in u.company_ids
+        ).sudo(False)
 
     def _hanling_office_managers(self):
         """Members of the office manager group (without the company representatives, if any remain)."""
@@ -499,7 +614,9 @@ class HanlingComplaint(models.Model):
     def _get_satisfied_share(self, domain=None):
         """Share (%) of closed complaints whose callback found the resident satisfied."""
         groups = self._read_group(
-            [("state", "=", "closed"), *(domain or [])], groupby=["is_satisfied"], aggregates=["__count"]
+            [("state", "=", "closed"), *(domain or [])],
+            groupby=["is_satisfied"],
+            aggregates=["__count"],
         )
         counts = dict(groups)
         total = sum(counts.values())

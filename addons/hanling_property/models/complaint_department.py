@@ -16,11 +16,17 @@ class HanlingComplaintDepartment(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     head_id = fields.Many2one(
-        "res.users", string="Head", check_company=True,
+        "res.users",
+        string="Head",
+        check_company=True,
         help="Department supervisor: told of every complaint assigned to the department and the "
         "first to escalate it to the office manager.",
     )
 
     _sql_constraints = [
-        ("name_company_uniq", "unique(name, company_id)", "A department with this name already exists."),
+        (
+            "name_company_uniq",
+            "unique(name, company_id)",
+            "A department with this name already exists.",
+        ),
     ]

@@ -16,9 +16,16 @@ class HanlingNonconformity(models.Model):
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     complaint_id = fields.Many2one(
-        "hanling.complaint", required=True, index=True, ondelete="restrict", check_company=True, tracking=True,
+        "hanling.complaint",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
     )
-    company_id = fields.Many2one(related="complaint_id.company_id", store=True, index=True, precompute=True)
+    company_id = fields.Many2one(
+        related="complaint_id.company_id", store=True, index=True, precompute=True
+    )
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(related="complaint_id.partner_id", string="Resident", store=True)
     unit_id = fields.Many2one(related="complaint_id.unit_id", store=True)
@@ -30,29 +37,51 @@ class HanlingNonconformity(models.Model):
     date_deadline = fields.Date(string="Deadline", tracking=True)
     result = fields.Text(string="Result of the Corrective Action", tracking=True)
     loss_amount = fields.Monetary(
-        string="Resident's Loss", tracking=True,
+        string="Resident's Loss",
+        tracking=True,
         help="The resident's economic loss as assessed; above the company threshold the company "
         "management representative approves (篇3 4.2.5). Not an accounting amount.",
     )
     approval_level = fields.Selection(
         [("manager", "Office Manager"), ("company", "Company Management Representative")],
-        compute="_compute_approval_level", store=True, index=True, string="Approved By Level",
+        compute="_compute_approval_level",
+        store=True,
+        index=True,
+        string="Approved By Level",
     )
     compensation_method = fields.Selection(
-        [("none", "No Compensation"), ("credit_note", "Credit Note"), ("payment", "Payment to the Resident")],
-        default="none", required=True, tracking=True,
+        [
+            ("none", "No Compensation"),
+            ("credit_note", "Credit Note"),
+            ("payment", "Payment to the Resident"),
+        ],
+        default="none",
+        required=True,
+        tracking=True,
     )
     compensation_amount = fields.Monetary(string="Approved Compensation", tracking=True)
     compensation_move_ids = fields.Many2many(
-        "account.move", "hanling_nonconformity_account_move_rel", "nonconformity_id", "move_id",
-        string="Credit Notes", readonly=True, copy=False,
+        "account.move",
+        "hanling_nonconformity_account_move_rel",
+        "nonconformity_id",
+        "move_id",
+        string="Credit Notes",
+        readonly=True,
+        copy=False,
     )
     compensation_payment_ids = fields.Many2many(
-        "account.payment", "hanling_nonconformity_account_payment_rel", "nonconformity_id", "payment_id",
-        string="Payments", readonly=True, copy=False,
+        "account.payment",
+        "hanling_nonconformity_account_payment_rel",
+        "nonconformity_id",
+        "payment_id",
+        string="Payments",
+        readonly=True,
+        copy=False,
     )
     compensation_paid = fields.Monetary(string="Compensation Paid", compute="_compute_compensation")
-    compensation_due = fields.Monetary(string="Compensation Still Due", compute="_compute_compensation")
+    compensation_due = fields.Monetary(
+        string="Compensation Still Due", compute="_compute_compensation"
+    )
     state = fields.Selection(
         [
             ("draft", "Draft"),
@@ -61,18 +90,27 @@ class HanlingNonconformity(models.Model):
             ("done", "Closed"),
             ("cancel", "Cancelled"),
         ],
-        default="draft", required=True, readonly=True, copy=False, index=True, tracking=True,
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
     )
     date_submitted = fields.Datetime(string="Submitted On", readonly=True, copy=False)
     date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
     approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)
     approved_level = fields.Selection(
         [("manager", "Office Manager"), ("company", "Company Management Representative")],
-        string="Approved at Level", readonly=True, copy=False,
+        string="Approved at Level",
+        readonly=True,
+        copy=False,
     )
     date_done = fields.Datetime(string="Closed On", readonly=True, copy=False, index=True)
     manager_id = fields.Many2one(
-        "res.users", string="Office Manager", tracking=True,
+        "res.users",
+        string="Office Manager",
+        tracking=True,
         help="Holds the meeting and writes the corrective/preventive action report once this is closed.",
     )
     prevention_report_ids = fields.One2many(
@@ -80,24 +118,33 @@ class HanlingNonconformity(models.Model):
     )
     prevention_state = fields.Selection(
         [("none", "Not Yet Due"), ("due", "Report Due"), ("done", "Report Written")],
-        compute="_compute_prevention_state", store=True, index=True, string="Prevention Report",
+        compute="_compute_prevention_state",
+        store=True,
+        index=True,
+        string="Prevention Report",
     )
 
     @api.depends(
-        "complaint_id.escalation_level", "loss_amount", "company_id.hanling_complaint_loss_threshold"
+        "complaint_id.escalation_level",
+        "loss_amount",
+        "company_id.hanling_complaint_loss_threshold",
     )
     def _compute_approval_level(self):
         for report in self:
             threshold = report.company_id.hanling_complaint_loss_threshold
             report.approval_level = (
                 "company"
-                if report.complaint_id.escalation_level == "company" or report.loss_amount > threshold
+                if report.complaint_id.escalation_level == "company"
+                or report.loss_amount > threshold
                 else "manager"
             )
 
     @api.depends(
-        "compensation_amount", "compensation_move_ids.state", "compensation_move_ids.amount_total",
-        "compensation_payment_ids.state", "compensation_payment_ids.amount",
+        "compensation_amount",
+        "compensation_move_ids.state",
+        "compensation_move_ids.amount_total",
+        "compensation_payment_ids.state",
+        "compensation_payment_ids.amount",
     )
     def _compute_compensation(self):
         for report in self:
@@ -124,7 +171,9 @@ class HanlingNonconformity(models.Model):
     def _check_complaint_open(self):
         for report in self:
             if report.complaint_id.state in ("closed", "cancel"):
-                raise ValidationError(_("A nonconformity report is written for a complaint still being dealt with."))
+                raise ValidationError(
+                    _("A nonconformity report is written for a complaint still being dealt with.")
+                )
 
     @api.constrains("loss_amount", "compensation_amount")
     def _check_amounts(self):
@@ -142,8 +191,10 @@ class HanlingNonconformity(models.Model):
     def write(self, vals):
         if APPROVED_FIELDS & set(vals) and self.filtered(lambda r: r.state != "draft"):
             raise UserError(
-                _("The loss and the compensation are fixed once the report is submitted for approval; "
-                  "send it back to draft to change them.")
+                _(
+                    "The loss and the compensation are fixed once the report is submitted for approval; "
+                    "send it back to draft to change them."
+                )
             )
         return super().write(vals)
 
@@ -159,12 +210,22 @@ class HanlingNonconformity(models.Model):
         for report in self:
             missing = [
                 report._fields[f]._description_string(self.env)
-                for f in ("description", "cause", "corrective_action", "responsible_id", "date_deadline")
+                for f in (
+                    "description",
+                    "cause",
+                    "corrective_action",
+                    "responsible_id",
+                    "date_deadline",
+                )
                 if not report[f]
             ]
             if missing:
                 raise UserError(
-                    _("Fill in before submitting %(name)s: %(fields)s.", name=report.name, fields=", ".join(missing))
+                    _(
+                        "Fill in before submitting %(name)s: %(fields)s.",
+                        name=report.name,
+                        fields=", ".join(missing),
+                    )
                 )
             if report.compensation_method != "none" and report.compensation_amount <= 0:
                 raise UserError(_("State the compensation to approve, or choose no compensation."))
@@ -201,7 +262,8 @@ class HanlingNonconformity(models.Model):
             }
             if not report.manager_id:
                 values["manager_id"] = (
-                    self.env.uid if report.approval_level == "manager"
+                    self.env.uid
+                    if report.approval_level == "manager"
                     else report.complaint_id._hanling_office_managers()[:1].id or self.env.uid
                 )
             report.write(values)
@@ -218,7 +280,9 @@ class HanlingNonconformity(models.Model):
         """Pay the approved compensation through accounting: a credit note or an outbound payment."""
         self.ensure_one()
         if self.state != "approved":
-            raise UserError(_("A compensation can only be paid after the nonconformity report is approved."))
+            raise UserError(
+                _("A compensation can only be paid after the nonconformity report is approved.")
+            )
         if self.approval_level == "company" and self.approved_level != "company":
             raise UserError(
                 _("This compensation now needs the company management representative's approval.")
@@ -236,7 +300,9 @@ class HanlingNonconformity(models.Model):
         else:
             document = self._create_compensation_payment(self.compensation_due)
         self.message_post(
-            body=_("Compensation recorded in accounting: %(document)s.", document=document.display_name),
+            body=_(
+                "Compensation recorded in accounting: %(document)s.", document=document.display_name
+            ),
             subtype_xmlid="mail.mt_note",
         )
         return True
@@ -244,7 +310,9 @@ class HanlingNonconformity(models.Model):
     def action_done(self):
         self._check_state(["approved"], _("Closing"))
         if self.filtered(lambda r: not (r.result or "").strip()):
-            raise UserError(_("Record the result of the corrective action before closing the report."))
+            raise UserError(
+                _("Record the result of the corrective action before closing the report.")
+            )
         if self.filtered(lambda r: r.compensation_method != "none" and r.compensation_due > 0):
             raise UserError(_("Pay the approved compensation before closing the report."))
         self._action_done()
@@ -257,7 +325,9 @@ class HanlingNonconformity(models.Model):
     def action_cancel(self):
         self._check_state(["draft", "submitted", "approved"], _("Cancelling"))
         if self.filtered(lambda r: r.compensation_paid):
-            raise UserError(_("A report with compensation recorded in accounting cannot be cancelled."))
+            raise UserError(
+                _("A report with compensation recorded in accounting cannot be cancelled.")
+            )
         self.activity_unlink(["hanling_property.mail_activity_type_nonconformity_approval"])
         self.write({"state": "cancel"})
         return True
@@ -355,8 +425,11 @@ class HanlingNonconformity(models.Model):
         self.ensure_one()
         # Office managers record the approved compensation without being invoicing users;
         # the approval checked above is the control.
-        move = self.env["account.move"].sudo().with_company(self.company_id).create(
-            self._prepare_compensation_refund_values(amount)
+        move = (
+            self.env["account.move"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(self._prepare_compensation_refund_values(amount))
         )
         move.action_post()
         self.compensation_move_ids = [Command.link(move.id)]
@@ -364,10 +437,17 @@ class HanlingNonconformity(models.Model):
 
     def _prepare_compensation_payment_values(self, amount):
         self.ensure_one()
-        journal = self.env["account.journal"].sudo().search(
-            [*self.env["account.journal"]._check_company_domain(self.company_id),
-             ("type", "in", ("cash", "bank"))],
-            order="type desc, sequence, id", limit=1,
+        journal = (
+            self.env["account.journal"]
+            .sudo()
+            .search(
+                [
+                    *self.env["account.journal"]._check_company_domain(self.company_id),
+                    ("type", "in", ("cash", "bank")),
+                ],
+                order="type desc, sequence, id",
+                limit=1,
+            )
         )
         if not journal:
             raise UserError(_("Configure a cash or bank journal to pay compensation."))
@@ -385,8 +465,11 @@ class HanlingNonconformity(models.Model):
     def _create_compensation_payment(self, amount):
         self.ensure_one()
         # Same reason as for the credit note: approved compensation, recorded by the office.
-        payment = self.env["account.payment"].sudo().with_company(self.company_id).create(
-            self._prepare_compensation_payment_values(amount)
+        payment = (
+            self.env["account.payment"]
+            .sudo()
+            .with_company(self.company_id)
+            .create(self._prepare_compensation_payment_values(amount))
         )
         payment.action_post()
         self.compensation_payment_ids = [Command.link(payment.id)]
@@ -399,14 +482,19 @@ class HanlingNonconformity(models.Model):
             return due
         activity_type = self.env.ref("hanling_property.mail_activity_type_prevention_report")
         existing = self.env["mail.activity"].search(
-            [("res_model", "=", self._name), ("res_id", "in", due.ids),
-             ("activity_type_id", "=", activity_type.id)]
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", due.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
         )
         has_reminder = set(existing.mapped("res_id"))
         for report in due.filtered(lambda r: r.id not in has_reminder):
             report.activity_schedule(
                 "hanling_property.mail_activity_type_prevention_report",
-                summary=_("Write the corrective/preventive action report for %(name)s", name=report.name),
+                summary=_(
+                    "Write the corrective/preventive action report for %(name)s", name=report.name
+                ),
                 user_id=(report.manager_id or report.approved_by_id).id or self.env.uid,
             )
         return due

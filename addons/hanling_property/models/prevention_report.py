@@ -13,15 +13,23 @@ class HanlingPreventionReport(models.Model):
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     nonconformity_id = fields.Many2one(
-        "hanling.nonconformity", string="Nonconformity Report", required=True, index=True,
-        ondelete="restrict", check_company=True,
+        "hanling.nonconformity",
+        string="Nonconformity Report",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
     )
     complaint_id = fields.Many2one(related="nonconformity_id.complaint_id", store=True, index=True)
-    company_id = fields.Many2one(related="nonconformity_id.company_id", store=True, index=True, precompute=True)
+    company_id = fields.Many2one(
+        related="nonconformity_id.company_id", store=True, index=True, precompute=True
+    )
     meeting_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
     attendee_ids = fields.Many2many("res.users", string="Attendees")
     analysis = fields.Text(
-        required=True, tracking=True, help="What the handling and the callback showed, and why it happened.",
+        required=True,
+        tracking=True,
+        help="What the handling and the callback showed, and why it happened.",
     )
     preventive_measures = fields.Text(string="Preventive Measures", tracking=True)
     owner_id = fields.Many2one("res.users", string="Owner", tracking=True, index=True)
@@ -32,14 +40,18 @@ class HanlingPreventionReport(models.Model):
         for report in self:
             if report.nonconformity_id.state != "done":
                 raise ValidationError(
-                    _("A corrective/preventive action report follows a closed nonconformity report.")
+                    _(
+                        "A corrective/preventive action report follows a closed nonconformity report."
+                    )
                 )
 
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
             if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.prevention.report") or "/"
+                vals["name"] = (
+                    self.env["ir.sequence"].next_by_code("hanling.prevention.report") or "/"
+                )
         reports = super().create(vals_list)
         # The report exists: the manager's reminder is done.
         reports.nonconformity_id.activity_feedback(

@@ -23,6 +23,7 @@ class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
     hanling_complaint_loss_threshold = fields.Monetary(
-        related="company_id.hanling_complaint_loss_threshold", readonly=False,
+        related="company_id.hanling_complaint_loss_threshold",
+        readonly=False,
         currency_field="currency_id",
     )

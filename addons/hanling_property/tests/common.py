@@ -7,6 +7,8 @@ class HanlingCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Databases of the office make new contacts Chinese; tests read the source messages.
+        cls.env["ir.default"].set("res.partner", "lang", "en_US")
         cls.company = cls.env.company
         cls.community = cls.env["hanling.community"].create(
             {"name": "测试小区", "code": "TST", "company_id": cls.company.id}

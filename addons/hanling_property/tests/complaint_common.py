@@ -16,10 +16,18 @@ class ComplaintCase(HanlingCase):
         )
         cls.neighbour = cls.env["res.partner"].create({"name": "李娜", "mobile": "13900001111"})
         cls.department = cls.env["hanling.complaint.department"].create(
-            {"name": "测试工程部", "head_id": cls.users["t_engsup"].id, "company_id": cls.company.id}
+            {
+                "name": "测试工程部",
+                "head_id": cls.users["t_engsup"].id,
+                "company_id": cls.company.id,
+            }
         )
         cls.department_cs = cls.env["hanling.complaint.department"].create(
-            {"name": "测试客服中心", "head_id": cls.users["t_cssup"].id, "company_id": cls.company.id}
+            {
+                "name": "测试客服中心",
+                "head_id": cls.users["t_cssup"].id,
+                "company_id": cls.company.id,
+            }
         )
         # 10:00 and 22:00 in Shanghai.
         cls.day_time = datetime(2026, 3, 2, 2, 0, 0)

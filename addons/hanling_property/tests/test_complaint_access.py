@@ -82,7 +82,9 @@ class TestComplaintAccess(ComplaintCase):
         building = self.env["hanling.building"].create(
             {"name": "1栋", "code": "O1", "community_id": community.id}
         )
-        unit = self.env["hanling.unit"].create({"building_id": building.id, "floor": 1, "room": "101"})
+        unit = self.env["hanling.unit"].create(
+            {"building_id": building.id, "floor": 1, "room": "101"}
+        )
         foreign = self.env["hanling.complaint"].create(
             {"unit_id": unit.id, "content": "x", "company_id": other.id}
         )
@@ -97,7 +99,9 @@ class TestComplaintAccess(ComplaintCase):
         views = [(False, "form"), (False, "list"), (False, "search")]
         for login in ("t_duty", "t_staff", "t_engsup", "t_manager", "t_rep"):
             user = self.users[login]
-            self.env["hanling.complaint"].with_user(user).get_views(views + [(False, "pivot"), (False, "graph")])
+            self.env["hanling.complaint"].with_user(user).get_views(
+                views + [(False, "pivot"), (False, "graph")]
+            )
             self.env["hanling.duty.log"].with_user(user).get_views([(False, "form")])
         for login in ("t_staff", "t_engsup", "t_manager"):
             self.env["hanling.nonconformity"].with_user(self.users[login]).get_views(views)

@@ -106,7 +106,9 @@ class TestComplaintFlow(ComplaintCase):
 
     def test_cancel_in_handling_drops_draft_reports_and_callbacks(self):
         complaint = self._bring_to_handling(self._complaint())
-        report = self.env["hanling.nonconformity"].create({"complaint_id": complaint.id, "description": "x"})
+        report = self.env["hanling.nonconformity"].create(
+            {"complaint_id": complaint.id, "description": "x"}
+        )
         complaint.cancel_reason = "重复登记"
         complaint.action_cancel()
         self.assertEqual(report.state, "cancel")
@@ -179,7 +181,9 @@ class TestComplaintFlow(ComplaintCase):
         with self.assertRaises(ValidationError):
             self._complaint(channel="superior", superior_id=manager.id)
         complaint = self._complaint(
-            channel="superior", superior_id=manager.id, superior_instruction="今天内上门处理并回复业主"
+            channel="superior",
+            superior_id=manager.id,
+            superior_instruction="今天内上门处理并回复业主",
         )
         self.assertIn(manager.partner_id, complaint.message_partner_ids)
         self._bring_to_handling(complaint)
@@ -235,33 +239,41 @@ class TestComplaintFlow(ComplaintCase):
         with self.assertRaisesRegex(UserError, "nonconformity"):
             complaint.action_resolve()
         self.assertEqual(complaint.state, "handling")
-        complaint.write({
-            "resolution_kind": "other_resident",
-            "mediation_note": "已找楼上业主协商,同意修复防水",
-        })
+        complaint.write(
+            {
+                "resolution_kind": "other_resident",
+                "mediation_note": "已找楼上业主协商,同意修复防水",
+            }
+        )
         complaint.action_resolve()
         self.assertEqual(complaint.state, "resolved")
 
     def test_developer_kind(self):
         complaint = self._bring_to_handling(self._complaint())
-        complaint.write({
-            "resolution_kind": "developer",
-            "resolution": "外墙渗水属开发商遗留问题",
-            "developer_contact": "开发商售后 张经理 020-12345678",
-            "coordination_note": "已函告开发商,约定下周维修",
-        })
+        complaint.write(
+            {
+                "resolution_kind": "developer",
+                "resolution": "外墙渗水属开发商遗留问题",
+                "developer_contact": "开发商售后 张经理 020-12345678",
+                "coordination_note": "已函告开发商,约定下周维修",
+            }
+        )
         complaint.action_resolve()
         self.assertEqual(complaint.state, "resolved")
 
     def test_duty_log_creates_complaint(self):
         duty = self.users["t_duty"]
-        entry = self.env["hanling.duty.log"].with_user(duty).create(
-            {
-                "unit_id": self.unit.id,
-                "kind": "complaint",
-                "request": "保安态度恶劣",
-                "date_received": self.night_time,
-            }
+        entry = (
+            self.env["hanling.duty.log"]
+            .with_user(duty)
+            .create(
+                {
+                    "unit_id": self.unit.id,
+                    "kind": "complaint",
+                    "request": "保安态度恶劣",
+                    "date_received": self.night_time,
+                }
+            )
         )
         action = entry.action_create_complaint()
         complaint = self.env["hanling.complaint"].browse(action["res_id"])
@@ -308,7 +320,13 @@ class TestComplaintFlow(ComplaintCase):
         self.assertEqual(self.env["hanling.complaint"]._get_satisfied_share(domain), 50.0)
         groups = self.env["hanling.complaint"]._read_group(
             domain + [("state", "=", "closed")],
-            groupby=["category", "department_id", "escalation_level", "resolution_kind", "date_received:month"],
+            groupby=[
+                "category",
+                "department_id",
+                "escalation_level",
+                "resolution_kind",
+                "date_received:month",
+            ],
             aggregates=["__count", "satisfied_share:avg"],
         )
         self.assertEqual(len(groups), 1)
@@ -324,15 +342,27 @@ class TestComplaintFlow(ComplaintCase):
         complaint.cancel_reason = "撤回"
         complaint.action_cancel()
         self.assertFalse(complaint.is_overdue)
-        self.assertNotIn(complaint, self.env["hanling.complaint"].search([("is_overdue", "=", True)]))
+        self.assertNotIn(
+            complaint, self.env["hanling.complaint"].search([("is_overdue", "=", True)])
+        )
 
     def test_list_query_budget(self):
         complaints = self.env["hanling.complaint"]
         for _i in range(10):
             complaints |= self._bring_to_handling(self._complaint())
         fields_list = [
-            "name", "date_received", "unit_id", "partner_id", "category", "department_id",
-            "first_responder_id", "escalation_level", "date_deadline", "callback_state", "is_overdue", "state",
+            "name",
+            "date_received",
+            "unit_id",
+            "partner_id",
+            "category",
+            "department_id",
+            "first_responder_id",
+            "escalation_level",
+            "date_deadline",
+            "callback_state",
+            "is_overdue",
+            "state",
         ]
         as_staff = self.env["hanling.complaint"].with_user(self.users["t_staff"])
         # Warm the access caches, then read cold: one query per model, whatever the number of rows.

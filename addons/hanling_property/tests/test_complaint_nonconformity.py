@@ -13,7 +13,11 @@ class TestComplaintNonconformity(ComplaintCase):
     def _report(self, complaint=None, **values):
         complaint = complaint or self._bring_to_handling(self._complaint())
         action = complaint.action_create_nonconformity()
-        report = self.env["hanling.nonconformity"].with_user(self.users["t_staff"]).browse(action["res_id"])
+        report = (
+            self.env["hanling.nonconformity"]
+            .with_user(self.users["t_staff"])
+            .browse(action["res_id"])
+        )
         report.write(
             {
                 "cause": "维修工未按规程关闭水阀",
@@ -29,7 +33,10 @@ class TestComplaintNonconformity(ComplaintCase):
         staff, manager = self.users["t_staff"], self.users["t_manager"]
         complaint = self._bring_to_handling(self._complaint())
         report = self._report(
-            complaint, loss_amount=300.0, compensation_method="credit_note", compensation_amount=280.0
+            complaint,
+            loss_amount=300.0,
+            compensation_method="credit_note",
+            compensation_amount=280.0,
         )
         self.assertEqual(report.description, complaint.content)
         self.assertEqual(report.partner_id, self.owner)
@@ -88,7 +95,9 @@ class TestComplaintNonconformity(ComplaintCase):
         self.assertEqual(len(reminders), 1)
 
         # The complaint now resolves as a compensated loss, closes after the callback.
-        complaint.write({"resolution_kind": "loss", "loss_remedy": "compensate", "resolution": "已赔偿280元"})
+        complaint.write(
+            {"resolution_kind": "loss", "loss_remedy": "compensate", "resolution": "已赔偿280元"}
+        )
         complaint.action_resolve()
         self._finish_callback(complaint)
         complaint.action_close()
@@ -105,7 +114,9 @@ class TestComplaintNonconformity(ComplaintCase):
             self.env["hanling.prevention.report"].with_user(manager).create(
                 {"nonconformity_id": report.id, "analysis": "x"}
             )
-        self.assertFalse(self.env["hanling.nonconformity"]._cron_remind_prevention_report() & report)
+        self.assertFalse(
+            self.env["hanling.nonconformity"]._cron_remind_prevention_report() & report
+        )
         report.action_done()
         self.assertEqual(len(self._activities(report, manager, PREVENTION)), 1)
         # The cron reminds once, however often it runs; a dismissed reminder comes back.
@@ -120,16 +131,20 @@ class TestComplaintNonconformity(ComplaintCase):
             self.env["hanling.prevention.report"].with_user(self.users["t_cssup"]).create(
                 {"nonconformity_id": report.id, "analysis": "x"}
             )
-        prevention = self.env["hanling.prevention.report"].with_user(manager).create(
-            {
-                "nonconformity_id": report.id,
-                "meeting_date": fields.Date.today(),
-                "attendee_ids": [(6, 0, [manager.id, self.users["t_engsup"].id])],
-                "analysis": "维修规程执行不到位",
-                "preventive_measures": "每月抽查维修规程执行",
-                "owner_id": self.users["t_engsup"].id,
-                "date_due": fields.Date.today(),
-            }
+        prevention = (
+            self.env["hanling.prevention.report"]
+            .with_user(manager)
+            .create(
+                {
+                    "nonconformity_id": report.id,
+                    "meeting_date": fields.Date.today(),
+                    "attendee_ids": [(6, 0, [manager.id, self.users["t_engsup"].id])],
+                    "analysis": "维修规程执行不到位",
+                    "preventive_measures": "每月抽查维修规程执行",
+                    "owner_id": self.users["t_engsup"].id,
+                    "date_due": fields.Date.today(),
+                }
+            )
         )
         self.assertTrue(prevention.name.startswith("JZYF"))
         self.assertEqual(prevention.complaint_id, report.complaint_id)
@@ -140,7 +155,9 @@ class TestComplaintNonconformity(ComplaintCase):
 
     def test_loss_over_threshold_needs_company_and_pays_outbound(self):
         manager, rep = self.users["t_manager"], self.users["t_rep"]
-        report = self._report(loss_amount=800.0, compensation_method="payment", compensation_amount=800.0)
+        report = self._report(
+            loss_amount=800.0, compensation_method="payment", compensation_amount=800.0
+        )
         self.assertEqual(report.approval_level, "company")
         report.action_submit()
         self.assertTrue(self._activities(report, rep, APPROVAL))
@@ -172,7 +189,9 @@ class TestComplaintNonconformity(ComplaintCase):
         self.assertEqual(at_threshold.approval_level, "manager")
         above = self._report(loss_amount=500.01)
         self.assertEqual(above.approval_level, "company")
-        settings = self.env["res.config.settings"].create({"hanling_complaint_loss_threshold": 1000.0})
+        settings = self.env["res.config.settings"].create(
+            {"hanling_complaint_loss_threshold": 1000.0}
+        )
         settings.execute()
         self.assertEqual(self.company.hanling_complaint_loss_threshold, 1000.0)
         self.assertEqual(above.approval_level, "manager")
@@ -196,13 +215,20 @@ class TestComplaintNonconformity(ComplaintCase):
 
     def test_submit_needs_fields_and_send_back(self):
         complaint = self._bring_to_handling(self._complaint())
-        report = self.env["hanling.nonconformity"].create({"complaint_id": complaint.id, "description": "x"})
+        report = self.env["hanling.nonconformity"].create(
+            {"complaint_id": complaint.id, "description": "x"}
+        )
         with self.assertRaisesRegex(UserError, "Fill in"):
             report.action_submit()
-        report.write({
-            "cause": "c", "corrective_action": "a", "responsible_id": self.users["t_engsup"].id,
-            "date_deadline": fields.Date.today(), "compensation_method": "payment",
-        })
+        report.write(
+            {
+                "cause": "c",
+                "corrective_action": "a",
+                "responsible_id": self.users["t_engsup"].id,
+                "date_deadline": fields.Date.today(),
+                "compensation_method": "payment",
+            }
+        )
         with self.assertRaisesRegex(UserError, "compensation"):
             report.action_submit()
         self.assertEqual(report.state, "draft")
@@ -223,13 +249,17 @@ class TestComplaintNonconformity(ComplaintCase):
     def test_close_waits_for_compensation_and_reports(self):
         manager = self.users["t_manager"]
         complaint = self._bring_to_handling(self._complaint())
-        report = self._report(complaint, compensation_method="credit_note", compensation_amount=100.0)
+        report = self._report(
+            complaint, compensation_method="credit_note", compensation_amount=100.0
+        )
         report.action_submit()
         report.with_user(manager).action_approve()
         report.result = "已整改"
         with self.assertRaisesRegex(UserError, "Pay the approved compensation"):
             report.action_done()
-        complaint.write({"resolution_kind": "loss", "loss_remedy": "compensate", "resolution": "赔偿"})
+        complaint.write(
+            {"resolution_kind": "loss", "loss_remedy": "compensate", "resolution": "赔偿"}
+        )
         with self.assertRaisesRegex(UserError, "paid"):
             complaint.action_resolve()
         report.with_user(manager).action_compensate()
@@ -253,27 +283,42 @@ class TestComplaintNonconformity(ComplaintCase):
         complaint.cancel_reason = "撤回"
         complaint.action_cancel()
         with self.assertRaises(ValidationError):
-            self.env["hanling.nonconformity"].create({"complaint_id": complaint.id, "description": "x"})
+            self.env["hanling.nonconformity"].create(
+                {"complaint_id": complaint.id, "description": "x"}
+            )
 
     def test_printed_forms(self):
         manager = self.users["t_manager"]
         complaint = self._bring_to_handling(self._complaint())
-        report = self._report(complaint, loss_amount=120.0, compensation_method="credit_note", compensation_amount=120.0)
+        report = self._report(
+            complaint,
+            loss_amount=120.0,
+            compensation_method="credit_note",
+            compensation_amount=120.0,
+        )
         report.action_submit()
         report.with_user(manager).action_approve()
         report.with_user(manager).action_compensate()
         report.result = "已赔偿"
         report.action_done()
-        complaint.write({"resolution_kind": "loss", "loss_remedy": "compensate", "resolution": "已赔偿120元"})
+        complaint.write(
+            {"resolution_kind": "loss", "loss_remedy": "compensate", "resolution": "已赔偿120元"}
+        )
         complaint.action_resolve()
         self._finish_callback(complaint)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "hanling_property.report_complaint", complaint.ids)[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("hanling_property.report_complaint", complaint.ids)[0]
+            .decode()
+        )
         self.assertIn(complaint.name, html)
         self.assertIn("处理及时", html)
         self.assertIn("已赔偿120元", html)
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "hanling_property.report_nonconformity", report.ids)[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("hanling_property.report_nonconformity", report.ids)[0]
+            .decode()
+        )
         self.assertIn(report.name, html)
         self.assertIn("维修工未按规程关闭水阀", html)
         self.assertIn("120.00", html)
