@@ -11,3 +11,4 @@ from . import test_portal
 from . import test_complaint_flow
 from . import test_complaint_nonconformity
 from . import test_complaint_access
+from . import test_work_order_tour
