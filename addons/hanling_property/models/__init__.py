@@ -11,6 +11,11 @@ from . import res_partner
 from . import service_category
 from . import service
 from . import duty_log
+from . import work_order
+from . import work_order_visit
+from . import work_order_material
+from . import work_order_duty_log
+from . import work_order_review
 from . import res_company_complaint
 from . import complaint_department
 from . import complaint

@@ -2,8 +2,13 @@ from . import test_core_records
 from . import test_core_access
 from . import test_duty_log
 from . import test_mixins
+from . import test_work_order_flow
+from . import test_work_order_billing
+from . import test_work_order_access
+from . import test_work_order_review
 from . import test_tours
 from . import test_portal
 from . import test_complaint_flow
 from . import test_complaint_nonconformity
 from . import test_complaint_access
+from . import test_work_order_tour
