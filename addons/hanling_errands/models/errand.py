@@ -363,6 +363,8 @@ class HanlingErrand(models.Model):
             )
             errand.amount_invoiced = invoice.amount_total
             errand.amount_due = invoice.amount_residual
+            # sudo: cost and credit are read from the supplier bill and the payments (accounting
+            # records); only the two amounts come back to the errand.
             errand.amount_cost = errand.sudo()._get_actual_cost()
             errand.amount_credit = errand.sudo()._get_credit_left()
 
@@ -595,6 +597,7 @@ class HanlingErrand(models.Model):
 
     def _action_settle(self):
         for errand in self:
+            # sudo: the actual cost is read from the supplier bill; only its amount is used.
             cost = errand.sudo()._get_actual_cost()
             if not errand.currency_id.is_zero(cost):
                 errand._create_invoice()
@@ -625,6 +628,8 @@ class HanlingErrand(models.Model):
         self.ensure_one()
         self._check_state(["settled"], _("Collecting the balance"))
         self._check_money_rights()
+        # sudo: the resident invoice is an accounting record; only its residual is read here,
+        # after the money rights were checked above.
         invoice = self.sudo().invoice_id
         due = invoice.amount_residual if invoice.state == "posted" else 0.0
         if self.currency_id.is_zero(due):
@@ -785,6 +790,7 @@ class HanlingErrand(models.Model):
 
     def _check_voucher(self):
         self.ensure_one()
+        # sudo: the supplier bill is an accounting record; only its state and amount are checked.
         bill = self.sudo().purchase_bill_id
         if bill and bill.state != "cancel":
             if bill.state != "posted":
@@ -878,11 +884,14 @@ class HanlingErrand(models.Model):
         )
         invoice.action_post()
         self.invoice_id = invoice
+        # sudo: the errand's own payments, reconciled with the invoice just created for it.
         self._reconcile_receivables(invoice, self.sudo().payment_ids)
         return invoice
 
     def _reconcile_receivables(self, invoice, payments):
         """Reconcile the invoice with the payments' open receivable lines."""
+        # sudo: reconciling journal items is an accounting operation the service centre staff
+        # cannot do themselves; only this errand's invoice and payments are touched.
         invoice = invoice.sudo()
         payments = payments.sudo().filtered(lambda p: p.state in POSTED_PAYMENT_STATES)
         lines = (invoice.line_ids | payments.move_id.line_ids).filtered(
@@ -896,6 +905,8 @@ class HanlingErrand(models.Model):
     def _refund_credit(self):
         """Pay back what the resident paid and did not use (the difference, or all on cancel)."""
         self.ensure_one()
+        # sudo: the credit left and the prepayment's journal are read from accounting records;
+        # the refund itself is created by _create_payment (see the reason there).
         errand_sudo = self.sudo()
         credit = errand_sudo._get_credit_left()
         if float_is_zero(credit, precision_rounding=self.currency_id.rounding) or credit < 0:
@@ -938,6 +949,7 @@ class HanlingErrand(models.Model):
         """Customer invoice of the actual cost, one line per bill line or the voucher amount."""
         self.ensure_one()
         product = self.env.ref("hanling_errands.product_errand_goods")
+        # sudo: the invoice lines copy the supplier bill's lines (an accounting record).
         bill = self.sudo().purchase_bill_id
         if bill and bill.state == "posted":
             lines = [
