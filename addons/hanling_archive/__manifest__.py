@@ -12,6 +12,7 @@
         "security/hanling_archive_groups.xml",
         "security/archive/ir.model.access.csv",
         "security/hanling_archive_security.xml",
+        "security/archive_followers_security.xml",
         "data/hanling_archive_data.xml",
         "data/hanling_archive_document_data.xml",
         "report/hanling_archive_reports.xml",

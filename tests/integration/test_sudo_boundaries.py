@@ -74,8 +74,10 @@ class TestArchiveSudoBoundaries(ArchiveCase):
     def test_filing_clerk_cannot_read_what_was_filed(self):
         """archive_dossier._file_documents: the duty officer files without reading the archive."""
         duty = self.users["t_duty"]
-        scan = self.env["ir.attachment"].with_user(duty).create(
-            {"name": "key.pdf", "raw": b"%PDF-1.4 key", "mimetype": "application/pdf"}
+        scan = (
+            self.env["ir.attachment"]
+            .with_user(duty)
+            .create({"name": "key.pdf", "raw": b"%PDF-1.4 key", "mimetype": "application/pdf"})
         )
         documents = self.Dossier.with_user(duty)._file_documents(
             self.unit2, "move_in", [("key_receipt", scan, False)]
@@ -149,8 +151,10 @@ class TestWorkOrderSudoBoundaries(WorkOrderCase):
     def test_catalogue_supervisor_cannot_manage_products(self):
         """service._ensure_product/_sync_product: the product follows; nothing else is editable."""
         cssup = self.cssup
-        service = self.env["hanling.service"].with_user(cssup).create(
-            {"name": "测试 更换灯泡", "fee_type": "paid", "list_price": 5.0}
+        service = (
+            self.env["hanling.service"]
+            .with_user(cssup)
+            .create({"name": "测试 更换灯泡", "fee_type": "paid", "list_price": 5.0})
         )
         self.assertTrue(service.sudo().product_id)
         other = self.env["product.product"].create({"name": "别的产品"})

@@ -22,3 +22,4 @@ from . import complaint
 from . import nonconformity
 from . import prevention_report
 from . import complaint_duty_log
+from . import mail_message
