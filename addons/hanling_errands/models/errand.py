@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.hanling_property.tools import normalize_cn_phone
+from odoo.addons.hanling_property.tools.locking import lock_for_update
 
 ERRAND_STATES = [
     ("draft", "Draft"),
@@ -771,6 +772,9 @@ class HanlingErrand(models.Model):
     # ------------------------------------------------------------------ business methods
 
     def _check_state(self, allowed, action_label):
+        # Every action starts here: take the rows first, so that two people pressing the same
+        # button at once cannot both pass the state check (see lock_for_update).
+        lock_for_update(self)
         wrong = self.filtered(lambda e: e.state not in allowed)
         if wrong:
             labels = dict(self._fields["state"]._description_selection(self.env))

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.hanling_property.tools.locking import lock_for_update
+
 COMPLAINT_CATEGORIES = [
     ("attitude", "Staff Attitude"),
     ("service", "Service Quality"),
@@ -503,6 +505,9 @@ class HanlingComplaint(models.Model):
     # ------------------------------------------------------------------ business
 
     def _check_state(self, allowed, action_label):
+        # Every action starts here: take the rows first, so that two people pressing the same
+        # button at once cannot both pass the state check (see lock_for_update).
+        lock_for_update(self)
         wrong = self.filtered(lambda c: c.state not in allowed)
         if wrong:
             states = dict(self._fields["state"]._description_selection(self.env))

@@ -1,6 +1,8 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from odoo.addons.hanling_property.tools.locking import lock_for_update
+
 # Fields fixed once the report is submitted for approval: the approval is given on them.
 APPROVED_FIELDS = {"loss_amount", "compensation_method", "compensation_amount", "complaint_id"}
 
@@ -365,6 +367,9 @@ class HanlingNonconformity(models.Model):
     # ------------------------------------------------------------------ business
 
     def _check_state(self, allowed, action_label):
+        # Every action starts here: take the rows first, so that two people pressing the same
+        # button at once cannot both pass the state check (see lock_for_update).
+        lock_for_update(self)
         wrong = self.filtered(lambda r: r.state not in allowed)
         if wrong:
             states = dict(self._fields["state"]._description_selection(self.env))

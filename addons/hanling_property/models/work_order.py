@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.hanling_property.tools.locking import lock_for_update
+
 # 篇2 一 四): an immediate repair is reached within 15 minutes, whatever the time of day.
 ARRIVAL_MINUTES = 15
 # 篇2 二 六) 3: the engineering supervisor calls back within 24 hours of the end of the repair.
@@ -566,6 +568,9 @@ class HanlingWorkOrder(models.Model):
     # ------------------------------------------------------------------ business methods
 
     def _check_state(self, allowed, action_label):
+        # Every action starts here: take the rows first, so that two people pressing the same
+        # button at once cannot both pass the state check (see lock_for_update).
+        lock_for_update(self)
         wrong = self.filtered(lambda o: o.state not in allowed)
         if wrong:
             labels = dict(self._fields["state"]._description_selection(self.env))
