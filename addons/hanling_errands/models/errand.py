@@ -95,6 +95,11 @@ class HanlingErrand(models.Model):
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id", "description"]
+    # One number per errand, even if two requests draw at once (migration 18.0.1.1.0 renames
+    # duplicates left by older versions before adding it).
+    _sql_constraints = [
+        ("name_company_uniq", "unique(company_id, name)", "This number is already used."),
+    ]
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     state = fields.Selection(
