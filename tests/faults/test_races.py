@@ -15,7 +15,7 @@ def test_two_users_accept_the_same_work_order(fault_db):
     res = shell(
         fault_db,
         PRELUDE
-        + r'''
+        + r"""
 order = done_order(service(20.0))
 outcomes = race(
     lambda e: e["hanling.work.order"].browse(order.id).action_accept(),
@@ -29,7 +29,7 @@ result({
     "callbacks": len(order.sudo().callback_ids),
     "invoice_total": order.invoice_id.amount_total,
 })
-''',
+""",
     )
     assert_one_wins(res["outcomes"])
     assert res["state"] == "accepted"
@@ -42,7 +42,7 @@ def test_two_supervisors_fix_the_fee_and_invoice(fault_db):
     res = shell(
         fault_db,
         PRELUDE
-        + r'''
+        + r"""
 order = done_order(service(0.0))
 order.with_user(user("tech")).action_accept()
 order.with_user(user("engsup")).write({"labour_price": 80.0})
@@ -58,7 +58,7 @@ result({
     "total": order.invoice_id.amount_total,
     "names": env["account.move"].search([("invoice_origin", "=", order.name)]).mapped("name"),
 })
-''',
+""",
     )
     assert_one_wins(res["outcomes"])
     assert res["invoices"] == 1
@@ -69,7 +69,7 @@ def test_two_clerks_register_the_same_prepayment(fault_db):
     res = shell(
         fault_db,
         PRELUDE
-        + r'''
+        + r"""
 errand = confirmed_errand()
 journal = env["account.journal"].search(
     [("company_id", "=", errand.company_id.id), ("type", "=", "cash")], limit=1
@@ -89,7 +89,7 @@ result({
     "amount": sum(payments.mapped("amount")),
     "receipts": payments.mapped("hanling_receipt_number"),
 })
-''',
+""",
     )
     assert_one_wins(res["outcomes"])
     assert res["state"] == "prepaid"
