@@ -20,9 +20,8 @@ PREFIX = os.environ.get("HANLING_FAULTS_DB", "hanling_faults")
 ADDONS = "hanling_property,hanling_archive,hanling_errands"
 
 
-def run(cmd, **kwargs):
-    kwargs.setdefault("check", True)
-    return subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True, **kwargs)
+def run(cmd, check=True, **kwargs):
+    return subprocess.run(cmd, cwd=ROOT, text=True, capture_output=True, check=check, **kwargs)
 
 
 def odoo(db, *args, addons_path=None, timeout=900):
