@@ -1,6 +1,6 @@
 from ast import literal_eval
-from unittest.mock import patch
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
