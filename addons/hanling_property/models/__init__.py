@@ -5,3 +5,10 @@ from . import occupancy
 from . import res_partner
 from . import service_category
 from . import service
+from . import event_event
+from . import event_registration
+from . import event_session
+from . import room
+from . import room_booking
+from . import directory_provider
+from . import counter_sale
