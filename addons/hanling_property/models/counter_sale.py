@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 
 
 class HanlingCounterSale(models.Model):
@@ -176,7 +176,13 @@ class HanlingCounterSaleLine(models.Model):
         "hanling.service",
         string="Service",
         required=True,
-        domain="[('fee_type', '=', 'paid'), ('company_id', 'in', [company_id, False])]",
+        domain="[('company_id', 'in', [company_id, False])]",
+        help="A paid service is charged at its price; for a free service (booking tickets or a "
+        "hotel, sending mail) only what the office paid out for the customer is charged.",
+    )
+    is_pass_through = fields.Boolean(
+        string="Charged at Cost", compute="_compute_is_pass_through",
+        help="Free service: the amount is the ticket price or postage paid for the customer.",
     )
     name = fields.Char(string="Description", compute="_compute_from_service", store=True, readonly=False)
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
@@ -198,18 +204,21 @@ class HanlingCounterSaleLine(models.Model):
         for line in self:
             line.price_subtotal = line.currency_id.round(line.quantity * line.price_unit) if line.currency_id else line.quantity * line.price_unit
 
-    @api.constrains("service_id")
-    def _check_paid_service(self):
+    @api.depends("service_id.fee_type")
+    def _compute_is_pass_through(self):
         for line in self:
-            if line.service_id.fee_type != "paid":
-                raise ValidationError(
-                    _("“%(name)s” is a free service: nothing to charge.", name=line.service_id.name)
-                )
+            line.is_pass_through = line.service_id.fee_type == "free"
+
+    def _invoice_product(self):
+        self.ensure_one()
+        if self.is_pass_through:
+            return self.env.ref("hanling_property.product_counter_pass_through")
+        return self.service_id.product_id
 
     def _prepare_invoice_line_values(self):
         self.ensure_one()
         return {
-            "product_id": self.service_id.product_id.id,
+            "product_id": self._invoice_product().id,
             "name": self.name or self.service_id.name,
             "quantity": self.quantity,
             "price_unit": self.price_unit,

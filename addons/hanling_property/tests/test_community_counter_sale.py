@@ -1,4 +1,4 @@
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
 from .common import HanlingCase
@@ -11,7 +11,8 @@ class TestCounterSale(HanlingCase):
         super().setUpClass()
         cls.copying = cls.env.ref("hanling_property.service_paid_57")  # 复印 0.5/页
         cls.fax = cls.env.ref("hanling_property.service_paid_55")  # 传真 2/页
-        cls.courier = cls.env.ref("hanling_property.service_counter_courier")
+        cls.courier = cls.env.ref("hanling_property.service_free_08")  # 代寄邮件: postage at cost
+        cls.pass_through = cls.env.ref("hanling_property.product_counter_pass_through")
 
     def _sale(self, user=None):
         model = self.env["hanling.counter.sale"]
@@ -48,7 +49,11 @@ class TestCounterSale(HanlingCase):
         self.assertIn(invoice.payment_state, ("paid", "in_payment"))
         self.assertEqual(
             invoice.invoice_line_ids.mapped("product_id"),
-            (self.copying | self.fax | self.courier).product_id,
+            (self.copying | self.fax).product_id | self.pass_through,
+        )
+        self.assertEqual(
+            invoice.invoice_line_ids.filtered(lambda l: l.product_id == self.pass_through).price_subtotal,
+            12.0,
         )
         payment = invoice.sudo().matched_payment_ids | invoice._get_reconciled_payments()
         self.assertEqual(payment.journal_id.type, "cash")
@@ -98,13 +103,6 @@ class TestCounterSale(HanlingCase):
         self.assertFalse(unpriced.sudo().invoice_id)
         with self.assertRaises(UserError):
             unpriced.action_print_receipt()
-        with self.assertRaises(ValidationError):
-            Sale.create(
-                {
-                    "community_id": self.community.id,
-                    "line_ids": [(0, 0, {"service_id": self.env.ref("hanling_property.service_free_18").id})],
-                }
-            )
         unpriced.action_cancel()
         self.assertEqual(unpriced.state, "cancelled")
 
