@@ -34,6 +34,7 @@
         "views/directory_provider_views.xml",
         "views/counter_sale_views.xml",
         "views/directory_portal_templates.xml",
+        "views/activity_portal_templates.xml",
     ],
     "demo": [
         "demo/hanling_property_demo.xml",

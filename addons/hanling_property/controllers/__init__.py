@@ -1,1 +1,2 @@
 from . import directory_portal
+from . import activity_portal

@@ -5,7 +5,7 @@ from ..models.directory_provider import DIRECTORY_CATEGORIES
 
 
 class HanlingDirectoryPortal(http.Controller):
-    @http.route("/my/directory", type="http", auth="user", website=False)
+    @http.route("/my/directory", type="http", auth="user", website=True)
     def portal_my_directory(self, category=None, **kw):
         """The information directory (信息咨询服务) as residents see it: vetted providers only."""
         Provider = request.env["hanling.directory.provider"]

@@ -225,3 +225,49 @@ class EventEvent(models.Model):
             for registration in promoted:
                 registration.message_post(body=_("A seat was freed: moved from the waiting list."))
         return promoted
+
+    # ------------------------------------------------------------------ portal
+
+    @api.model
+    def _hanling_portal_events(self, partner):
+        """Upcoming activities of the communities where ``partner`` lives."""
+        communities = partner.hanling_unit_ids.community_id
+        if not communities:
+            return self.browse()
+        return self.search(
+            [
+                ("hanling_community_id", "in", communities.ids),
+                ("date_end", ">=", fields.Datetime.now()),
+            ],
+            order="date_begin",
+        )
+
+    def _hanling_portal_register(self, partner, values):
+        """Sign ``partner`` (or their child) up from the portal; full activities wait-list."""
+        self.ensure_one()
+        if self not in self._hanling_portal_events(partner):
+            raise UserError(_("This activity is not open to you."))
+        child = values.get("kind") == "child"
+        vals = {
+            "event_id": self.id,
+            "partner_id": partner.id,
+            "name": (values.get("name") or "").strip() or partner.name,
+            "email": partner.email,
+            "phone": partner.mobile or partner.phone,
+            "hanling_unit_id": partner.hanling_unit_ids[:1].id,
+            "hanling_attendee_kind": "child" if child else "resident",
+        }
+        if child:
+            try:
+                age = int(values.get("age") or 0)
+            except ValueError:
+                age = 0
+            vals.update(
+                {
+                    "hanling_age": age,
+                    "hanling_guardian_id": partner.id,
+                    "hanling_pickup_contact": (values.get("pickup_contact") or "").strip(),
+                    "hanling_pickup_phone": (values.get("pickup_phone") or "").strip(),
+                }
+            )
+        return self.env["event.registration"].create(vals)
