@@ -192,18 +192,30 @@ class HanlingEventAttendance(models.Model):
             day = pytz.utc.localize(attendance.session_id.date_begin).astimezone(tz).date()
             if event._hanling_pickup_deadline_utc(day) <= now:
                 late |= attendance
-        for attendance in late:
-            attendance.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=_("Child not collected: %(name)s", name=attendance.name or ""),
-                note=_(
-                    "%(name)s is still at “%(event)s”. Pick-up contact: %(contact)s %(phone)s.",
-                    name=attendance.name or "",
-                    event=attendance.event_id.name,
-                    contact=attendance.pickup_contact or "-",
-                    phone=attendance.pickup_phone or "",
-                ),
-                user_id=attendance.event_id._hanling_alert_user().id,
-            )
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        # One batch for all the late children rather than one activity_schedule() per child.
+        self.env["mail.activity"].create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": attendance.id,
+                    "automated": True,
+                    "activity_type_id": todo.id,
+                    "date_deadline": today,
+                    "summary": _("Child not collected: %(name)s", name=attendance.name or ""),
+                    "note": _(
+                        "%(name)s is still at “%(event)s”. Pick-up contact: %(contact)s %(phone)s.",
+                        name=attendance.name or "",
+                        event=attendance.event_id.name,
+                        contact=attendance.pickup_contact or "-",
+                        phone=attendance.pickup_phone or "",
+                    ),
+                    "user_id": attendance.event_id._hanling_alert_user().id,
+                }
+                for attendance in late
+            ]
+        )
         late.write({"date_alerted": now})
         return late

@@ -8,6 +8,10 @@ from odoo.tests import Form, tagged
 
 from .common import HanlingCase
 
+# Budgets for 20 children: they must not grow with the number of children.
+QUERIES_ROLL_CALL = 12
+QUERIES_ALERT = 20
+
 
 class CommunityEventCase(HanlingCase):
     @classmethod
@@ -342,3 +346,47 @@ class TestAfterSchoolCentre(CommunityEventCase):
         session._roll_call()
         with self.assertRaises(AccessError):
             session.attendance_ids[0].with_user(self.users["t_tech"]).action_present()
+
+
+@tagged("post_install", "-at_install")
+class TestCommunityPerformance(CommunityEventCase):
+    def test_roll_call_and_alert_queries_do_not_grow(self):
+        start = datetime(2026, 3, 2, 8, 30)
+        centre = self.env["event.event"].create(
+            {
+                "name": "四点半学校",
+                "hanling_community_id": self.community.id,
+                "hanling_kind": "after_school",
+                "date_tz": "Asia/Shanghai",
+                "date_begin": start,
+                "date_end": start + timedelta(days=4),
+            }
+        )
+        self.env["event.registration"].create(
+            [
+                {
+                    "event_id": centre.id,
+                    "name": f"孩子{i}",
+                    "hanling_attendee_kind": "child",
+                    "hanling_age": 8,
+                    "hanling_guardian_id": self.parent.id,
+                    "hanling_pickup_contact": "家长",
+                }
+                for i in range(20)
+            ]
+        )
+        session = self.env["hanling.event.session"].create(
+            {"event_id": centre.id, "date_begin": start, "date_end": start + timedelta(hours=2)}
+        )
+        self.env.flush_all()
+        with self.assertQueryCount(__system__=QUERIES_ROLL_CALL):
+            session._roll_call()
+            self.env.flush_all()
+        self.assertEqual(len(session.attendance_ids), 20)
+        session.attendance_ids.action_present()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with freeze_time(datetime(2026, 3, 2, 11, 0)), self.assertQueryCount(__system__=QUERIES_ALERT):
+            alerted = self.env["hanling.event.attendance"]._cron_alert_uncollected()
+            self.env.flush_all()
+        self.assertEqual(len(alerted), 20)
