@@ -39,6 +39,7 @@
     "demo": [
         "demo/hanling_property_demo.xml",
         "demo/hanling_users_demo.xml",
+        "demo/community_demo.xml",
     ],
     "application": True,
     "installable": True,

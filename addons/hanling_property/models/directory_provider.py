@@ -80,6 +80,8 @@ class HanlingDirectoryProvider(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("vetted") for vals in vals_list):
+            self._check_can_vet()
         for vals in vals_list:
             if vals.get("phone"):
                 vals["phone"] = normalize_cn_phone(self.env, vals["phone"], _("Phone"))

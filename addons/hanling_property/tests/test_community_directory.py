@@ -48,6 +48,8 @@ class TestDirectory(HanlingCase):
             provider.action_vet()
         with self.assertRaises(AccessError):
             provider.write({"vetted": True})
+        with self.assertRaises(AccessError):
+            provider.create({"name": "自称已审", "category": "other", "phone": "13800000001", "vetted": True})
         self.assertFalse(provider.vetted)
         provider.with_user(sup).action_vet()
         self.assertTrue(provider.vetted)
