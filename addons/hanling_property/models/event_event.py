@@ -86,7 +86,9 @@ class EventEvent(models.Model):
     hanling_session_ids = fields.One2many(
         "hanling.event.session", "event_id", string="Sessions"
     )
-    hanling_session_count = fields.Integer(compute="_compute_hanling_session_count")
+    hanling_session_count = fields.Integer(
+        string="Session Count", compute="_compute_hanling_session_count"
+    )
     hanling_waiting_count = fields.Integer(
         string="Waiting List", compute="_compute_hanling_waiting_count"
     )
