@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class HanlingCounterSale(models.Model):
@@ -40,7 +40,7 @@ class HanlingCounterSale(models.Model):
         default="cash",
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("paid", "Paid"), ("cancelled", "Cancelled")],
+        [("draft", "Draft"), ("paid", "Paid"), ("refunded", "Refunded"), ("cancelled", "Cancelled")],
         default="draft",
         required=True,
         readonly=True,
@@ -53,6 +53,15 @@ class HanlingCounterSale(models.Model):
     invoice_id = fields.Many2one(
         "account.move", readonly=True, copy=False, groups="account.group_account_invoice"
     )
+    refund_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        readonly=True,
+        copy=False,
+        groups="account.group_account_invoice",
+    )
+    date_refunded = fields.Datetime(string="Refunded On", readonly=True, copy=False)
+    refund_reason = fields.Char(string="Refund Reason", tracking=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount_estimate = fields.Monetary(
         string="To Charge", compute="_compute_amount_estimate", help="Sum of the lines, before invoicing."
@@ -60,6 +69,7 @@ class HanlingCounterSale(models.Model):
     invoice_ref = fields.Char(string="Invoice No.", compute="_compute_accounting")
     amount_total = fields.Monetary(string="Invoiced", compute="_compute_accounting")
     amount_paid = fields.Monetary(string="Paid", compute="_compute_accounting")
+    amount_refunded = fields.Monetary(string="Refunded", compute="_compute_accounting")
 
     @api.depends("line_ids.price_subtotal")
     def _compute_amount_estimate(self):
@@ -70,7 +80,8 @@ class HanlingCounterSale(models.Model):
         # sudo: the desk sees the invoice it produced without holding accounting rights; the
         # amounts are read from the journal, not kept on the sale.
         for sale in self:
-            invoice = sale.sudo().invoice_id
+            invoice, refund = sale.sudo().invoice_id, sale.sudo().refund_id
+            sale.amount_refunded = refund.amount_total - refund.amount_residual if refund else 0.0
             sale.invoice_ref = invoice.name or False
             sale.amount_total = invoice.amount_total if invoice else 0.0
             sale.amount_paid = invoice.amount_total - invoice.amount_residual if invoice else 0.0
@@ -120,6 +131,29 @@ class HanlingCounterSale(models.Model):
             raise UserError(_("Only a draft sale can be cancelled; a paid one needs a credit note."))
         self.write({"state": "cancelled"})
 
+    def action_refund(self):
+        """Give the money back over the counter: credit note and outbound payment."""
+        if not self.env.user.has_group("hanling_property.group_cs_supervisor"):
+            raise AccessError(_("Only a customer-service supervisor refunds a counter sale."))
+        for sale in self:
+            if sale.state != "paid":
+                raise UserError(_("Only a paid sale can be refunded."))
+            if not sale.refund_reason:
+                raise UserError(_("Write down why the sale “%(name)s” is refunded.", name=sale.name))
+        self._action_refund()
+
+    def _action_refund(self):
+        for sale in self:
+            # sudo: see _action_pay.
+            invoice = sale.sudo().invoice_id
+            refund = invoice._reverse_moves(
+                [{"ref": _("Refund of %(name)s: %(reason)s", name=sale.name, reason=sale.refund_reason)}]
+            )
+            refund.action_post()
+            sale._register_payment(refund)
+            sale.sudo().refund_id = refund
+            sale.write({"state": "refunded", "date_refunded": fields.Datetime.now()})
+
     def action_print_receipt(self):
         if self.filtered(lambda s: s.state != "paid"):
             raise UserError(_("A receipt is printed only for a paid sale."))
@@ -154,7 +188,7 @@ class HanlingCounterSale(models.Model):
         return journal
 
     def _register_payment(self, invoice):
-        """Record the money taken at the desk against the invoice."""
+        """Record the money taken at (or given back over) the desk against the move."""
         self.ensure_one()
         # sudo: see _action_pay.
         self.env["account.payment.register"].sudo().with_company(self.company_id).with_context(

@@ -83,6 +83,13 @@ class EventEvent(models.Model):
         check_company=True,
         help="Receives the alert for uncollected children; defaults to the responsible person.",
     )
+    hanling_room_id = fields.Many2one(
+        "hanling.room",
+        string="Room",
+        check_company=True,
+        domain="[('community_id', '=', hanling_community_id)]",
+        help="Each session books this room; a session that clashes with another booking is refused.",
+    )
     hanling_session_ids = fields.One2many(
         "hanling.event.session", "event_id", string="Sessions"
     )

@@ -22,6 +22,9 @@ class HanlingEventSession(models.Model):
     date_begin = fields.Datetime(string="Start", required=True, index=True)
     date_end = fields.Datetime(string="End", required=True)
     date_roll_call = fields.Datetime(string="Roll Call Taken", readonly=True, copy=False)
+    booking_id = fields.Many2one(
+        "hanling.room.booking", string="Room Booking", readonly=True, copy=False, index="btree_not_null"
+    )
     attendance_ids = fields.One2many("hanling.event.attendance", "session_id", string="Attendance")
     present_count = fields.Integer(compute="_compute_counts", string="Present")
     absent_count = fields.Integer(compute="_compute_counts", string="Absent")
@@ -52,6 +55,48 @@ class HanlingEventSession(models.Model):
         for session in self:
             if session.date_end <= session.date_begin:
                 raise ValidationError(_("A session must end after it starts."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        sessions = super().create(vals_list)
+        sessions._sync_room_bookings()
+        return sessions
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"date_begin", "date_end", "event_id"} & set(vals):
+            self._sync_room_bookings()
+        return res
+
+    def unlink(self):
+        # sudo: the room booking belongs to the session (see _sync_room_bookings).
+        bookings = self.sudo().booking_id
+        res = super().unlink()
+        bookings.unlink()
+        return res
+
+    def _sync_room_bookings(self):
+        """Book the activity's room for each session, so residents cannot book it then."""
+        to_create = self.filtered(lambda s: s.event_id.hanling_room_id and not s.booking_id)
+        # sudo: the room follows the activity's timetable, whoever plans the sessions.
+        bookings = self.env["hanling.room.booking"].sudo().create(
+            [
+                {
+                    "room_id": session.event_id.hanling_room_id.id,
+                    "event_id": session.event_id.id,
+                    "purpose": session.event_id.name,
+                    "date_start": session.date_begin,
+                    "date_stop": session.date_end,
+                }
+                for session in to_create
+            ]
+        )
+        for session, booking in zip(to_create, bookings, strict=True):
+            session.booking_id = booking
+        for session in (self - to_create).filtered("booking_id"):
+            booking = session.booking_id.sudo()
+            if (booking.date_start, booking.date_stop) != (session.date_begin, session.date_end):
+                booking.write({"date_start": session.date_begin, "date_stop": session.date_end})
 
     def action_roll_call(self):
         """Open the phone-sized roll call, listing every confirmed participant."""

@@ -114,3 +114,26 @@ class TestCounterSale(HanlingCase):
         sale = self._sale(self.users["t_staff"])
         with self.assertRaises(AccessError):
             sale.with_user(self.users["t_staff"]).unlink()
+
+    def test_refund_by_supervisor(self):
+        sale = self._sale(self.users["t_duty"])
+        sale.action_pay()
+        with self.assertRaises(AccessError):
+            sale.with_user(self.users["t_staff"]).action_refund()
+        cssup = sale.with_user(self.users["t_cssup"])
+        with self.assertRaises(UserError):
+            cssup.action_refund()  # no reason given
+        cssup.refund_reason = "传真未发出"
+        cssup.action_refund()
+        self.assertEqual(sale.state, "refunded")
+        self.assertTrue(sale.date_refunded)
+        refund = sale.sudo().refund_id
+        self.assertEqual(refund.move_type, "out_refund")
+        self.assertEqual(refund.amount_total, 31.0)
+        self.assertIn(refund.payment_state, ("paid", "in_payment"))
+        outbound = refund._get_reconciled_payments()
+        self.assertEqual(outbound.payment_type, "outbound")
+        self.assertEqual(outbound.amount, 31.0)
+        self.assertEqual(sale.amount_refunded, 31.0)
+        with self.assertRaises(UserError):
+            cssup.action_refund()

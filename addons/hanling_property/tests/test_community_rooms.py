@@ -91,3 +91,30 @@ class TestRoomBooking(HanlingCase):
             )
         with self.assertRaises(AccessError):
             self.booking.with_user(self.users["t_duty"]).unlink()
+
+    def test_activity_sessions_book_their_room(self):
+        event = self.env["event.event"].create(
+            {
+                "name": "象棋兴趣班",
+                "hanling_community_id": self.community.id,
+                "hanling_kind": "interest",
+                "hanling_room_id": self.chess.id,
+                "date_begin": datetime(2026, 5, 4, 1, 0),
+                "date_end": datetime(2026, 5, 4, 3, 0),
+            }
+        )
+        session = self.env["hanling.event.session"].create(
+            {"event_id": event.id, "date_begin": datetime(2026, 5, 4, 1, 0), "date_end": datetime(2026, 5, 4, 3, 0)}
+        )
+        booking = session.booking_id
+        self.assertEqual((booking.room_id, booking.event_id, booking.state), (self.chess, event, "confirmed"))
+        # A resident cannot take the room during the class...
+        with self.assertRaises(ValidationError):
+            self._book(self.chess, datetime(2026, 5, 4, 2, 0), datetime(2026, 5, 4, 4, 0))
+        # ...and a class cannot be moved onto a resident's booking.
+        with self.assertRaises(ValidationError):
+            session.write({"date_begin": datetime(2026, 5, 1, 1, 0), "date_end": datetime(2026, 5, 1, 2, 0)})
+        session.write({"date_begin": datetime(2026, 5, 5, 1, 0), "date_end": datetime(2026, 5, 5, 3, 0)})
+        self.assertEqual(booking.date_start, datetime(2026, 5, 5, 1, 0))
+        session.unlink()
+        self.assertFalse(booking.exists())
