@@ -73,8 +73,8 @@ class EventEvent(models.Model):
     hanling_pickup_deadline = fields.Float(
         string="Collect Children By",
         default=18.5,
-        help="Local time by which every child present at a session must have been collected; "
-        "a child still there raises an activity for the duty officer.",
+        help="After-school centre: local time by which every child present at a session must "
+        "have been collected; a child still there raises an activity for the duty officer.",
     )
     hanling_duty_user_id = fields.Many2one(
         "res.users",

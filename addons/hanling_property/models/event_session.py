@@ -226,6 +226,7 @@ class HanlingEventAttendance(models.Model):
             [
                 ("state", "=", "present"),
                 ("is_child", "=", True),
+                ("session_id.kind", "=", "after_school"),
                 ("date_alerted", "=", False),
                 ("session_id.date_begin", "<=", now),
             ]

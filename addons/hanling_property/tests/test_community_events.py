@@ -333,6 +333,15 @@ class TestAfterSchoolCentre(CommunityEventCase):
         late.action_collected()
         self.assertFalse(late.activity_ids)
 
+    def test_no_collection_alert_outside_after_school(self):
+        self.centre.hanling_kind = "tutoring"
+        session = self._session()
+        session._roll_call()
+        session.attendance_ids.action_present()
+        with freeze_time(datetime(2026, 3, 2, 12, 0)):
+            self.assertFalse(self.env["hanling.event.attendance"]._cron_alert_uncollected())
+        self.assertFalse(session.attendance_ids.activity_ids)
+
     def test_attendance_must_match_event(self):
         session = self._session()
         other = self._register(self.paid_class, self.owner)
