@@ -200,6 +200,17 @@ class TestCommunityEvents(CommunityEventCase):
             self.paid_class.hanling_refund_days = -1
 
 
+    def test_children_data_hidden_from_technicians(self):
+        start = datetime(2026, 3, 2, 8, 30)
+        session = self.env["hanling.event.session"].create(
+            {"event_id": self.paid_class.id, "date_begin": start, "date_end": start + timedelta(hours=1)}
+        )
+        with self.assertRaises(AccessError):
+            session.with_user(self.users["t_tech"]).read(["name"])
+        with self.assertRaises(AccessError):
+            self.env["hanling.event.attendance"].with_user(self.users["t_tech"]).search([])
+
+
 @tagged("post_install", "-at_install")
 class TestAfterSchoolCentre(CommunityEventCase):
     @classmethod
