@@ -154,6 +154,13 @@ class EventEvent(models.Model):
                     _("The community “%(name)s” belongs to another office.", name=community.name)
                 )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"seats_max", "seats_limited"} & set(vals):
+            # More seats: the waiting list moves up at once.
+            self._hanling_promote_waiting()
+        return res
+
     def action_hanling_generate_sessions(self):
         """One session per day of the event (weekdays only for the after-school centre)."""
         for event in self:

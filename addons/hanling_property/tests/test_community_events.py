@@ -97,11 +97,20 @@ class TestCommunityEvents(CommunityEventCase):
         self.assertEqual(third.hanling_amount_invoiced, 200.0)
         self.assertEqual(fourth.state, "draft")
         self.assertTrue(fourth.hanling_waiting)
-        # Raising the seats does not silently confirm; cancelling from the list works.
-        fourth.action_cancel()
+        # More seats: the waiting list moves up at once.
+        self.paid_class.seats_max = 3
+        self.assertEqual(fourth.state, "open")
         self.assertFalse(fourth.hanling_waiting)
+        self.assertEqual(fourth.hanling_amount_invoiced, 200.0)
+        # Someone waiting may also give up their place.
+        fifth = self._register(self.paid_class, self.neighbour)
+        self.assertTrue(fifth.hanling_waiting)
+        fifth.action_cancel()
+        self.assertEqual(fifth.state, "cancel")
+        self.assertFalse(fifth.hanling_waiting)
+        self.assertEqual(fifth.hanling_payment_state, "none")
         with self.assertRaises(UserError):
-            fourth.action_cancel()
+            fifth.action_cancel()
 
     def test_paid_registration_invoiced(self):
         registration = self._register(self.paid_class, self.owner, user=self.users["t_duty"])
