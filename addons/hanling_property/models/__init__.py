@@ -22,3 +22,10 @@ from . import complaint
 from . import nonconformity
 from . import prevention_report
 from . import complaint_duty_log
+from . import event_event
+from . import event_registration
+from . import event_session
+from . import room
+from . import room_booking
+from . import directory_provider
+from . import counter_sale

@@ -12,3 +12,8 @@ from . import test_complaint_flow
 from . import test_complaint_nonconformity
 from . import test_complaint_access
 from . import test_work_order_tour
+from . import test_community_events
+from . import test_community_rooms
+from . import test_community_directory
+from . import test_community_counter_sale
+from . import test_community_portal
