@@ -39,7 +39,11 @@ class HanlingActivityPortal(http.Controller):
         )
 
     @http.route(
-        "/my/activities/<int:event_id>/register", type="http", auth="user", methods=["POST"], website=True
+        "/my/activities/<int:event_id>/register",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
     )
     def portal_register(self, event_id, **post):
         partner = self._portal_partner()

@@ -21,7 +21,11 @@ class HanlingDirectoryPortal(http.Controller):
             "hanling_property.portal_my_directory",
             {
                 "page_name": "hanling_directory",
-                "grouped": [(key, categories.get(key, key), grouped[key]) for key, _l in DIRECTORY_CATEGORIES if key in grouped],
+                "grouped": [
+                    (key, categories.get(key, key), grouped[key])
+                    for key, _l in DIRECTORY_CATEGORIES
+                    if key in grouped
+                ],
                 "categories": categories,
                 "category": category,
             },

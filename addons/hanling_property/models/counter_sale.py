@@ -13,7 +13,11 @@ class HanlingCounterSale(models.Model):
 
     name = fields.Char(readonly=True, copy=False, default=lambda self: _("New"), index="trigram")
     community_id = fields.Many2one(
-        "hanling.community", required=True, index=True, check_company=True, string="Community",
+        "hanling.community",
+        required=True,
+        index=True,
+        check_company=True,
+        string="Community",
         default=lambda self: self.env["hanling.community"].search(
             [("company_id", "=", self.env.company.id)], limit=1
         ),
@@ -40,7 +44,12 @@ class HanlingCounterSale(models.Model):
         default="cash",
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("paid", "Paid"), ("refunded", "Refunded"), ("cancelled", "Cancelled")],
+        [
+            ("draft", "Draft"),
+            ("paid", "Paid"),
+            ("refunded", "Refunded"),
+            ("cancelled", "Cancelled"),
+        ],
         default="draft",
         required=True,
         readonly=True,
@@ -64,7 +73,9 @@ class HanlingCounterSale(models.Model):
     refund_reason = fields.Char(string="Refund Reason", tracking=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     amount_estimate = fields.Monetary(
-        string="To Charge", compute="_compute_amount_estimate", help="Sum of the lines, before invoicing."
+        string="To Charge",
+        compute="_compute_amount_estimate",
+        help="Sum of the lines, before invoicing.",
     )
     invoice_ref = fields.Char(string="Invoice No.", compute="_compute_accounting")
     amount_total = fields.Monetary(string="Invoiced", compute="_compute_accounting")
@@ -90,7 +101,9 @@ class HanlingCounterSale(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             if not vals.get("name") or vals["name"] == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.counter.sale") or _("New")
+                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.counter.sale") or _(
+                    "New"
+                )
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
@@ -128,7 +141,9 @@ class HanlingCounterSale(models.Model):
 
     def action_cancel(self):
         if self.filtered(lambda s: s.state != "draft"):
-            raise UserError(_("Only a draft sale can be cancelled; a paid one needs a credit note."))
+            raise UserError(
+                _("Only a draft sale can be cancelled; a paid one needs a credit note.")
+            )
         self.write({"state": "cancelled"})
 
     def action_refund(self):
@@ -139,7 +154,9 @@ class HanlingCounterSale(models.Model):
             if sale.state != "paid":
                 raise UserError(_("Only a paid sale can be refunded."))
             if not sale.refund_reason:
-                raise UserError(_("Write down why the sale “%(name)s” is refunded.", name=sale.name))
+                raise UserError(
+                    _("Write down why the sale “%(name)s” is refunded.", name=sale.name)
+                )
         self._action_refund()
 
     def _action_refund(self):
@@ -147,7 +164,15 @@ class HanlingCounterSale(models.Model):
             # sudo: see _action_pay.
             invoice = sale.sudo().invoice_id
             refund = invoice._reverse_moves(
-                [{"ref": _("Refund of %(name)s: %(reason)s", name=sale.name, reason=sale.refund_reason)}]
+                [
+                    {
+                        "ref": _(
+                            "Refund of %(name)s: %(reason)s",
+                            name=sale.name,
+                            reason=sale.refund_reason,
+                        )
+                    }
+                ]
             )
             refund.action_post()
             sale._register_payment(refund)
@@ -194,7 +219,10 @@ class HanlingCounterSale(models.Model):
         self.env["account.payment.register"].sudo().with_company(self.company_id).with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create(
-            {"journal_id": self._payment_journal().id, "payment_date": fields.Date.context_today(self)}
+            {
+                "journal_id": self._payment_journal().id,
+                "payment_date": fields.Date.context_today(self),
+            }
         )._create_payments()
 
 
@@ -215,10 +243,13 @@ class HanlingCounterSaleLine(models.Model):
         "hotel, sending mail) only what the office paid out for the customer is charged.",
     )
     is_pass_through = fields.Boolean(
-        string="Charged at Cost", compute="_compute_is_pass_through",
+        string="Charged at Cost",
+        compute="_compute_is_pass_through",
         help="Free service: the amount is the ticket price or postage paid for the customer.",
     )
-    name = fields.Char(string="Description", compute="_compute_from_service", store=True, readonly=False)
+    name = fields.Char(
+        string="Description", compute="_compute_from_service", store=True, readonly=False
+    )
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     unit_label = fields.Char(related="service_id.price_unit_label", string="Per")
     price_unit = fields.Monetary(
@@ -236,7 +267,11 @@ class HanlingCounterSaleLine(models.Model):
     @api.depends("quantity", "price_unit")
     def _compute_price_subtotal(self):
         for line in self:
-            line.price_subtotal = line.currency_id.round(line.quantity * line.price_unit) if line.currency_id else line.quantity * line.price_unit
+            line.price_subtotal = (
+                line.currency_id.round(line.quantity * line.price_unit)
+                if line.currency_id
+                else line.quantity * line.price_unit
+            )
 
     @api.depends("service_id.fee_type")
     def _compute_is_pass_through(self):

@@ -57,7 +57,10 @@ class HanlingDirectoryProvider(models.Model):
         help="The supplier's contact record, for purchases and vendor bills.",
     )
     vetted = fields.Boolean(
-        readonly=True, copy=False, index=True, tracking=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
         help="Checked by a customer-service supervisor; only vetted providers are shown to residents.",
     )
     vetted_by_id = fields.Many2one("res.users", string="Vetted By", readonly=True, copy=False)

@@ -67,9 +67,7 @@ class EventEvent(models.Model):
         help="A paid registration cancelled at least this many days before the start is refunded "
         "in full by a credit note; later cancellations are not refunded.",
     )
-    hanling_refund_rule = fields.Char(
-        string="Refund Rule", compute="_compute_hanling_refund_rule"
-    )
+    hanling_refund_rule = fields.Char(string="Refund Rule", compute="_compute_hanling_refund_rule")
     hanling_pickup_deadline = fields.Float(
         string="Collect Children By",
         default=18.5,
@@ -90,9 +88,7 @@ class EventEvent(models.Model):
         domain="[('community_id', '=', hanling_community_id)]",
         help="Each session books this room; a session that clashes with another booking is refused.",
     )
-    hanling_session_ids = fields.One2many(
-        "hanling.event.session", "event_id", string="Sessions"
-    )
+    hanling_session_ids = fields.One2many("hanling.event.session", "event_id", string="Sessions")
     hanling_session_count = fields.Integer(
         string="Session Count", compute="_compute_hanling_session_count"
     )
@@ -227,7 +223,11 @@ class EventEvent(models.Model):
         if not events:
             return self.env["event.registration"]
         waiting = self.env["event.registration"].search(
-            [("event_id", "in", events.ids), ("hanling_waiting", "=", True), ("state", "=", "draft")],
+            [
+                ("event_id", "in", events.ids),
+                ("hanling_waiting", "=", True),
+                ("state", "=", "draft"),
+            ],
             order="hanling_waiting_since, id",
         )
         promoted = self.env["event.registration"]

@@ -21,7 +21,10 @@ class EventRegistration(models.Model):
     hanling_unit_id = fields.Many2one("hanling.unit", string="Unit", index=True)
     hanling_age = fields.Integer(string="Age")
     hanling_guardian_id = fields.Many2one(
-        "res.partner", string="Guardian", index=True, help="Parent or guardian who pays and answers for the child."
+        "res.partner",
+        string="Guardian",
+        index=True,
+        help="Parent or guardian who pays and answers for the child.",
     )
     hanling_pickup_contact = fields.Char(
         string="Pick-up Contact", help="Who may collect the child (name and relation)."
@@ -102,7 +105,10 @@ class EventRegistration(models.Model):
                 )
             if not 0 < registration.hanling_age < 18:
                 raise ValidationError(
-                    _("Enter the age of the child “%(name)s” (1 to 17).", name=registration.name or "")
+                    _(
+                        "Enter the age of the child “%(name)s” (1 to 17).",
+                        name=registration.name or "",
+                    )
                 )
 
     @api.model_create_multi
@@ -129,15 +135,20 @@ class EventRegistration(models.Model):
     def _hanling_fill_waiting_list(self, vals_list):
         """Registrations that do not fit in a full community event go on its waiting list."""
         event_ids = {vals.get("event_id") for vals in vals_list if vals.get("event_id")}
-        events = self.env["event.event"].browse(event_ids).filtered(
-            lambda e: e.hanling_community_id and e.seats_limited and e.seats_max
+        events = (
+            self.env["event.event"]
+            .browse(event_ids)
+            .filtered(lambda e: e.hanling_community_id and e.seats_limited and e.seats_max)
         )
         available = {event.id: event.seats_available for event in events}
         default_state = self.default_get(["state"]).get("state", "open")
         now = fields.Datetime.now()
         for vals in vals_list:
             event_id = vals.get("event_id")
-            if event_id not in available or vals.get("state", default_state) not in ("open", "done"):
+            if event_id not in available or vals.get("state", default_state) not in (
+                "open",
+                "done",
+            ):
                 continue
             if available[event_id] > 0:
                 available[event_id] -= 1
@@ -169,8 +180,10 @@ class EventRegistration(models.Model):
         community = self.filtered(lambda r: r.event_id.hanling_community_id)
         if community.filtered(lambda r: r.state not in ("draft", "open")):
             raise UserError(
-                _("Only waiting or registered participants can be cancelled, not those already "
-                  "cancelled or who attended.")
+                _(
+                    "Only waiting or registered participants can be cancelled, not those already "
+                    "cancelled or who attended."
+                )
             )
         res = super().action_cancel()
         community._hanling_action_cancel()
@@ -214,8 +227,10 @@ class EventRegistration(models.Model):
     def _hanling_invoice_partner(self):
         self.ensure_one()
         partner = (
-            self.hanling_guardian_id if self.hanling_attendee_kind == "child" else self.partner_id
-        ) or self.partner_id or self.hanling_guardian_id
+            (self.hanling_guardian_id if self.hanling_attendee_kind == "child" else self.partner_id)
+            or self.partner_id
+            or self.hanling_guardian_id
+        )
         if not partner:
             raise UserError(
                 _(
@@ -257,9 +272,11 @@ class EventRegistration(models.Model):
         self.write({"hanling_waiting": False, "hanling_date_cancelled": fields.Datetime.now()})
         # sudo: the credit note follows the published refund rule, see _hanling_on_confirmed.
         to_refund = self.sudo().filtered(
-            lambda r: r.hanling_invoice_id.state == "posted"
-            and not r.hanling_refund_id
-            and r._hanling_refund_due()
+            lambda r: (
+                r.hanling_invoice_id.state == "posted"
+                and not r.hanling_refund_id
+                and r._hanling_refund_due()
+            )
         )
         to_refund._hanling_create_refunds()
         self.event_id._hanling_promote_waiting()
@@ -275,6 +292,4 @@ class EventRegistration(models.Model):
             if refund.state == "draft":
                 refund.action_post()
             registration.hanling_refund_id = refund
-            registration.message_post(
-                body=_("Refunded by credit note %(name)s.", name=refund.name)
-            )
+            registration.message_post(body=_("Refunded by credit note %(name)s.", name=refund.name))

@@ -23,7 +23,11 @@ class HanlingEventSession(models.Model):
     date_end = fields.Datetime(string="End", required=True)
     date_roll_call = fields.Datetime(string="Roll Call Taken", readonly=True, copy=False)
     booking_id = fields.Many2one(
-        "hanling.room.booking", string="Room Booking", readonly=True, copy=False, index="btree_not_null"
+        "hanling.room.booking",
+        string="Room Booking",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
     )
     attendance_ids = fields.One2many("hanling.event.attendance", "session_id", string="Attendance")
     present_count = fields.Integer(compute="_compute_counts", string="Present")
@@ -79,17 +83,21 @@ class HanlingEventSession(models.Model):
         """Book the activity's room for each session, so residents cannot book it then."""
         to_create = self.filtered(lambda s: s.event_id.hanling_room_id and not s.booking_id)
         # sudo: the room follows the activity's timetable, whoever plans the sessions.
-        bookings = self.env["hanling.room.booking"].sudo().create(
-            [
-                {
-                    "room_id": session.event_id.hanling_room_id.id,
-                    "event_id": session.event_id.id,
-                    "purpose": session.event_id.name,
-                    "date_start": session.date_begin,
-                    "date_stop": session.date_end,
-                }
-                for session in to_create
-            ]
+        bookings = (
+            self.env["hanling.room.booking"]
+            .sudo()
+            .create(
+                [
+                    {
+                        "room_id": session.event_id.hanling_room_id.id,
+                        "event_id": session.event_id.id,
+                        "purpose": session.event_id.name,
+                        "date_start": session.date_begin,
+                        "date_stop": session.date_end,
+                    }
+                    for session in to_create
+                ]
+            )
         )
         for session, booking in zip(to_create, bookings, strict=True):
             session.booking_id = booking

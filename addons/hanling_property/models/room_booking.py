@@ -69,10 +69,12 @@ class HanlingRoomBooking(models.Model):
         )
         for booking in confirmed:
             clash = others.filtered(
-                lambda o, b=booking: o != b
-                and o.room_id == b.room_id
-                and o.date_start < b.date_stop
-                and o.date_stop > b.date_start
+                lambda o, b=booking: (
+                    o != b
+                    and o.room_id == b.room_id
+                    and o.date_start < b.date_stop
+                    and o.date_stop > b.date_start
+                )
             )
             if clash:
                 raise ValidationError(
@@ -104,7 +106,8 @@ class HanlingRoomBooking(models.Model):
         # room rows until the end of the transaction.
         if room_ids:
             self.env.cr.execute(
-                "SELECT id FROM hanling_room WHERE id IN %s FOR NO KEY UPDATE", [tuple(set(room_ids))]
+                "SELECT id FROM hanling_room WHERE id IN %s FOR NO KEY UPDATE",
+                [tuple(set(room_ids))],
             )
 
     def action_cancel(self):

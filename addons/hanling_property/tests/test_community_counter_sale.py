@@ -52,7 +52,9 @@ class TestCounterSale(HanlingCase):
             (self.copying | self.fax).product_id | self.pass_through,
         )
         self.assertEqual(
-            invoice.invoice_line_ids.filtered(lambda l: l.product_id == self.pass_through).price_subtotal,
+            invoice.invoice_line_ids.filtered(
+                lambda l: l.product_id == self.pass_through
+            ).price_subtotal,
             12.0,
         )
         payment = invoice.sudo().matched_payment_ids | invoice._get_reconciled_payments()

@@ -41,15 +41,19 @@ class TestDirectory(HanlingCase):
 
     def test_vetting_by_supervisor_only(self):
         staff, sup = self.users["t_staff"], self.users["t_cssup"]
-        provider = self.env["hanling.directory.provider"].with_user(staff).create(
-            {"name": "美味餐厅", "category": "restaurant", "phone": "13800000000"}
+        provider = (
+            self.env["hanling.directory.provider"]
+            .with_user(staff)
+            .create({"name": "美味餐厅", "category": "restaurant", "phone": "13800000000"})
         )
         with self.assertRaises(AccessError):
             provider.action_vet()
         with self.assertRaises(AccessError):
             provider.write({"vetted": True})
         with self.assertRaises(AccessError):
-            provider.create({"name": "自称已审", "category": "other", "phone": "13800000001", "vetted": True})
+            provider.create(
+                {"name": "自称已审", "category": "other", "phone": "13800000001", "vetted": True}
+            )
         self.assertFalse(provider.vetted)
         provider.with_user(sup).action_vet()
         self.assertTrue(provider.vetted)
@@ -77,7 +81,9 @@ class TestDirectory(HanlingCase):
             Portal.browse(self.mover.id).write({"name": "x"})
         # Staff see them all, notes included.
         Staff = self.env["hanling.directory.provider"].with_user(self.users["t_duty"])
-        self.assertEqual(Staff.search([("id", "in", (self.mover | self.plumber).ids)]), self.mover | self.plumber)
+        self.assertEqual(
+            Staff.search([("id", "in", (self.mover | self.plumber).ids)]), self.mover | self.plumber
+        )
         self.assertEqual(Staff.browse(self.mover.id).notes, "去年有一次投诉")
 
     def test_specialist_supplier_lookup(self):

@@ -208,11 +208,14 @@ class TestCommunityEvents(CommunityEventCase):
         with self.assertRaises(ValidationError):
             self.paid_class.hanling_refund_days = -1
 
-
     def test_children_data_hidden_from_technicians(self):
         start = datetime(2026, 3, 2, 8, 30)
         session = self.env["hanling.event.session"].create(
-            {"event_id": self.paid_class.id, "date_begin": start, "date_end": start + timedelta(hours=1)}
+            {
+                "event_id": self.paid_class.id,
+                "date_begin": start,
+                "date_end": start + timedelta(hours=1),
+            }
         )
         with self.assertRaises(AccessError):
             session.with_user(self.users["t_tech"]).read(["name"])
@@ -265,7 +268,9 @@ class TestAfterSchoolCentre(CommunityEventCase):
         self.assertEqual(len(sessions), 5)
         self.assertEqual(min(sessions.mapped("date_begin")), datetime(2026, 3, 2, 8, 30))
         self.assertEqual(max(sessions.mapped("date_begin")), datetime(2026, 3, 6, 8, 30))
-        self.assertEqual(sessions[0].date_end - sessions[0].date_begin, timedelta(hours=1, minutes=30))
+        self.assertEqual(
+            sessions[0].date_end - sessions[0].date_begin, timedelta(hours=1, minutes=30)
+        )
         self.centre.action_hanling_generate_sessions()
         self.assertEqual(self.centre.hanling_session_count, 5)
 
@@ -325,9 +330,7 @@ class TestAfterSchoolCentre(CommunityEventCase):
     def test_uncollected_child_alerts_duty_officer(self):
         session = self._session()
         session._roll_call()
-        late, collected = session.attendance_ids.sorted(
-            lambda a: a.registration_id != self.child
-        )
+        late, collected = session.attendance_ids.sorted(lambda a: a.registration_id != self.child)
         (late | collected).action_present()
         collected.collected_by = "爸爸 王伟"
         collected.action_collected()
@@ -415,7 +418,10 @@ class TestCommunityPerformance(CommunityEventCase):
         session.attendance_ids.action_present()
         self.env.flush_all()
         self.env.invalidate_all()
-        with freeze_time(datetime(2026, 3, 2, 11, 0)), self.assertQueryCount(__system__=QUERIES_ALERT):
+        with (
+            freeze_time(datetime(2026, 3, 2, 11, 0)),
+            self.assertQueryCount(__system__=QUERIES_ALERT),
+        ):
             alerted = self.env["hanling.event.attendance"]._cron_alert_uncollected()
             self.env.flush_all()
         self.assertEqual(len(alerted), 20)

@@ -53,14 +53,24 @@ class TestActivityPortal(PortalSetup, HanlingCase):
     def test_resident_sees_own_community_and_signs_up(self):
         Event = self.env["event.event"]
         self.assertEqual(Event._hanling_portal_events(self.owner), self.dance)
-        self.assertFalse(Event._hanling_portal_events(self.env["res.partner"].create({"name": "路人"})))
+        self.assertFalse(
+            Event._hanling_portal_events(self.env["res.partner"].create({"name": "路人"}))
+        )
         with self.assertRaises(UserError):
             self.elsewhere._hanling_portal_register(self.owner, {})
         me = self.dance._hanling_portal_register(self.owner, {"kind": "resident"})
-        self.assertEqual((me.name, me.state, me.hanling_unit_id), (self.owner.name, "open", self.unit))
+        self.assertEqual(
+            (me.name, me.state, me.hanling_unit_id), (self.owner.name, "open", self.unit)
+        )
         child = self.dance._hanling_portal_register(
             self.owner,
-            {"kind": "child", "name": "王小明", "age": "8", "pickup_contact": "奶奶", "pickup_phone": "13700001111"},
+            {
+                "kind": "child",
+                "name": "王小明",
+                "age": "8",
+                "pickup_contact": "奶奶",
+                "pickup_phone": "13700001111",
+            },
         )
         # The only seat is taken: the child waits.
         self.assertTrue(child.hanling_waiting)

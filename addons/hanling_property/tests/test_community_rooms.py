@@ -13,7 +13,12 @@ class TestRoomBooking(HanlingCase):
         super().setUpClass()
         cls.chess, cls.reading = cls.env["hanling.room"].create(
             [
-                {"name": "棋牌室", "community_id": cls.community.id, "room_type": "chess", "capacity": 12},
+                {
+                    "name": "棋牌室",
+                    "community_id": cls.community.id,
+                    "room_type": "chess",
+                    "capacity": 12,
+                },
                 {"name": "阅览室", "community_id": cls.community.id, "room_type": "reading"},
             ]
         )
@@ -32,13 +37,21 @@ class TestRoomBooking(HanlingCase):
         if user:
             model = model.with_user(user)
         return model.create(
-            {"room_id": room.id, "purpose": "活动", "date_start": start, "date_stop": stop, **values}
+            {
+                "room_id": room.id,
+                "purpose": "活动",
+                "date_start": start,
+                "date_stop": stop,
+                **values,
+            }
         )
 
     def test_double_booking_refused(self):
         duty = self.users["t_duty"]
         with self.assertRaises(ValidationError):
-            self._book(self.chess, datetime(2026, 5, 1, 2, 0), datetime(2026, 5, 1, 4, 0), user=duty)
+            self._book(
+                self.chess, datetime(2026, 5, 1, 2, 0), datetime(2026, 5, 1, 4, 0), user=duty
+            )
         with self.assertRaises(ValidationError):
             self._book(self.chess, datetime(2026, 5, 1, 1, 30), datetime(2026, 5, 1, 2, 0))
         with self.assertRaises(ValidationError):
@@ -47,10 +60,18 @@ class TestRoomBooking(HanlingCase):
         with self.assertRaises(ValidationError):
             self.env["hanling.room.booking"].create(
                 [
-                    {"room_id": self.reading.id, "purpose": "A",
-                     "date_start": datetime(2026, 6, 1, 1, 0), "date_stop": datetime(2026, 6, 1, 3, 0)},
-                    {"room_id": self.reading.id, "purpose": "B",
-                     "date_start": datetime(2026, 6, 1, 2, 0), "date_stop": datetime(2026, 6, 1, 4, 0)},
+                    {
+                        "room_id": self.reading.id,
+                        "purpose": "A",
+                        "date_start": datetime(2026, 6, 1, 1, 0),
+                        "date_stop": datetime(2026, 6, 1, 3, 0),
+                    },
+                    {
+                        "room_id": self.reading.id,
+                        "purpose": "B",
+                        "date_start": datetime(2026, 6, 1, 2, 0),
+                        "date_stop": datetime(2026, 6, 1, 4, 0),
+                    },
                 ]
             )
         # Moving an existing booking onto another is refused.
@@ -79,12 +100,18 @@ class TestRoomBooking(HanlingCase):
         with self.assertRaises(ValidationError):
             self._book(self.reading, datetime(2026, 5, 2, 3, 0), datetime(2026, 5, 2, 1, 0))
         with self.assertRaises(ValidationError):
-            self._book(self.chess, datetime(2026, 5, 2, 1, 0), datetime(2026, 5, 2, 2, 0), attendees=20)
+            self._book(
+                self.chess, datetime(2026, 5, 2, 1, 0), datetime(2026, 5, 2, 2, 0), attendees=20
+            )
 
     def test_access(self):
         with self.assertRaises(AccessError):
-            self._book(self.reading, datetime(2026, 5, 3, 1, 0), datetime(2026, 5, 3, 2, 0),
-                       user=self.users["t_tech"])
+            self._book(
+                self.reading,
+                datetime(2026, 5, 3, 1, 0),
+                datetime(2026, 5, 3, 2, 0),
+                user=self.users["t_tech"],
+            )
         with self.assertRaises(AccessError):
             self.env["hanling.room"].with_user(self.users["t_cssup"]).create(
                 {"name": "健身房", "community_id": self.community.id}
@@ -104,17 +131,27 @@ class TestRoomBooking(HanlingCase):
             }
         )
         session = self.env["hanling.event.session"].create(
-            {"event_id": event.id, "date_begin": datetime(2026, 5, 4, 1, 0), "date_end": datetime(2026, 5, 4, 3, 0)}
+            {
+                "event_id": event.id,
+                "date_begin": datetime(2026, 5, 4, 1, 0),
+                "date_end": datetime(2026, 5, 4, 3, 0),
+            }
         )
         booking = session.booking_id
-        self.assertEqual((booking.room_id, booking.event_id, booking.state), (self.chess, event, "confirmed"))
+        self.assertEqual(
+            (booking.room_id, booking.event_id, booking.state), (self.chess, event, "confirmed")
+        )
         # A resident cannot take the room during the class...
         with self.assertRaises(ValidationError):
             self._book(self.chess, datetime(2026, 5, 4, 2, 0), datetime(2026, 5, 4, 4, 0))
         # ...and a class cannot be moved onto a resident's booking.
         with self.assertRaises(ValidationError):
-            session.write({"date_begin": datetime(2026, 5, 1, 1, 0), "date_end": datetime(2026, 5, 1, 2, 0)})
-        session.write({"date_begin": datetime(2026, 5, 5, 1, 0), "date_end": datetime(2026, 5, 5, 3, 0)})
+            session.write(
+                {"date_begin": datetime(2026, 5, 1, 1, 0), "date_end": datetime(2026, 5, 1, 2, 0)}
+            )
+        session.write(
+            {"date_begin": datetime(2026, 5, 5, 1, 0), "date_end": datetime(2026, 5, 5, 3, 0)}
+        )
         self.assertEqual(booking.date_start, datetime(2026, 5, 5, 1, 0))
         session.unlink()
         self.assertFalse(booking.exists())
