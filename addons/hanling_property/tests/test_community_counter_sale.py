@@ -53,7 +53,7 @@ class TestCounterSale(HanlingCase):
         )
         self.assertEqual(
             invoice.invoice_line_ids.filtered(
-                lambda l: l.product_id == self.pass_through
+                lambda line: line.product_id == self.pass_through
             ).price_subtotal,
             12.0,
         )
