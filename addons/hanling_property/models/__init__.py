@@ -3,6 +3,7 @@ from . import res_config_settings
 from . import intake_mixin
 from . import callback
 from . import signature_mixin
+from . import referral_mixin
 from . import community
 from . import building
 from . import unit
