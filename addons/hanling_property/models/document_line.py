@@ -26,7 +26,12 @@ class HanlingDocumentLine(models.Model):
     required = fields.Boolean(related="type_id.required")
     received = fields.Boolean()
     date_received = fields.Date(string="Received On")
-    file = fields.Binary(string="Attachment", attachment=True)
+    # Scans (ID cards, title deeds) stay within the office, not with accountants (篇5 4.2.1).
+    file = fields.Binary(
+        string="Attachment",
+        attachment=True,
+        groups="hanling_property.group_duty_officer,hanling_property.group_technician",
+    )
     file_name = fields.Char()
     note = fields.Char()
     company_id = fields.Many2one(

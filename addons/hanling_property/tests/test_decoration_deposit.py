@@ -207,6 +207,13 @@ class TestDecorationDeposit(DecorationCase):
         self.assertEqual(per_community, {self.community: 2000.0, community2: 1500.0})
         with self.assertRaises(AccessError):
             old.with_user(self.accountant).scope = "x"
+        # The accountant opens the permit from the list; the document scans stay hidden.
+        self.receive(old.document_line_ids)
+        form = Form(old.with_user(self.accountant))
+        self.assertEqual(form.deposit_held, 2000.0)
+        self.assertEqual(len(form.document_line_ids), 12)
+        with self.assertRaises(AccessError):
+            old.document_line_ids[:1].with_user(self.accountant).read(["file"])
 
     def test_deposit_list_query_count(self):
         permits = self.env["hanling.decoration.permit"]
