@@ -18,13 +18,13 @@ class HanlingDocumentLine(models.Model):
         "hanling.ownership.transfer", index="btree_not_null", ondelete="cascade"
     )
     type_id = fields.Many2one(
-        "hanling.document.type", string="Document", required=True, ondelete="restrict"
+        "hanling.document.type", string="Collected Document", required=True, ondelete="restrict"
     )
     code = fields.Char(related="type_id.code", store=True, index=True)
     document_set = fields.Selection(related="type_id.document_set", store=True)
     sequence = fields.Integer(related="type_id.sequence", store=True)
     required = fields.Boolean(related="type_id.required")
-    received = fields.Boolean()
+    received = fields.Boolean(string="Collected")
     date_received = fields.Date(string="Received On")
     # Scans (ID cards, title deeds) stay within the office, not with accountants (篇5 4.2.1).
     file = fields.Binary(

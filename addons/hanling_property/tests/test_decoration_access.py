@@ -1,5 +1,5 @@
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .decoration_common import DecorationCase
 
@@ -39,6 +39,12 @@ class TestDecorationAccess(DecorationCase):
         with self.assertRaises(AccessError):
             worker.with_user(tech).read(["id_number"])
         self.assertEqual(worker.with_user(self.users["t_staff"]).id_number, "110101199003070000")
+
+    def test_unit_form_opens_for_every_role(self):
+        self.make_permit()
+        for user in [*self.users.values(), self.plain_user]:
+            form = Form(self.unit.with_user(user))
+            self.assertEqual(form.label, "3-301")
 
     def test_plain_user_sees_nothing(self):
         permit = self.make_permit()
