@@ -33,6 +33,8 @@
         "report/service_templates.xml",
         "report/duty_log_reports.xml",
         "report/duty_log_templates.xml",
+        "report/decoration_permit_reports.xml",
+        "report/decoration_permit_templates.xml",
         "report/unit_qr_reports.xml",
         "report/unit_qr_templates.xml",
         "report/complaint_reports.xml",

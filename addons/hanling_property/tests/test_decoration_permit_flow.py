@@ -314,6 +314,18 @@ class TestDecorationPermitFlow(DecorationCase):
         self.settle(permit)
         self.assertEqual(permit.state, "closed")
 
+    # ------------------------------------------------------------------ printed permit
+
+    def test_printed_permit(self):
+        permit = self.approved_permit()
+        html, _type = self.env["ir.actions.report"]._render_qweb_html(
+            "hanling_property.action_report_decoration_permit", permit.ids
+        )
+        html = html.decode()
+        self.assertIn(permit.permit_number, html)
+        self.assertIn("美家装饰工程有限公司", html)
+        self.assertIn("厨房、卫生间改造", html)
+
     # ------------------------------------------------------------------ archive hook
 
     def test_documents_to_file(self):
