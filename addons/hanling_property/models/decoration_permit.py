@@ -117,9 +117,7 @@ class HanlingDecorationPermit(models.Model):
     deposit_date = fields.Date(
         string="Deposit Received On", compute="_compute_deposit", store=True, index=True
     )
-    deposit_age = fields.Integer(
-        string="Held For (days)", compute="_compute_deposit_age", aggregator="max"
-    )
+    deposit_age = fields.Integer(string="Held For (days)", compute="_compute_deposit_age")
     deposit_entry_count = fields.Integer(compute="_compute_deposit_entry_count", compute_sudo=True)
 
     _sql_constraints = [

@@ -39,6 +39,15 @@ class HanlingDecorationViolation(models.Model):
         for violation in self:
             violation.is_deducted = bool(violation.move_id)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        permits = self.env["hanling.decoration.permit"].browse(
+            {vals["permit_id"] for vals in vals_list if vals.get("permit_id")}
+        )
+        if permits.filtered(lambda p: p.state in ("closed", "rejected")):
+            raise UserError(_("Violations cannot be recorded on a closed or rejected permit."))
+        return super().create(vals_list)
+
     def write(self, vals):
         if {"amount", "permit_id"} & set(vals) and self.filtered("move_id"):
             raise UserError(_("A deduction already posted to the accounts cannot be changed."))

@@ -116,11 +116,15 @@ class TestDecorationDeposit(DecorationCase):
             (2000.0, 300.0, 1700.0, 0.0),
         )
         self.assertEqual(permit.state, "closed")
+        deducted = permit.violation_ids
+        with self.assertRaisesRegex(UserError, "closed or rejected"):
+            self._add_violations(permit, 50)
+        self.assertEqual(permit.violation_ids, deducted)
         # A posted deduction cannot be changed any more.
         with self.assertRaises(UserError):
-            permit.violation_ids[0].amount = 10
+            deducted[0].amount = 10
         with self.assertRaises(UserError):
-            permit.violation_ids[0].unlink()
+            deducted[0].unlink()
 
     def test_refund_larger_than_deposit_refused(self):
         permit = self.completed_permit()
