@@ -266,7 +266,9 @@ class HanlingDecorationPermit(models.Model):
                     or self.env["ir.sequence"].next_by_code("hanling.decoration.permit.number"),
                 }
             )
-        permit_lines = self.document_line_ids.filtered(lambda line: line.code == "permit")
+        permit_lines = self.document_line_ids.filtered(
+            lambda line: line.code == "decoration_permit"
+        )
         permit_lines.filtered(lambda line: not line.received).write({"received": True})
         self.activity_feedback(["mail.mail_activity_data_todo"])
 

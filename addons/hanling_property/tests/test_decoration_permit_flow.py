@@ -6,17 +6,17 @@ from odoo.tests import Form, tagged
 from .decoration_common import DecorationCase
 
 DECORATION_CODES = {
-    "application_form",
+    "decoration_application",
     "contractor_licence",
-    "drawings",
-    "permit",
-    "agreement",
-    "undertaking",
+    "decoration_drawings",
+    "decoration_permit",
+    "decoration_agreement",
+    "decoration_undertaking",
     "worker_register",
-    "completion_request",
-    "extension_request",
-    "hot_work_request",
-    "returned_passes",
+    "completion_application",
+    "extension_application",
+    "hot_work_application",
+    "worker_passes",
     "violation_record",
 }
 
@@ -46,7 +46,13 @@ class TestDecorationPermitFlow(DecorationCase):
         required = permit.document_line_ids.filtered("required").mapped("code")
         self.assertEqual(
             set(required),
-            {"application_form", "contractor_licence", "drawings", "agreement", "undertaking"},
+            {
+                "decoration_application",
+                "contractor_licence",
+                "decoration_drawings",
+                "decoration_agreement",
+                "decoration_undertaking",
+            },
         )
         self.assertEqual(permit.date_end_effective, self.today + timedelta(days=30))
 
@@ -65,7 +71,9 @@ class TestDecorationPermitFlow(DecorationCase):
         self.assertEqual(permit.state, "approved")
         self.assertTrue(permit.permit_number.startswith("ZXXK"))
         self.assertEqual(permit.approver_id, self.users["t_cssup"])
-        permit_line = permit.document_line_ids.filtered(lambda line: line.code == "permit")
+        permit_line = permit.document_line_ids.filtered(
+            lambda line: line.code == "decoration_permit"
+        )
         self.assertTrue(permit_line.received)
 
         staff_permit = permit.with_user(self.users["t_staff"])
@@ -128,11 +136,16 @@ class TestDecorationPermitFlow(DecorationCase):
             permit.with_user(cssup).action_approve()
         self.receive(
             permit.document_line_ids,
-            codes={"application_form", "contractor_licence", "agreement", "undertaking"},
+            codes={
+                "decoration_application",
+                "contractor_licence",
+                "decoration_agreement",
+                "decoration_undertaking",
+            },
         )
         with self.assertRaisesRegex(UserError, "Decoration Drawings"):
             permit.with_user(cssup).action_approve()
-        self.receive(permit.document_line_ids, codes={"drawings"})
+        self.receive(permit.document_line_ids, codes={"decoration_drawings"})
         # Without the deposit.
         with self.assertRaisesRegex(UserError, "deposit"):
             permit.with_user(cssup).action_approve()
@@ -336,14 +349,14 @@ class TestDecorationPermitFlow(DecorationCase):
         self.assertEqual(
             set(filed),
             {
-                "application_form",
+                "decoration_application",
                 "contractor_licence",
-                "drawings",
-                "agreement",
-                "undertaking",
-                "permit",
+                "decoration_drawings",
+                "decoration_agreement",
+                "decoration_undertaking",
+                "decoration_permit",
             },
         )
-        self.assertFalse(filed["permit"][0])  # ticked at approval, no scan
-        self.assertEqual(filed["drawings"][1], "decoration")
-        self.assertEqual(filed["drawings"][0].raw, b"%PDF-1.4 scanned document")
+        self.assertFalse(filed["decoration_permit"][0])  # ticked at approval, no scan
+        self.assertEqual(filed["decoration_drawings"][1], "decoration")
+        self.assertEqual(filed["decoration_drawings"][0].raw, b"%PDF-1.4 scanned document")

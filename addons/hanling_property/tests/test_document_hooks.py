@@ -47,18 +47,18 @@ class TestDocumentHooks(DecorationCase):
         """The archive relies on these xml ids and codes; renaming one breaks its filing."""
         expected = {
             "move_in": [
-                "pm_agreement", "move_in_notice", "owner_id_copy", "owners_covenant",
-                "fire_responsibility", "handover_confirmation", "key_register", "defect_record",
-                "bank_collection_agreement", "resident_form",
+                "property_agreement", "move_in_notice", "id_copy", "owner_covenant",
+                "fire_responsibility", "handover_confirmation", "key_receipt", "defect_rectification",
+                "bank_collection", "resident_register",
             ],
             "decoration": [
-                "application_form", "contractor_licence", "drawings", "permit", "agreement",
-                "undertaking", "worker_register", "completion_request", "extension_request",
-                "hot_work_request", "returned_passes", "violation_record",
+                "decoration_application", "contractor_licence", "decoration_drawings", "decoration_permit", "decoration_agreement",
+                "decoration_undertaking", "worker_register", "completion_application", "extension_application",
+                "hot_work_application", "worker_passes", "violation_record",
             ],
             "transfer": [
-                "transfer_confirmation", "title_deed_copy", "sale_contract_copy",
-                "fire_responsibility", "bank_collection_agreement", "resident_form",
+                "transfer_confirmation", "property_certificate", "sale_contract",
+                "fire_responsibility", "bank_collection", "resident_register",
             ],
         }  # fmt: skip
         for document_set, codes in expected.items():

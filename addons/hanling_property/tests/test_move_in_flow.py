@@ -6,16 +6,16 @@ from odoo.tests import Form, tagged
 from .decoration_common import DecorationCase
 
 MOVE_IN_CODES = {
-    "pm_agreement",
+    "property_agreement",
     "move_in_notice",
-    "owner_id_copy",
-    "owners_covenant",
+    "id_copy",
+    "owner_covenant",
     "fire_responsibility",
     "handover_confirmation",
-    "key_register",
-    "defect_record",
-    "bank_collection_agreement",
-    "resident_form",
+    "key_receipt",
+    "defect_rectification",
+    "bank_collection",
+    "resident_register",
 }
 
 
@@ -121,7 +121,7 @@ class TestMoveInFlow(DecorationCase):
             move_in.action_done()
         move_in.key_ids = [(0, 0, {"key_type": "unit_door", "quantity": 2})]
         self.receive(move_in.document_line_ids)
-        move_in.document_line_ids.filtered(lambda line: line.code == "owners_covenant").write(
+        move_in.document_line_ids.filtered(lambda line: line.code == "owner_covenant").write(
             {"received": False, "file": False}
         )
         with self.assertRaisesRegex(UserError, "Signed Owners' Covenant"):

@@ -7,11 +7,11 @@ from .decoration_common import DecorationCase
 
 TRANSFER_CODES = {
     "transfer_confirmation",
-    "title_deed_copy",
-    "sale_contract_copy",
+    "property_certificate",
+    "sale_contract",
     "fire_responsibility",
-    "bank_collection_agreement",
-    "resident_form",
+    "bank_collection",
+    "resident_register",
 }
 
 
@@ -51,7 +51,7 @@ class TestOwnershipTransfer(DecorationCase):
     def _receive_all_but_alternatives(self, transfer):
         self.receive(
             transfer.document_line_ids,
-            codes={"transfer_confirmation", "fire_responsibility", "resident_form"},
+            codes={"transfer_confirmation", "fire_responsibility", "resident_register"},
         )
 
     def test_transfer_ends_old_and_starts_new_occupancy(self):
@@ -61,7 +61,7 @@ class TestOwnershipTransfer(DecorationCase):
         self.assertEqual(set(transfer.document_line_ids.mapped("code")), TRANSFER_CODES)
         self._receive_all_but_alternatives(transfer)
         # Either the title deed or the sale contract is enough.
-        self.receive(transfer.document_line_ids, codes={"sale_contract_copy"})
+        self.receive(transfer.document_line_ids, codes={"sale_contract"})
         transfer.action_done()
 
         self.assertEqual(transfer.state, "done")
@@ -84,7 +84,7 @@ class TestOwnershipTransfer(DecorationCase):
         filed = transfer._hanling_documents_to_file()
         self.assertEqual(
             {code for code, _a, _s in filed},
-            {"transfer_confirmation", "fire_responsibility", "resident_form", "sale_contract_copy"},
+            {"transfer_confirmation", "fire_responsibility", "resident_register", "sale_contract"},
         )
         self.assertEqual({s for _c, _a, s in filed}, {"transfer"})
         with self.assertRaises(UserError):
@@ -119,9 +119,9 @@ class TestOwnershipTransfer(DecorationCase):
             transfer.action_done()
         self.assertEqual(transfer.state, "draft")
         self.assertFalse(self.owner_occupancy.date_end)
-        self.receive(transfer.document_line_ids, codes={"title_deed_copy"})
+        self.receive(transfer.document_line_ids, codes={"property_certificate"})
         transfer.document_line_ids.filtered(
-            lambda line: line.code == "resident_form"
+            lambda line: line.code == "resident_register"
         ).received = False
         with self.assertRaisesRegex(UserError, "Owner/Resident Registration Form"):
             transfer.action_done()
