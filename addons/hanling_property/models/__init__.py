@@ -30,3 +30,17 @@ from . import room
 from . import room_booking
 from . import directory_provider
 from . import counter_sale
+from . import document_type
+from . import document_line
+from . import res_company_deposit
+from . import res_config_settings_deposit
+from . import move_in
+from . import decoration_permit
+from . import decoration_worker
+from . import decoration_extension
+from . import decoration_hot_work
+from . import decoration_violation
+from . import ownership_transfer
+from . import unit_decoration
+from . import account_move
+from . import account_payment
