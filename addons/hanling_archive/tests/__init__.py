@@ -6,3 +6,4 @@ from . import test_archive_log
 from . import test_archive_event
 from . import test_archive_inspection
 from . import test_archive_rpc_paths
+from . import test_archive_filing

@@ -1,1 +1,3 @@
 from . import portal
+from . import directory_portal
+from . import activity_portal
