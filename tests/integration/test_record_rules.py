@@ -10,8 +10,17 @@ from odoo.tests import new_test_user, tagged
 
 from odoo.addons.hanling_property.tests.work_order_common import WorkOrderCase
 
-# Shared catalogue services may have no company; every other company field is mandatory to see.
-SHARED = {"hanling.service", "hanling.service.category"}
+# Records that may be shared by all companies (company left empty): the service catalogue, the
+# directory of outside providers, document types, and events (like Odoo's own events) with their
+# sessions and attendance. Every other company field hides the other companies' records.
+SHARED = {
+    "hanling.service",
+    "hanling.service.category",
+    "hanling.directory.provider",
+    "hanling.document.type",
+    "hanling.event.attendance",
+    "hanling.event.session",
+}
 
 
 @tagged("post_install", "-at_install")

@@ -134,6 +134,7 @@ class HanlingCounterSale(models.Model):
             )
             invoice.action_post()
             sale._register_payment(invoice)
+            # sudo: the link to the invoice is written by the same privileged step (see above).
             sale.sudo().invoice_id = invoice
             sale.write(
                 {"state": "paid", "date_paid": fields.Datetime.now(), "cashier_id": self.env.uid}
@@ -176,6 +177,7 @@ class HanlingCounterSale(models.Model):
             )
             refund.action_post()
             sale._register_payment(refund)
+            # sudo: see _action_pay; the link to the credit note it created.
             sale.sudo().refund_id = refund
             sale.write({"state": "refunded", "date_refunded": fields.Datetime.now()})
 
@@ -198,6 +200,7 @@ class HanlingCounterSale(models.Model):
 
     def _payment_journal(self):
         self.ensure_one()
+        # sudo: journals are accounting configuration; only the company's cash journal is taken.
         journal = (
             self.env["account.journal"]
             .sudo()

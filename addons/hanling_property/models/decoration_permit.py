@@ -478,7 +478,7 @@ class HanlingDecorationPermit(models.Model):
                 ],
             ],
         }
-        # Front-office supervisors settle deposits without accounting rights; the entry is
+        # sudo: front-office supervisors settle deposits without accounting rights; the entry is
         # fully determined by the permit and the company's configured accounts.
         move = self.env["account.move"].sudo().create(move_vals)
         move.action_post()
@@ -549,7 +549,7 @@ class HanlingDecorationPermit(models.Model):
             "destination_account_id": account.id,
             "hanling_decoration_permit_id": self.id,
         }
-        # The front desk collects and returns deposits without accounting rights; the payment
+        # sudo: the front desk collects and returns deposits without accounting rights; the payment
         # is fully determined by the permit and the company's configured deposit account.
         payment = self.env["account.payment"].sudo().create(vals)
         payment.action_post()
