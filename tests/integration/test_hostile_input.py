@@ -122,6 +122,10 @@ class TestHostileInput(ArchiveCase):
             {"unit_id": cls.unit.id, "content": "楼道灯坏了", "category": "repair"}
         )
         cls.supplier = cls.env["res.partner"].create({"name": "翰岭蛋糕坊"})
+        cls.buyer = cls.env["res.partner"].create({"name": "新业主", "mobile": "13900002222"})
+        cls.room = cls.env["hanling.room"].create(
+            {"name": "棋牌室", "community_id": cls.community.id, "room_type": "chess"}
+        )
 
     # ------------------------------------------------------------------ set-up per model
 
@@ -157,6 +161,38 @@ class TestHostileInput(ArchiveCase):
             "hanling.archive.event": (
                 self.keeper,
                 {"dossier_id": self.dossier.id, "name": "漏水纠纷", "kind": "complaint"},
+            ),
+            "hanling.decoration.permit": (
+                users["t_staff"],
+                {
+                    "unit_id": self.unit.id,
+                    "partner_id": self.owner.id,
+                    "contractor_id": self.supplier.id,
+                    "contractor_manager": "李工",
+                    "contractor_phone": "139 1234 5678",
+                    "scope": "厨房改造",
+                    "date_planned_start": "2026-06-01",
+                    "date_planned_end": "2026-07-01",
+                    "deposit_amount": 2000.0,
+                },
+            ),
+            "hanling.move.in": (
+                users["t_staff"],
+                {"unit_id": self.unit2.id, "partner_id": self.owner.id},
+            ),
+            "hanling.ownership.transfer": (
+                users["t_staff"],
+                {"unit_id": self.unit.id, "partner_id": self.buyer.id},
+            ),
+            "hanling.room.booking": (
+                users["t_staff"],
+                {
+                    "room_id": self.room.id,
+                    "purpose": "象棋比赛",
+                    "partner_id": self.owner.id,
+                    "date_start": "2026-05-01 01:00:00",
+                    "date_stop": "2026-05-01 03:00:00",
+                },
             ),
             "hanling.archive.borrow": (
                 users["t_staff"],
@@ -353,3 +389,23 @@ class TestHostileInput(ArchiveCase):
     @given(data=st.data())
     def test_archive_borrow(self, data):
         self._drive("hanling.archive.borrow", data)
+
+    @SETTINGS
+    @given(data=st.data())
+    def test_decoration_permit(self, data):
+        self._drive("hanling.decoration.permit", data)
+
+    @SETTINGS
+    @given(data=st.data())
+    def test_move_in(self, data):
+        self._drive("hanling.move.in", data)
+
+    @SETTINGS
+    @given(data=st.data())
+    def test_ownership_transfer(self, data):
+        self._drive("hanling.ownership.transfer", data)
+
+    @SETTINGS
+    @given(data=st.data())
+    def test_room_booking(self, data):
+        self._drive("hanling.room.booking", data)

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.locking import lock_for_update
+
 
 class HanlingCounterSale(models.Model):
     """A business-centre sale at the desk (商务服务中心): typing, copying, fax, tickets, courier."""
@@ -112,6 +114,8 @@ class HanlingCounterSale(models.Model):
             raise UserError(_("A paid sale cannot be deleted: it is in the books."))
 
     def action_pay(self):
+        # Two cashiers charging the same sale: one invoice and one payment (tools/locking.py).
+        lock_for_update(self)
         for sale in self:
             if sale.state != "draft":
                 raise UserError(_("Only a draft sale can be charged."))
@@ -151,6 +155,7 @@ class HanlingCounterSale(models.Model):
         """Give the money back over the counter: credit note and outbound payment."""
         if not self.env.user.has_group("hanling_property.group_cs_supervisor"):
             raise AccessError(_("Only a customer-service supervisor refunds a counter sale."))
+        lock_for_update(self)
         for sale in self:
             if sale.state != "paid":
                 raise UserError(_("Only a paid sale can be refunded."))

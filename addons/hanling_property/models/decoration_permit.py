@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import normalize_cn_phone
+from ..tools.locking import lock_for_update
 
 OPEN_STATES = ("draft", "submitted", "approved", "in_progress", "completion_requested")
 DEPOSIT_STATES = ("submitted", "approved", "in_progress", "completion_requested", "completed")
@@ -183,6 +184,8 @@ class HanlingDecorationPermit(models.Model):
     @api.constrains("date_planned_start", "date_planned_end")
     def _check_dates(self):
         for permit in self:
+            if not permit.date_planned_start or not permit.date_planned_end:
+                raise ValidationError(_("Give the planned start and end of the works."))
             if permit.date_planned_end < permit.date_planned_start:
                 raise ValidationError(_("The planned end of the works is before their start."))
 
@@ -211,6 +214,8 @@ class HanlingDecorationPermit(models.Model):
     # ------------------------------------------------------------------ actions
 
     def _check_state(self, states, message):
+        # Every action starts here: take the rows first (see tools/locking.py).
+        lock_for_update(self)
         if any(permit.state not in states for permit in self):
             raise UserError(message)
 
