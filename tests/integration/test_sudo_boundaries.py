@@ -8,6 +8,7 @@ triggered the privileged call still cannot read or change the privileged records
 import os
 import re
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -187,3 +188,39 @@ class TestErrandSudoBoundaries(ErrandCase):
         with self.assertRaises(AccessError):
             errand.with_user(self.duty)._action_register_prepayment(300.0, self.cash_journal)
         self.assertFalse(errand.sudo().payment_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestCounterSaleSudoBoundaries(WorkOrderCase):
+    def test_desk_charges_without_reaching_the_books(self):
+        """counter_sale._action_pay / _payment_journal: invoice and payment made under sudo."""
+        duty = self.duty
+        copying = self.env.ref("hanling_property.service_paid_57")
+        sale = (
+            self.env["hanling.counter.sale"]
+            .with_user(duty)
+            .create(
+                {
+                    "community_id": self.community.id,
+                    "partner_id": self.owner.id,
+                    "line_ids": [
+                        fields.Command.create(
+                            {"service_id": copying.id, "quantity": 10, "price_unit": 0.5}
+                        )
+                    ],
+                }
+            )
+        )
+        sale.action_pay()
+        invoice = sale.sudo().invoice_id
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.amount_total, 5.0)
+        with self.assertRaises(AccessError):
+            invoice.with_user(duty).read(["amount_total"])
+        with self.assertRaises(AccessError):
+            invoice.with_user(duty).button_draft()
+        with self.assertRaises(AccessError):
+            self.env["account.payment"].with_user(duty).search([])
+        # The refund stays the supervisor's, whatever the desk reached through the sale.
+        with self.assertRaises(AccessError):
+            sale.with_user(duty).action_refund()
