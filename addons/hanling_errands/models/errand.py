@@ -3,7 +3,11 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.hanling_property.tools import normalize_cn_phone
-from odoo.addons.hanling_property.tools.locking import lock_for_update
+from odoo.addons.hanling_property.tools.locking import (
+    allow_transition,
+    check_transition,
+    lock_for_update,
+)
 
 ERRAND_STATES = [
     ("draft", "Draft"),
@@ -421,10 +425,17 @@ class HanlingErrand(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]  # the number is not the caller's
         for vals in vals_list:
+            if vals.get("state", "draft") != "draft" and not self.env.su:
+                raise UserError(_("A new errand starts as a draft."))
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("hanling.errand") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_transition(self, vals)
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
@@ -780,6 +791,7 @@ class HanlingErrand(models.Model):
         # Every action starts here: take the rows first, so that two people pressing the same
         # button at once cannot both pass the state check (see lock_for_update).
         lock_for_update(self)
+        allow_transition(self)
         wrong = self.filtered(lambda e: e.state not in allowed)
         if wrong:
             labels = dict(self._fields["state"]._description_selection(self.env))

@@ -3,7 +3,11 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from odoo.addons.hanling_property.tools.locking import lock_for_update
+from odoo.addons.hanling_property.tools.locking import (
+    allow_transition,
+    check_transition,
+    lock_for_update,
+)
 
 # 篇2 一 四): an immediate repair is reached within 15 minutes, whatever the time of day.
 ARRIVAL_MINUTES = 15
@@ -353,7 +357,12 @@ class HanlingWorkOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
+        # Copies: the number drawn must not end up in the caller's dictionary (creating twice
+        # from the same values would reuse it).
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
+            if vals.get("state", "draft") != "draft" and not self.env.su:
+                raise UserError(_("A new work order starts as new."))
             if vals.get("name", "/") == "/":
                 company = vals.get("company_id") or self.env.company.id
                 vals["name"] = (
@@ -362,6 +371,7 @@ class HanlingWorkOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_transition(self, vals)
         if "labour_price" in vals:
             self._check_fee_editable()
         res = super().write(vals)
@@ -572,6 +582,7 @@ class HanlingWorkOrder(models.Model):
         # Every action starts here: take the rows first, so that two people pressing the same
         # button at once cannot both pass the state check (see lock_for_update).
         lock_for_update(self)
+        allow_transition(self)
         wrong = self.filtered(lambda o: o.state not in allowed)
         if wrong:
             labels = dict(self._fields["state"]._description_selection(self.env))
