@@ -11,15 +11,20 @@
     "data": [
         "security/errands_security.xml",
         "security/ir.model.access.csv",
+        "security/hanling_errand_line/ir.model.access.csv",
+        "security/errand_delivery_security.xml",
         "data/errand_data.xml",
+        "data/errand_delivery_data.xml",
         "report/errand_reports.xml",
         "report/errand_templates.xml",
         "wizard/errand_payment_views.xml",
         "views/errand_views.xml",
         "views/duty_log_views.xml",
+        "views/errand_delivery_views.xml",
     ],
     "demo": [
         "demo/errand_demo.xml",
+        "demo/errand_delivery_demo.xml",
     ],
     "installable": True,
 }
