@@ -26,5 +26,6 @@
         "demo/errand_demo.xml",
         "demo/errand_delivery_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }
