@@ -117,6 +117,40 @@ class TestErrandDelivery(ErrandCase):
         self.assertEqual(errand.state, "done")
         self.assertTrue(errand.date_done)
 
+    def test_invoice_paid_through_accounting_then_booked(self):
+        errand = self._delivery_delivered()
+        errand.with_user(self.staff).action_settle()
+        errand.action_done()
+        invoice = errand.sudo().invoice_id
+        with self.assertRaisesRegex(UserError, "Money is still open"):
+            errand.with_user(self.accountant).action_book()
+        # The resident pays the bill at the cashier's: the accountant registers the payment.
+        self.env["account.payment.register"].with_user(self.accountant).with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"journal_id": self.cash_journal.id}).action_create_payments()
+        self.assertEqual(invoice.amount_residual, 0.0)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(errand.payment_status, "paid")
+        self.assertEqual(errand.amount_due, 0.0)
+        self.assertEqual(errand.amount_invoiced, 194.7)
+        errand.with_user(self.accountant).action_book()
+        self.assertEqual(errand.booked_by_id, self.accountant)
+
+    def test_taking_an_order_query_count(self):
+        # Taking and preparing an order costs the same whatever the number of articles.
+        small = self._delivery(lines=[(self.water, 1)])
+        large = self._delivery(
+            lines=[(self.water, 1), (self.rice, 2), (self.paper, 3), (self.water, 4), (self.rice, 5)]
+        )
+        for errand in (small, large):
+            errand.env.flush_all()
+            errand.env.invalidate_all()
+            with self.assertQueryCount(__system__=55):
+                errand.action_confirm()
+                errand.action_order()
+                errand.env.flush_all()
+            self.assertEqual(errand.state, "ordered")
+
     def test_price_taken_when_ordered(self):
         errand = self._delivery(lines=[(self.water, 1)])
         self.water.lst_price = 40.0
