@@ -151,6 +151,21 @@ class TestErrandDelivery(ErrandCase):
                 errand.env.flush_all()
             self.assertEqual(errand.state, "ordered")
 
+    def test_cancel_before_delivery_only(self):
+        errand = self._delivery_ordered()
+        with self.assertRaisesRegex(UserError, "Record why"):
+            errand.action_cancel()
+        errand.cancel_reason = "业户改天再买"
+        errand.action_cancel()
+        self.assertEqual(errand.state, "cancel")
+        self.assertTrue(errand.date_cancelled)
+        self.assertFalse(errand.activity_ids)
+        self.assertFalse(errand.sudo().payment_ids)
+        delivered = self._delivery_delivered(cancel_reason="送错了")
+        with self.assertRaisesRegex(UserError, "Cancelling is not possible"):
+            delivered.action_cancel()
+        self.assertEqual(delivered.state, "delivered")
+
     def test_price_taken_when_ordered(self):
         errand = self._delivery(lines=[(self.water, 1)])
         self.water.lst_price = 40.0
