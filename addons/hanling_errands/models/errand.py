@@ -442,8 +442,10 @@ class HanlingErrand(models.Model):
                 )
             )
         unsigned = self.filtered(
-            lambda e: e._requires_commission_signature()
-            and (not e.commission_signature or not e.commission_signed_by)
+            lambda e: (
+                e._requires_commission_signature()
+                and (not e.commission_signature or not e.commission_signed_by)
+            )
         )
         if unsigned:
             raise UserError(

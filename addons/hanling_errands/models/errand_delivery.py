@@ -20,9 +20,7 @@ class HanlingErrand(models.Model):
         selection_add=[("delivery", "Goods Delivery")],
         ondelete={"delivery": "set default"},
     )
-    line_ids = fields.One2many(
-        "hanling.errand.line", "errand_id", string="Articles", copy=True
-    )
+    line_ids = fields.One2many("hanling.errand.line", "errand_id", string="Articles", copy=True)
     amount_order = fields.Monetary(
         string="Order Total",
         compute="_compute_amount_order",

@@ -52,9 +52,7 @@ class HanlingErrandLine(models.Model):
     def _compute_price_subtotal(self):
         for line in self:
             subtotal = line.quantity * line.price_unit
-            line.price_subtotal = (
-                line.currency_id.round(subtotal) if line.currency_id else subtotal
-            )
+            line.price_subtotal = line.currency_id.round(subtotal) if line.currency_id else subtotal
 
     @api.constrains("quantity")
     def _check_quantity(self):
@@ -100,4 +98,3 @@ class HanlingErrandLine(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_delivered(self):
         self.errand_id._check_lines_editable()
-

@@ -140,7 +140,13 @@ class TestErrandDelivery(ErrandCase):
         # Taking and preparing an order costs the same whatever the number of articles.
         small = self._delivery(lines=[(self.water, 1)])
         large = self._delivery(
-            lines=[(self.water, 1), (self.rice, 2), (self.paper, 3), (self.water, 4), (self.rice, 5)]
+            lines=[
+                (self.water, 1),
+                (self.rice, 2),
+                (self.paper, 3),
+                (self.water, 4),
+                (self.rice, 5),
+            ]
         )
         for errand in (small, large):
             errand.env.flush_all()
@@ -253,7 +259,10 @@ class TestErrandDelivery(ErrandCase):
                 self._delivery(lines=[(self.water, quantity)])
         errand = self._delivery(lines=[(self.water, 1)])
         # The savepoint stands for the request's transaction, rolled back on the error.
-        with self.assertRaisesRegex(ValidationError, "must be more than zero"), self.env.cr.savepoint():
+        with (
+            self.assertRaisesRegex(ValidationError, "must be more than zero"),
+            self.env.cr.savepoint(),
+        ):
             errand.line_ids.quantity = 0.0
         self.assertEqual(errand.line_ids.quantity, 1.0)
 
@@ -376,7 +385,9 @@ class TestErrandDelivery(ErrandCase):
             created = (
                 self.env["product.template"]
                 .with_user(user)
-                .create({"name": f"洗洁精 {login}", "categ_id": self.category.id, "list_price": 12.8})
+                .create(
+                    {"name": f"洗洁精 {login}", "categ_id": self.category.id, "list_price": 12.8}
+                )
             )
             self.assertEqual(created.product_variant_id.lst_price, 12.8)
         self.assertEqual(self.water.lst_price, 38.5)
