@@ -12,7 +12,6 @@ class HanlingErrandLine(models.Model):
 
     errand_id = fields.Many2one(
         "hanling.errand",
-        string="Errand",
         required=True,
         index=True,
         ondelete="cascade",
