@@ -22,3 +22,8 @@ from . import complaint
 from . import nonconformity
 from . import prevention_report
 from . import complaint_duty_log
+from . import portal_notify_mixin
+from . import work_order_portal
+from . import complaint_portal
+from . import community_dashboard
+from . import unit_portal
