@@ -79,31 +79,15 @@ class HanlingPortalRequests(HanlingPortal):
         return value
 
     def _hanling_attach_photos(self, record_sudo, photos, body):
-        """Store the photos on the record and post them in its chatter, from the resident."""
-        attachments = (
-            request.env["ir.attachment"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "name": name,
-                        "raw": data,
-                        "mimetype": mimetype,
-                        "res_model": record_sudo._name,
-                        "res_id": record_sudo.id,
-                    }
-                    for name, data, mimetype in photos
-                ]
-            )
-        )
-        record_sudo.message_post(
+        """Store the photos on the record through a chatter message from the resident."""
+        message = record_sudo.message_post(
             body=body,
-            attachment_ids=attachments.ids,
+            attachments=[(name, data) for name, data, _mimetype in photos],
             author_id=request.env.user.partner_id.id,
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        return attachments
+        return message.attachment_ids
 
     def _hanling_intake_values(self, unit, post):
         phone = (post.get("contact_phone") or "").strip()

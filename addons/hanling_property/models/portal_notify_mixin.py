@@ -2,26 +2,38 @@ from odoo import models
 
 
 class HanlingPortalNotifyMixin(models.AbstractModel):
-    """Resident-facing documents: a portal page per record and mails from templates.
+    """Resident-facing documents: mails to the resident from templates, kept in the chatter.
 
-    The mails go through the mail queue (not sent inside the transaction) and stay in the
-    record's chatter. A resident without an e-mail address gets no mail and costs no query
-    beyond reading their partner.
+    Like tracking, the mails are prepared when the transaction is committed (a pre-commit
+    hook): a change that is rolled back mails nobody, and the hot operations (create, finish…)
+    pay nothing for them. The mails then leave through the mail queue, not inside the request.
     """
 
     _name = "hanling.portal.notify.mixin"
     _description = "Resident Notifications"
 
     def _hanling_notify(self, template_xmlid):
-        recipients = self.filtered(lambda r: r.partner_id.email)
-        if not recipients:
-            return self.env["mail.message"]
-        template = self.env.ref(template_xmlid)
-        messages = self.env["mail.message"]
-        for record in recipients.with_context(mail_notify_force_send=False):
-            # sudo: a resident acting on the portal (or a technician) triggers the mail, but the
-            # template and its rendering are the office's; the record was checked by the caller.
-            messages |= record.sudo().message_post_with_source(
-                template, message_type="comment", subtype_xmlid="mail.mt_comment"
-            )
-        return messages
+        if not self:
+            return
+        precommit = self.env.cr.precommit
+        key = "hanling.notify"
+        if key not in precommit.data:
+            precommit.data[key] = {}
+            precommit.add(self._hanling_send_notifications)
+        pending = precommit.data[key]
+        pending.setdefault((self._name, template_xmlid), []).extend(self.ids)
+
+    def _hanling_send_notifications(self):
+        pending = self.env.cr.precommit.data.pop("hanling.notify", {})
+        for (model, template_xmlid), ids in pending.items():
+            # sudo: whoever triggered it (a resident on the portal, a technician), the mail is the
+            # office's: its template, its rendering and its recipients were set by the office.
+            records = self.env[model].sudo().browse(dict.fromkeys(ids)).exists()
+            records = records.filtered(lambda r: r.partner_id.email)
+            if not records:
+                continue
+            template = self.env.ref(template_xmlid)
+            for record in records.with_context(mail_notify_force_send=False):
+                record.message_post_with_source(
+                    template, message_type="comment", subtype_xmlid="mail.mt_comment"
+                )

@@ -12,3 +12,4 @@ from . import test_complaint_flow
 from . import test_complaint_nonconformity
 from . import test_complaint_access
 from . import test_work_order_tour
+from . import test_portal_requests
