@@ -13,3 +13,5 @@ from . import test_complaint_nonconformity
 from . import test_complaint_access
 from . import test_work_order_tour
 from . import test_portal_requests
+from . import test_portal_notifications
+from . import test_community_dashboard
