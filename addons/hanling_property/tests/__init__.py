@@ -15,3 +15,4 @@ from . import test_work_order_tour
 from . import test_portal_requests
 from . import test_portal_notifications
 from . import test_community_dashboard
+from . import test_portal_tours
