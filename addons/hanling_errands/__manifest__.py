@@ -11,12 +11,17 @@
     "data": [
         "security/errands_security.xml",
         "security/ir.model.access.csv",
+        "security/portal/ir.model.access.csv",
+        "security/errand_portal_security.xml",
         "data/errand_data.xml",
+        "data/errand_portal_mail_template_data.xml",
         "report/errand_reports.xml",
         "report/errand_templates.xml",
         "wizard/errand_payment_views.xml",
         "views/errand_views.xml",
         "views/duty_log_views.xml",
+        "views/portal_errand_templates.xml",
+        "views/community_dashboard_views.xml",
     ],
     "demo": [
         "demo/errand_demo.xml",
