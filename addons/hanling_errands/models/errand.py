@@ -923,9 +923,9 @@ class HanlingErrand(models.Model):
     # ------------------------------------------------------------------ hooks
 
     def _is_vip(self):
-        """Hook: the resident archive overrides it with its VIP records."""
+        """A VIP by the errand's own flag, or by the resident's record (the archive's, if any)."""
         self.ensure_one()
-        return self.is_vip
+        return self.is_vip or bool(self.partner_id and self.partner_id._hanling_is_vip())
 
     def _default_birthday_greeting(self):
         self.ensure_one()

@@ -7,7 +7,12 @@ class HanlingDutyLog(models.Model):
 
     _name = "hanling.duty.log"
     _description = "Duty Log Entry"
-    _inherit = ["hanling.intake.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "hanling.intake.mixin",
+        "hanling.referral.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
 
@@ -53,10 +58,6 @@ class HanlingDutyLog(models.Model):
         copy=False,
         index=True,
         tracking=True,
-    )
-    referral_note = fields.Text(
-        string="Recommended Supplier",
-        help="For requests outside the catalogue: the specialist supplier recommended to the resident.",
     )
     outcome = fields.Text(help="How the request was answered when no document was needed.")
     res_model = fields.Char(string="Document Model", readonly=True, copy=False, index=True)
@@ -106,8 +107,7 @@ class HanlingDutyLog(models.Model):
 
     def action_refer(self):
         self._check_state(["open"], _("Referring to a supplier"))
-        missing = self.filtered(lambda e: not e.referral_note)
-        if missing:
+        if self._check_referral():
             raise UserError(_("Record which specialist supplier was recommended to the resident."))
         self.write({"state": "referred"})
         return True

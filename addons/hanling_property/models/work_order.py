@@ -22,6 +22,7 @@ class HanlingWorkOrder(models.Model):
         "hanling.request.mixin",
         "hanling.callback.mixin",
         "hanling.signature.mixin",
+        "hanling.referral.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
@@ -182,11 +183,6 @@ class HanlingWorkOrder(models.Model):
         "hanling.work.order.material", "order_id", string="Materials", copy=False
     )
     cancel_reason = fields.Text(copy=False)
-    referral_note = fields.Text(
-        string="Recommended Supplier",
-        copy=False,
-        help="Specialist supplier recommended when the job is outside the catalogue.",
-    )
 
     # Fee: a quote until invoiced; the invoice is the truth.
     labour_price = fields.Monetary(
@@ -540,7 +536,7 @@ class HanlingWorkOrder(models.Model):
 
     def action_refer(self):
         self._check_state(["draft", "assigned", "in_progress"], _("Referring to a supplier"))
-        if self.filtered(lambda o: not o.referral_note):
+        if self._check_referral():
             raise UserError(_("Record which specialist supplier was recommended to the resident."))
         self.write({"state": "referred", "date_cancelled": fields.Datetime.now()})
         self.activity_unlink(

@@ -16,3 +16,14 @@ from . import test_portal_requests
 from . import test_portal_notifications
 from . import test_community_dashboard
 from . import test_portal_tours
+from . import test_community_events
+from . import test_community_rooms
+from . import test_community_directory
+from . import test_community_counter_sale
+from . import test_community_portal
+from . import test_move_in_flow
+from . import test_decoration_permit_flow
+from . import test_decoration_deposit
+from . import test_ownership_transfer
+from . import test_decoration_access
+from . import test_document_hooks

@@ -92,3 +92,19 @@ class TestDutyLog(HanlingCase):
             self.env["hanling.duty.log"].with_user(self.users["t_tech"]).create(
                 {"request": "x", "unit_id": self.unit.id}
             )
+
+    def test_refer_to_a_specialist_from_the_directory(self):
+        provider = self.env["hanling.directory.provider"].create(
+            {
+                "name": "洁美家居清洗",
+                "category": "housekeeping",
+                "trades": "地毯清洗, 沙发护理",
+                "phone": "020-83456789",
+                "is_specialist_supplier": True,
+            }
+        )
+        entry = self._log(kind="service", request="真皮沙发清洗")
+        entry.referral_provider_id = provider
+        self.assertEqual(entry.referral_note, "洁美家居清洗 · 地毯清洗, 沙发护理 · 020-83456789")
+        entry.action_refer()
+        self.assertEqual(entry.state, "referred")
