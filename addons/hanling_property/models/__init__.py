@@ -49,3 +49,4 @@ from . import ownership_transfer
 from . import unit_decoration
 from . import account_move
 from . import account_payment
+from . import decoration_permit_notify

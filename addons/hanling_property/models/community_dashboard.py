@@ -37,6 +37,16 @@ class HanlingCommunity(models.Model):
     dash_complaint_callback_late = fields.Integer(
         string="Overdue Complaint Callbacks", compute="_compute_dashboard"
     )
+    dash_deposit_held = fields.Integer(
+        string="Permits Holding a Deposit", compute="_compute_dashboard"
+    )
+    dash_currency_id = fields.Many2one(related="company_id.currency_id", string="Currency")
+    dash_deposit_held_amount = fields.Monetary(
+        string="Decoration Deposits Held",
+        currency_field="dash_currency_id",
+        compute="_compute_dash_deposit_held_amount",
+        help="From the deposit payments and refunds posted in accounting.",
+    )
 
     def _compute_dashboard(self):
         counts = {}
@@ -55,9 +65,27 @@ class HanlingCommunity(models.Model):
             for name in self._hanling_dashboard_fields():
                 community[name] = counts.get((community.id, name), 0)
 
+    def _compute_dash_deposit_held_amount(self):
+        Permit = self.env["hanling.decoration.permit"]
+        amounts = {}
+        if Permit.has_access("read"):
+            amounts = dict(
+                Permit._read_group(
+                    [("community_id", "in", self.ids), ("deposit_held", "!=", 0)],
+                    ["community_id"],
+                    ["deposit_held:sum"],
+                )
+            )
+        for community in self:
+            community.dash_deposit_held_amount = amounts.get(community, 0.0)
+
     def _hanling_dashboard_fields(self):
         """Hook: the dashboard figures, each filled from `_hanling_dashboard_queries`."""
-        return [name for name in self._fields if name.startswith("dash_")]
+        return [
+            name
+            for name, field in self._fields.items()
+            if name.startswith("dash_") and field.type == "integer"
+        ]
 
     def _hanling_dashboard_queries(self):
         """Hook: one grouped count per figure family: {key: (model, domain, groupby)}.
@@ -83,6 +111,11 @@ class HanlingCommunity(models.Model):
                     ("callback_state", "=", "planned"),
                     ("callback_date_due", "<", fields.Datetime.now()),
                 ],
+                None,
+            ),
+            "dash_deposit_held": (
+                "hanling.decoration.permit",
+                [("deposit_held", "!=", 0)],
                 None,
             ),
         }
@@ -118,6 +151,10 @@ class HanlingCommunity(models.Model):
                     ("callback_state", "=", "planned"),
                     ("callback_date_due", "<", fields.Datetime.now()),
                 ],
+            ),
+            "dash_deposit_held": (
+                "hanling_property.hanling_decoration_permit_action_deposits",
+                [("deposit_held", "!=", 0)],
             ),
         }
 

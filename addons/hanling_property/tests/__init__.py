@@ -27,3 +27,4 @@ from . import test_decoration_deposit
 from . import test_ownership_transfer
 from . import test_decoration_access
 from . import test_document_hooks
+from . import test_portal_decoration

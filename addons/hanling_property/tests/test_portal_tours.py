@@ -23,7 +23,7 @@ class TestPortalTours(HttpCase):
         order.action_finish()
         self.start_tour("/my/units", "hanling_resident_accept_tour", login="resident")
         self.assertEqual(order.state, "accepted")
-        self.assertEqual(order.resident_signed_by, "魏娜")
+        self.assertEqual(order.resident_signed_by, "Wei Na")
         self.assertTrue(order.resident_signature)
         self.assertTrue(order.resident_signed_on)
         self.assertIn("不漏水", order.resident_opinion)

@@ -48,6 +48,11 @@ registry.category("web_tour.tours").add("hanling_resident_accept_tour", {
             trigger: ".modal .o_web_sign_name_and_signature input:value(魏娜)",
         },
         {
+            // The handwriting fonts have no Chinese glyphs: sign with the name in pinyin.
+            trigger: ".modal .o_web_sign_name_and_signature input",
+            run: "edit Wei Na",
+        },
+        {
             // Choose a handwriting style: the signature is drawn from the name.
             trigger: ".modal .o_web_sign_auto_select_style button",
             run: "click",
