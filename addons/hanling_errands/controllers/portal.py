@@ -110,7 +110,14 @@ class HanlingErrandPortal(HanlingPortalRequests):
         if errand_sudo is None:
             return request.redirect("/my")
         values = self._prepare_portal_layout_values()
-        values.update({"errand": errand_sudo, "message": message, "error": None, "page_name": "hanling_errand"})
+        values.update(
+            {
+                "errand": errand_sudo,
+                "message": message,
+                "error": None,
+                "page_name": "hanling_errand",
+            }
+        )
         return request.render("hanling_errands.portal_my_errand", values)
 
     def _prepare_home_portal_values(self, counters):

@@ -1,7 +1,7 @@
-import base64
 import binascii
 import io
 
+import pytz
 from PIL import Image
 
 from odoo import _, fields, http
@@ -74,7 +74,11 @@ class HanlingPortalRequests(HanlingPortal):
             raise UserError(_("Please fill in: %(field)s.", field=label))
         if len(value) > TEXT_MAX_CHARS:
             raise UserError(
-                _("%(field)s is too long (%(max)s characters at most).", field=label, max=TEXT_MAX_CHARS)
+                _(
+                    "%(field)s is too long (%(max)s characters at most).",
+                    field=label,
+                    max=TEXT_MAX_CHARS,
+                )
             )
         return value
 
@@ -211,8 +215,6 @@ class HanlingPortalRequests(HanlingPortal):
         return order
 
     def _hanling_local_to_utc(self, value):
-        import pytz
-
         tz = pytz.timezone(request.env.user.tz or "Asia/Shanghai")
         return tz.localize(value).astimezone(pytz.utc).replace(tzinfo=None)
 
@@ -262,9 +264,7 @@ class HanlingPortalRequests(HanlingPortal):
         order_sudo.resident_opinion = opinion
         return request.redirect(f"{url}#accept")
 
-    @http.route(
-        ["/my/work_orders/<int:order_id>/accept"], type="json", auth="public", website=True
-    )
+    @http.route(["/my/work_orders/<int:order_id>/accept"], type="json", auth="public", website=True)
     def portal_work_order_accept(self, order_id, access_token=None, name=None, signature=None):
         access_token = access_token or request.httprequest.args.get("access_token")
         order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
@@ -294,7 +294,10 @@ class HanlingPortalRequests(HanlingPortal):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        return {"force_refresh": True, "redirect_url": self._hanling_doc_url(order_sudo, access_token, "accepted")}
+        return {
+            "force_refresh": True,
+            "redirect_url": self._hanling_doc_url(order_sudo, access_token, "accepted"),
+        }
 
     def _hanling_doc_url(self, record_sudo, access_token, message):
         if access_token:

@@ -21,8 +21,10 @@ class TestCommunityDashboard(WorkOrderCase):
     def _open(self, figure, user=None):
         community = self.community.with_user(user or self.users["t_duty"])
         action = community.with_context(hanling_figure=figure).action_open_dashboard_figure()
-        return self.env[action["res_model"]].with_user(user or self.users["t_duty"]).search(
-            action["domain"]
+        return (
+            self.env[action["res_model"]]
+            .with_user(user or self.users["t_duty"])
+            .search(action["domain"])
         )
 
     def test_figures_and_their_lists(self):

@@ -39,4 +39,6 @@ class TestDecorationDepositNotice(DecorationCase):
         community.invalidate_recordset()
         self.assertEqual(community.dash_deposit_held_amount, 1300.0)
         # No refund on the other permit: no mail there.
-        self.assertFalse(other.message_ids.filtered(lambda m: m.subject and "refunded" in m.subject))
+        self.assertFalse(
+            other.message_ids.filtered(lambda m: m.subject and "refunded" in m.subject)
+        )

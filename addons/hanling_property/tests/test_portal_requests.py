@@ -1,4 +1,3 @@
-import base64
 import io
 
 from PIL import Image
@@ -90,12 +89,22 @@ class TestPortalRequests(HttpCase):
         orders = self.Order.search_count([])
         attachments = self.env["ir.attachment"].search_count([])
         cases = [
-            ({"files": [("photos", ("evil.png", b"#!/bin/sh\nrm -rf /", "image/png"))]}, "not a photo"),
             (
-                {"files": [("photos", ("huge.png", b"\x89PNG" + b"0" * (5 * 1024 * 1024), "image/png"))]},
+                {"files": [("photos", ("evil.png", b"#!/bin/sh\nrm -rf /", "image/png"))]},
+                "not a photo",
+            ),
+            (
+                {
+                    "files": [
+                        ("photos", ("huge.png", b"\x89PNG" + b"0" * (5 * 1024 * 1024), "image/png"))
+                    ]
+                },
                 "larger than 5 MB",
             ),
-            ({"files": [("photos", (f"p{i}.png", _png(), "image/png")) for i in range(6)]}, "at most 5"),
+            (
+                {"files": [("photos", (f"p{i}.png", _png(), "image/png")) for i in range(6)]},
+                "at most 5",
+            ),
             ({"description": "   "}, "Please fill in"),
             ({"contact_phone": "12"}, "phone"),
             ({"urgency": "appointment", "appointment_date": ""}, "date and time"),
@@ -120,7 +129,9 @@ class TestPortalRequests(HttpCase):
         ):
             with self.subTest(url=url):
                 self.assertTrue(self.url_open(url).url.endswith("/my"))
-                response = self._post(url, {"description": "x", "content": "x", "contact_phone": "13937865797"})
+                response = self._post(
+                    url, {"description": "x", "content": "x", "contact_phone": "13937865797"}
+                )
                 self.assertTrue(response.url.endswith("/my"))
         self.assertEqual(self.Order.search_count([]), before)
         # Without CSRF token, the form is rejected.
@@ -218,9 +229,7 @@ class TestPortalRequests(HttpCase):
             with self.subTest(order=order.name):
                 response = self._post(f"/my/work_orders/{order.id}/opinion", {"opinion": "x"})
                 self.assertTrue(response.url.endswith(expected), response.url)
-                response = self._post(
-                    f"/my/work_orders/{order.id}/callback", {"satisfaction": "5"}
-                )
+                response = self._post(f"/my/work_orders/{order.id}/callback", {"satisfaction": "5"})
                 self.assertTrue(
                     response.url.endswith("error=no_callback") or response.url.endswith("/my")
                 )
