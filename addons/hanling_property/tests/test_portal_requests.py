@@ -296,3 +296,15 @@ class TestPortalRequests(HttpCase):
         listing = self.url_open("/my/complaints")
         self.assertIn(own.name, listing.text)
         self.assertNotIn(other.name, listing.text)
+
+    def test_qr_code_opens_the_request_form(self):
+        url = self.unit._hanling_portal_url()
+        self.assertTrue(url.endswith(f"/my/units/{self.unit.id}/request"), url)
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "hanling_property.report_unit_qr", self.unit.building_id.ids
+        )
+        self.assertIn(f"/my/units/{self.unit.id}/request", html.decode())
+        # Scanned by someone not logged in: the login page first, nothing shown.
+        self.logout()
+        response = self.url_open(f"/my/units/{self.unit.id}/request")
+        self.assertIn("/web/login", response.url)
