@@ -230,7 +230,9 @@ class HanlingPortalRequests(HanlingPortal):
         order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
         if order_sudo is None:
             return request.redirect("/my")
-        values = self._prepare_portal_layout_values()
+        values = self._get_page_view_values(
+            order_sudo, access_token, self._prepare_portal_layout_values(), "my_work_orders", False
+        )
         values.update(
             {
                 "order": order_sudo,
@@ -412,7 +414,13 @@ class HanlingPortalRequests(HanlingPortal):
         )
         if complaint_sudo is None:
             return request.redirect("/my")
-        values = self._prepare_portal_layout_values()
+        values = self._get_page_view_values(
+            complaint_sudo,
+            access_token,
+            self._prepare_portal_layout_values(),
+            "my_complaints",
+            False,
+        )
         values.update(
             {
                 "complaint": complaint_sudo,

@@ -164,6 +164,10 @@ class TestPortalRequests(HttpCase):
         self.assertIn(other.technician_id.name, page.text)
         home = self.url_open("/my/home")
         self.assertIn("/my/work_orders", home.text)
+        # The order's history (the mails sent to the resident) is shown, read only.
+        page = self.url_open(f"/my/work_orders/{own.id}")
+        self.assertIn('data-res_model="hanling.work.order"', page.text)
+        self.assertIn('data-allow_composer="0"', page.text)
 
     def test_accept_sign_and_answer_callback(self):
         order = self._done_order()
