@@ -37,3 +37,6 @@ class HanlingPortalNotifyMixin(models.AbstractModel):
                 record.message_post_with_source(
                     template, message_type="comment", subtype_xmlid="mail.mt_comment"
                 )
+        # Called after the main flush, just before the commit (as mail tracking is): flush what
+        # the messages and mails wrote.
+        self.env.flush_all()
