@@ -1,4 +1,4 @@
-from odoo import models
+from odoo import SUPERUSER_ID, models
 
 
 class HanlingPortalNotifyMixin(models.AbstractModel):
@@ -26,16 +26,22 @@ class HanlingPortalNotifyMixin(models.AbstractModel):
     def _hanling_send_notifications(self):
         pending = self.env.cr.precommit.data.pop("hanling.notify", {})
         for (model, template_xmlid), ids in pending.items():
-            # sudo: whoever triggered it (a resident on the portal, a technician), the mail is the
-            # office's: its template, its rendering and its recipients were set by the office.
-            records = self.env[model].sudo().browse(dict.fromkeys(ids)).exists()
+            # Superuser: whoever triggered it (a resident on the portal, a technician), the mail
+            # is the office's: its template, rendering and recipients were set by the office.
+            # As the superuser (an inactive user), not the acting user, posts it, the resident is
+            # mailed even when they triggered it themselves on the portal.
+            records = self.env[model].with_user(SUPERUSER_ID).browse(dict.fromkeys(ids)).exists()
             records = records.filtered(lambda r: r.partner_id.email)
             if not records:
                 continue
             template = self.env.ref(template_xmlid)
             for record in records.with_context(mail_notify_force_send=False):
+                # The office writes to the resident.
                 record.message_post_with_source(
-                    template, message_type="comment", subtype_xmlid="mail.mt_comment"
+                    template,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    author_id=record.company_id.partner_id.id,
                 )
         # Called after the main flush, just before the commit (as mail tracking is): flush what
         # the messages and mails wrote.

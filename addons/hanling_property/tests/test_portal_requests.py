@@ -312,3 +312,15 @@ class TestPortalRequests(HttpCase):
         self.logout()
         response = self.url_open(f"/my/units/{self.unit.id}/request")
         self.assertIn("/web/login", response.url)
+
+    def test_request_received_mail_sent_at_commit_of_the_request(self):
+        self.resident.partner_id.email = "weina@example.com"
+        self._request()
+        order = self.Order.search([], order="id desc", limit=1)
+        template = self.env.ref("hanling_property.mail_template_work_order_received")
+        subject = template._render_field("subject", order.ids)[order.id]
+        message = order.message_ids.filtered(lambda m: m.subject == subject)
+        self.assertEqual(len(message), 1)
+        self.assertIn(self.resident.partner_id, message.partner_ids)
+        mails = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+        self.assertEqual(mails.mapped("state"), ["outgoing"])
