@@ -22,6 +22,9 @@ PY
     # The office reads Chinese: make it the language of the demo users.
     "$PY" -m odoo shell -c odoo.conf -d "$DB" --log-level=warn >/dev/null <<'PY'
 env['res.users'].with_context(active_test=False).search([]).write({'lang': 'zh_CN', 'tz': 'Asia/Shanghai'})
+# Fields a dependent addon inherits from a hanling_property mixin get their selection labels
+# under hanling_property's name after hanling_property's terms were loaded: load them again.
+env['ir.module.module'].search([('name', '=like', 'hanling_%')])._update_translations('zh_CN')
 env.cr.commit()
 PY
 else

@@ -26,5 +26,6 @@
     "demo": [
         "demo/errand_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "installable": True,
 }

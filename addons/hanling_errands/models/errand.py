@@ -86,6 +86,7 @@ class HanlingErrand(models.Model):
     _name = "hanling.errand"
     _description = "Errand for a Resident"
     _inherit = [
+        "hanling.state.mixin",
         "hanling.request.mixin",
         "hanling.signature.mixin",
         "mail.thread",
@@ -764,19 +765,6 @@ class HanlingErrand(models.Model):
         }
 
     # ------------------------------------------------------------------ business methods
-
-    def _check_state(self, allowed, action_label):
-        wrong = self.filtered(lambda e: e.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "%(action)s is not possible for errands in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(labels[s] for s in sorted(set(wrong.mapped("state")))),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _check_money_rights(self):
         # Money changes hands at the service centre: customer-service staff and above.

@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import state_mixin
 from . import intake_mixin
 from . import callback
 from . import signature_mixin
