@@ -5,3 +5,5 @@ from . import errand_delivery
 from . import errand_line
 from . import product_category
 from . import product_template
+from . import errand_portal
+from . import community_dashboard
