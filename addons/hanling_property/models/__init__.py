@@ -1,5 +1,6 @@
 from . import res_company
 from . import res_config_settings
+from . import state_mixin
 from . import intake_mixin
 from . import callback
 from . import signature_mixin
@@ -24,6 +25,11 @@ from . import nonconformity
 from . import prevention_report
 from . import complaint_duty_log
 from . import mail_message
+from . import portal_notify_mixin
+from . import work_order_portal
+from . import complaint_portal
+from . import community_dashboard
+from . import unit_portal
 from . import event_event
 from . import event_registration
 from . import event_session
@@ -45,3 +51,4 @@ from . import ownership_transfer
 from . import unit_decoration
 from . import account_move
 from . import account_payment
+from . import decoration_permit_notify

@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.hanling_property.tools.locking import lock_for_update
-
 COMPLAINT_CATEGORIES = [
     ("attitude", "Staff Attitude"),
     ("service", "Service Quality"),
@@ -39,6 +37,7 @@ class HanlingComplaint(models.Model):
     _name = "hanling.complaint"
     _description = "Resident Complaint"
     _inherit = [
+        "hanling.state.mixin",
         "hanling.request.mixin",
         "hanling.callback.mixin",
         "mail.thread",
@@ -503,22 +502,6 @@ class HanlingComplaint(models.Model):
         return action
 
     # ------------------------------------------------------------------ business
-
-    def _check_state(self, allowed, action_label):
-        # Every action starts here: take the rows first, so that two people pressing the same
-        # button at once cannot both pass the state check (see lock_for_update).
-        lock_for_update(self)
-        wrong = self.filtered(lambda c: c.state not in allowed)
-        if wrong:
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "%(action)s is not possible for complaints in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(states[s] for s in set(wrong.mapped("state"))),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _check_resolution(self):
         """Each of the four kinds of 篇3 4.3 asks for what it needs."""

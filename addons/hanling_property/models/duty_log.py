@@ -8,6 +8,7 @@ class HanlingDutyLog(models.Model):
     _name = "hanling.duty.log"
     _description = "Duty Log Entry"
     _inherit = [
+        "hanling.state.mixin",
         "hanling.intake.mixin",
         "hanling.referral.mixin",
         "mail.thread",
@@ -89,21 +90,6 @@ class HanlingDutyLog(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("hanling.duty.log") or "/"
         return super().create(vals_list)
-
-    def _check_state(self, allowed, action_label):
-        wrong = self.filtered(lambda e: e.state not in allowed)
-        if wrong:
-            raise UserError(
-                _(
-                    "%(action)s is not possible for duty log entries in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(
-                        dict(self._fields["state"]._description_selection(self.env))[s]
-                        for s in set(wrong.mapped("state"))
-                    ),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def action_refer(self):
         self._check_state(["open"], _("Referring to a supplier"))

@@ -1,8 +1,6 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from odoo.addons.hanling_property.tools.locking import lock_for_update
-
 # Fields fixed once the report is submitted for approval: the approval is given on them.
 APPROVED_FIELDS = {"loss_amount", "compensation_method", "compensation_amount", "complaint_id"}
 
@@ -12,7 +10,7 @@ class HanlingNonconformity(models.Model):
 
     _name = "hanling.nonconformity"
     _description = "Nonconformity Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hanling.state.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -365,22 +363,6 @@ class HanlingNonconformity(models.Model):
         }
 
     # ------------------------------------------------------------------ business
-
-    def _check_state(self, allowed, action_label):
-        # Every action starts here: take the rows first, so that two people pressing the same
-        # button at once cannot both pass the state check (see lock_for_update).
-        lock_for_update(self)
-        wrong = self.filtered(lambda r: r.state not in allowed)
-        if wrong:
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "%(action)s is not possible for nonconformity reports in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(states[s] for s in set(wrong.mapped("state"))),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _get_approvers(self):
         self.ensure_one()

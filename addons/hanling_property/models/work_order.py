@@ -4,9 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.hanling_property.tools.locking import (
-    allow_transition,
     check_transition,
-    lock_for_update,
 )
 
 # 篇2 一 四): an immediate repair is reached within 15 minutes, whatever the time of day.
@@ -25,6 +23,7 @@ class HanlingWorkOrder(models.Model):
     _name = "hanling.work.order"
     _description = "Work Order"
     _inherit = [
+        "hanling.state.mixin",
         "hanling.request.mixin",
         "hanling.callback.mixin",
         "hanling.signature.mixin",
@@ -577,23 +576,6 @@ class HanlingWorkOrder(models.Model):
         return self.env.ref("hanling_property.action_report_work_order").report_action(self)
 
     # ------------------------------------------------------------------ business methods
-
-    def _check_state(self, allowed, action_label):
-        # Every action starts here: take the rows first, so that two people pressing the same
-        # button at once cannot both pass the state check (see lock_for_update).
-        lock_for_update(self)
-        allow_transition(self)
-        wrong = self.filtered(lambda o: o.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "%(action)s is not possible for work orders in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(labels[s] for s in sorted(set(wrong.mapped("state")))),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _check_fee_editable(self):
         """Once the job is done the fee is the supervisors' to change (篇2 二 五) 3)."""

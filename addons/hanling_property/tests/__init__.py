@@ -12,6 +12,10 @@ from . import test_complaint_flow
 from . import test_complaint_nonconformity
 from . import test_complaint_access
 from . import test_work_order_tour
+from . import test_portal_requests
+from . import test_portal_notifications
+from . import test_community_dashboard
+from . import test_portal_tours
 from . import test_community_events
 from . import test_community_rooms
 from . import test_community_directory
@@ -23,3 +27,4 @@ from . import test_decoration_deposit
 from . import test_ownership_transfer
 from . import test_decoration_access
 from . import test_document_hooks
+from . import test_portal_decoration

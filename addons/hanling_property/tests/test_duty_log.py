@@ -108,3 +108,15 @@ class TestDutyLog(HanlingCase):
         self.assertEqual(entry.referral_note, "洁美家居清洗 · 地毯清洗, 沙发护理 · 020-83456789")
         entry.action_refer()
         self.assertEqual(entry.state, "referred")
+
+    def test_wrong_state_is_refused_with_a_clear_message(self):
+        entry = self._log(kind="inquiry", outcome="已答复")
+        entry.action_close()
+        entry.referral_note = "某供应商"
+        with self.assertRaises(UserError) as caught:
+            entry.with_context(lang="zh_CN").action_refer()
+        message = str(caught.exception)
+        self.assertIn("值班记录", message)
+        self.assertIn("已关闭", message)
+        self.assertIn(entry.name, message)
+        self.assertEqual(entry.state, "closed")
