@@ -162,10 +162,18 @@ class TestRecordRules(WorkOrderCase):
                 unit.with_user(resident).read(["display_name"])
         with self.assertRaises(AccessError):
             self.unit.with_user(resident).write({"floor_area": 1.0})
-        # Nothing of the office's work is open to the portal.
-        order = self._order()
+        # The work orders of their own unit, read only; not their neighbour's.
+        own_order = self._order()
+        other_order = self._order(unit_id=self.unit2.id)
+        Order = self.env["hanling.work.order"].with_user(resident)
+        self.assertEqual(Order.search([]), own_order)
+        self.assertEqual([row[0] for row in Order.name_search("")], own_order.ids)
+        with self.assertRaises(AccessError):
+            other_order.with_user(resident).read(["description"])
+        with self.assertRaises(AccessError):
+            own_order.with_user(resident).write({"description": "改"})
+        # Nothing else of the office's work is open to the portal.
         for model, record in [
-            ("hanling.work.order", order),
             ("hanling.occupancy", self.unit.occupancy_ids[:1]),
             ("hanling.duty.log", self.foreign["hanling.duty.log"]),
         ]:
