@@ -12,6 +12,8 @@ class TestErrandPortalRoutes(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.unit = cls.env.ref("hanling_property.unit_1_101_demo")
+        # The demo resident reads Chinese; the tests read the source messages.
+        cls.env.ref("hanling_property.user_resident_demo").lang = "en_US"
         cls.other_unit = cls.env.ref("hanling_property.unit_1_102_demo")
         cls.cake = cls.env.ref("hanling_property.service_free_17")
         cls.repair = cls.env.ref("hanling_property.service_paid_26")

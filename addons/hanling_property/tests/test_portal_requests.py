@@ -22,6 +22,8 @@ class TestPortalRequests(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.resident = cls.env.ref("hanling_property.user_resident_demo")
+        # The demo resident reads Chinese; the tests read the source messages.
+        cls.env.ref("hanling_property.user_resident_demo").lang = "en_US"
         cls.unit = cls.env.ref("hanling_property.unit_1_101_demo")
         cls.other_unit = cls.env.ref("hanling_property.unit_1_102_demo")
         cls.Order = cls.env["hanling.work.order"]
