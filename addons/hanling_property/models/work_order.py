@@ -29,7 +29,15 @@ class HanlingWorkOrder(models.Model):
     _rec_names_search = ["name", "description"]
     _check_company_auto = True
 
-    name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
+    # Trigram indexes: the number and the text are searched with ILIKE (list search, name search).
+    name = fields.Char(
+        string="Number",
+        required=True,
+        readonly=True,
+        copy=False,
+        default="/",
+        index="trigram",
+    )
     state = fields.Selection(
         [
             ("draft", "New"),
@@ -57,7 +65,7 @@ class HanlingWorkOrder(models.Model):
         ondelete="restrict",
     )
     fee_type = fields.Selection(related="service_id.fee_type", store=True, index=True)
-    description = fields.Text(string="What Is Wanted", required=True)
+    description = fields.Text(string="What Is Wanted", required=True, index="trigram")
     urgency = fields.Selection(
         [("immediate", "Immediate"), ("appointment", "By Appointment")],
         required=True,
