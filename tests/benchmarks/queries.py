@@ -124,7 +124,14 @@ def scenarios(env):
     }
     manager = users["gen_manager000"]
     duty = users["gen_duty000"]
-    tech = users["gen_tech000"]
+    # The technician with the most open jobs.
+    env.cr.execute(
+        """SELECT technician_id FROM hanling_work_order
+            WHERE technician_id IS NOT NULL AND state NOT IN ('closed', 'cancel', 'referred')
+            GROUP BY technician_id ORDER BY count(*) DESC, technician_id LIMIT 1"""
+    )
+    row = env.cr.fetchone()
+    tech = env["res.users"].browse(row[0]) if row else users["gen_tech000"]
     cssup = users["gen_cssup000"]
     Order = env["hanling.work.order"]
     list_spec = _spec(Order.with_user(manager), "list")
