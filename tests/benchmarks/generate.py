@@ -276,7 +276,7 @@ def generate(env, sizes, *, seed=42, anchor=None, batch=100_000, log=print, comm
                 write_date)
             SELECT %(wo0)s + w.g,
                    'WX' || to_char(w.received + interval '8 hours', 'YYYY') || '-'
-                   || lpad((%(n0)s + w.g)::text, 5, '0'), s.state, %(company)s, u.community_id, u.id, o.partner_id,
+                   || lpad((%(n0)s + w.g)::text, greatest(5, length((%(n0)s + w.g)::text)), '0'), s.state, %(company)s, u.community_id, u.id, o.partner_id,
                    p.mobile, (%(duty)s)[1 + (u.community_id + w.duty_k) %% cardinality(%(duty)s)],
                    'phone', w.received, (%(services)s)[w.svc], (%(fees)s)[w.svc], '报修 #' || w.g,
                    CASE WHEN w.immediate THEN 'immediate' ELSE 'appointment' END, t.appt,
@@ -389,7 +389,7 @@ def generate(env, sizes, *, seed=42, anchor=None, batch=100_000, log=print, comm
             hours_to_close, callback_state, callback_satisfaction, is_satisfied, satisfied_share,
             is_urgent, create_uid, write_uid, create_date, write_date)
         SELECT %(c0)s + g, 'TS' || to_char(x.received + interval '8 hours', 'YYMM') || '-'
-                           || lpad((%(n0)s + g)::text, 4, '0'), %(company)s, u.community_id, u.id, o.partner_id, p.mobile,
+                           || lpad((%(n0)s + g)::text, greatest(4, length((%(n0)s + g)::text)), '0'), %(company)s, u.community_id, u.id, o.partner_id, p.mobile,
                d.staff, d.staff, 'phone', x.received,
                (ARRAY['attitude','service','repair','security','cleaning','parking',
                       'neighbour','fees','facility','other'])[1 + g %% 10],
@@ -466,7 +466,7 @@ def generate(env, sizes, *, seed=42, anchor=None, batch=100_000, log=print, comm
             estimated_amount, payment_status, date_cancelled, cancel_reason, create_uid,
             write_uid, create_date, write_date)
         SELECT %(e0)s + g, 'WT' || to_char(x.received + interval '8 hours', 'YYYY') || '-'
-                           || lpad((%(n0)s + g)::text, 4, '0'),
+                           || lpad((%(n0)s + g)::text, greatest(4, length((%(n0)s + g)::text)), '0'),
                CASE WHEN x.old THEN 'cancel' ELSE 'draft' END, true, %(company)s,
                u.community_id, u.id, o.partner_id, p.mobile,
                (%(staff)s)[1 + x.unit_g / %(upc)s %% cardinality(%(staff)s)], 'phone', x.received,
@@ -597,9 +597,10 @@ def _verify(env, sample):
         env.invalidate_all()
         env.transaction.tocompute.clear()
         cr.execute("ROLLBACK TO SAVEPOINT bench_verify")
-    # Numbers: unique, and the sequence's next number is past every generated one.
-    cr.execute("SELECT count(*), count(DISTINCT name) FROM hanling_work_order")
-    total, distinct = cr.fetchone()
-    if total != distinct:
-        problems.append(f"work order numbers: {total - distinct} duplicates")
+    # Numbers: unique (lpad() truncates, the generator must pad like ir.sequence's %0Nd).
+    for table in ("hanling_work_order", "hanling_complaint", "hanling_errand"):
+        cr.execute(f"SELECT count(*), count(DISTINCT name) FROM {table}")
+        total, distinct = cr.fetchone()
+        if total != distinct:
+            problems.append(f"{table} numbers: {total - distinct} duplicates")
     return problems
