@@ -323,6 +323,23 @@ def _peer_ops(fx):
             Request.create({"name": "电梯异响", "description": "<p>电梯异响</p>"})
 
         ops.append(("maintenance: request create", request_create))
+    # Reference, not a peer: what one customer invoice of one line costs in Odoo accounting
+    # (the work order's acceptance creates and posts one).
+    Move = env["account.move"]
+    product = env.ref("hanling_property.product_work_order_materials")
+
+    def invoice_create_post(i):
+        Move.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": fx.residents[i % len(fx.residents)].id,
+                "invoice_line_ids": [
+                    fields.Command.create({"product_id": product.id, "price_unit": 20.0})
+                ],
+            }
+        ).action_post()
+
+    ops.append(("reference: one-line invoice create+post", invoice_create_post))
     return ops, checks
 
 

@@ -36,8 +36,16 @@ def log(msg):
     print(f"[{datetime.datetime.now(datetime.UTC):%H:%M:%S}] {msg}", flush=True)
 
 
-def odoo_cmd(*args):
-    return [sys.executable, "-m", "odoo", "-c", os.path.join(ROOT, "odoo.conf"), *args]
+def odoo_cmd(*args, command=None):
+    return [
+        sys.executable,
+        "-m",
+        "odoo",
+        *([command] if command else []),
+        "-c",
+        os.path.join(ROOT, "odoo.conf"),
+        *args,
+    ]
 
 
 def psql(sql, db="postgres"):
@@ -68,7 +76,7 @@ def install(db, modules, fresh=True):
     seconds = time.perf_counter() - t0
     activate_en = 'env["res.lang"]._activate_lang("en_US"); env.cr.commit()\n'
     subprocess.run(
-        odoo_cmd("shell", "-d", db, "--log-level=warn"),
+        odoo_cmd("-d", db, "--log-level=warn", command="shell"),
         input=activate_en,
         text=True,
         check=True,

@@ -84,6 +84,7 @@ class TestBenchSmall(TransactionCase):
         page = results["work order list: first page + count"]["result"]
         total = self.env["hanling.work.order"].search_count([])
         self.assertEqual(page["length"], min(total, 10001))
+        self.assertEqual(results["work order list: exact count (all orders)"]["result"], total)
         self.assertEqual(len(page["records"]), 80)
         self.assertTrue(results["name search: unit by label"]["result"])
         self.assertEqual(len(results["name search: resident by phone"]["result"]), 1)
