@@ -59,6 +59,9 @@ def main():
     fig.tight_layout()
     fig.savefig(os.path.join(OUT, "latency_vs_size.png"), dpi=110)
 
+    if not all("generation_s" in scale[s] for s in sizes):
+        print("plots in", os.path.abspath(OUT))
+        return
     fig, ax1 = plt.subplots(figsize=(8, 4.5))
     gen = [scale[s]["generation_s"]["total"] for s in sizes]
     mib = [scale[s]["db_bytes"] / 2**20 for s in sizes]

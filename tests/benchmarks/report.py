@@ -43,6 +43,8 @@ def main():
         print("|---:|---:|---:|---:|---:|---:|---:|---:|")
         for s in sizes:
             r = scale[s]
+            if "generation_s" not in r:
+                continue
             z = r["sizes"]
             print(
                 f"| {int(s):,} | {z['units']:,} | {z['residents']:,} | {z['complaints']:,} "

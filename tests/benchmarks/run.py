@@ -11,6 +11,8 @@ Steps:
   scale        for each size: a fresh database from a template with the three addons, the
                seeded generator, its time and the database size, then the scenarios of
                queries.py (medians, EXPLAIN)
+  queries      the scenarios again on the scale databases kept by --keep (after VACUUM
+               ANALYZE, with --random-page-cost if given)
   concurrency  a server with --workers=4 on the largest scale database and 20 JSON-RPC clients
   install      install time of the three addons vs account alone, each on a fresh database
 Results: tests/benchmarks/results/<UTC time>.json (and .md tables on stdout).
@@ -154,6 +156,7 @@ def step_scale(args, results):
             return timings, problems
 
         timings, problems = with_env(db, gen)
+        prepare_db(args, db)
         db_size = int(psql(f"SELECT pg_database_size('{db}')"))
         log(
             f"generated in {timings['total']:.0f} s, {db_size / 2**20:.0f} MiB, "
@@ -182,6 +185,49 @@ def step_scale(args, results):
         }
         if not args.keep and size != args.sizes[-1]:
             subprocess.run(["dropdb", "--if-exists", db], check=True)
+
+
+def prepare_db(args, db):
+    """What a running database has: autovacuum's visibility map (index-only scans), statistics,
+    and the planner cost setting given on the command line (ALTER DATABASE: this database only).
+    """
+    log(f"VACUUM ANALYZE {db}")
+    subprocess.run(["psql", "-q", "-d", db, "-c", "VACUUM ANALYZE"], check=True)
+    value = args.random_page_cost if args.random_page_cost is not None else "DEFAULT"
+    subprocess.run(
+        ["psql", "-q", "-d", db, "-c", f"ALTER DATABASE {db} SET random_page_cost = {value}"],
+        check=True,
+    )
+
+
+def step_queries(args, results):
+    """The scenarios again on the scale databases already built (after prepare_db)."""
+    import queries
+
+    results.setdefault("scale", {})
+    for size in args.sizes:
+        db = f"{args.prefix}_{size}"
+        if not db_exists(db):
+            log(f"{db} missing: run the scale step (with --keep)")
+            continue
+        prepare_db(args, db)
+
+        def measure(env):
+            res = queries.measure(env, repeats=args.repeats)
+            env.cr.rollback()
+            return res
+
+        res = with_env(db, measure)
+        for name, r in res.items():
+            log(
+                f"  {size} {name}: median {r['median_ms']:.1f} ms, {r['queries']} queries, "
+                f"seq scans: {r['seq_scans'] or 'none'}"
+            )
+        results["scale"][str(size)] = {
+            "db_bytes": int(psql(f"SELECT pg_database_size('{db}')")),
+            "random_page_cost": args.random_page_cost,
+            "queries": res,
+        }
 
 
 def step_concurrency(args, results):
@@ -228,6 +274,13 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8079)
     parser.add_argument("--rebuild", action="store_true", help="reinstall the template databases")
+    parser.add_argument(
+        "--random-page-cost",
+        type=float,
+        default=None,
+        help="planner setting for the scale databases (e.g. 1.1 for SSD or a cached database); "
+        "default: the server's",
+    )
     parser.add_argument("--keep", action="store_true", help="keep every scale database")
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
@@ -242,6 +295,7 @@ def main():
     path = os.path.join(args.out, f"{results['date'].replace(':', '')}.json")
     steps = {
         "ops": step_ops,
+        "queries": step_queries,
         "scale": step_scale,
         "concurrency": step_concurrency,
         "install": step_install,
