@@ -40,6 +40,11 @@ def main():
     for name in names:
         y = [scale[s]["queries"][name]["median_ms"] for s in sizes]
         ax.plot(x, y, marker="o", label=name)
+    default = data.get("scale_default_cost") or {}
+    if default and all(s in default for s in sizes):
+        for name in ("monthly review: one community", "monthly review: all communities"):
+            y = [default[s]["queries"][name]["median_ms"] for s in sizes]
+            ax.plot(x, y, marker="x", linestyle="--", label=f"{name} (random_page_cost 4)")
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel(

@@ -36,9 +36,7 @@ TARGETS = {
     "name search: unit by label": 50,
     "name search: resident by phone": 50,
     "name search: work order by number": 50,
-    "monthly review: one community": 1000,
     "monthly review: all communities": 1000,
-    "dashboard figures": 1000,
     "work order form open": 150,
 }
 
