@@ -72,3 +72,18 @@ class TestMenusPerRole(TransactionCase):
         )
         root = self.env.ref("hanling_property.menu_root")
         self.assertNotIn(root, self.env["ir.ui.menu"].with_user(plain).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestCrossAddonTranslations(TransactionCase):
+    def test_inherited_selections_are_translated(self):
+        # The errand's intake channel comes from a hanling_property mixin: its labels must be
+        # Chinese too in a database installed in Chinese.
+        labels = dict(
+            self.env["hanling.errand"]
+            .with_context(lang="zh_CN")
+            ._fields["channel"]
+            ._description_selection(self.env(context={"lang": "zh_CN"}))
+        )
+        self.assertEqual(labels["visit"], "来访")
+        self.assertEqual(labels["phone"], "电话 / 热线")

@@ -15,3 +15,4 @@ from . import hanling_community
 from . import res_partner
 from . import ir_actions_report
 from . import ir_binary
+from . import hanling_document_mixin

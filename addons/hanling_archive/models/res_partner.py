@@ -11,3 +11,12 @@ class ResPartner(models.Model):
         string="Archive Records",
         groups="hanling_property.group_cs_staff",
     )
+
+    def _hanling_is_vip(self):
+        # sudo: procedures run by staff outside the archive (a birthday errand taken by the duty
+        # officer) need to know whether the resident is a VIP; only that yes/no leaves the archive.
+        self.ensure_one()
+        return (
+            any(self.sudo().hanling_archive_record_ids.mapped("is_vip"))
+            or super()._hanling_is_vip()
+        )

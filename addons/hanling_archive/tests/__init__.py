@@ -5,3 +5,4 @@ from . import test_archive_borrow
 from . import test_archive_log
 from . import test_archive_event
 from . import test_archive_inspection
+from . import test_archive_filing

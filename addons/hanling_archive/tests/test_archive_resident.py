@@ -85,3 +85,13 @@ class TestArchiveResident(ArchiveCase):
         self.assertEqual(record.complaint_ids.read(["content"])[0]["content"], "楼道灯不亮")
         self.resident.partner_id = False
         self.assertFalse(self.resident.complaint_ids)
+
+    def test_vip_answer_reaches_procedures_without_the_file(self):
+        # A duty officer can't read the archive, yet a birthday errand must know the resident
+        # is a VIP: only that yes/no leaves the archive.
+        duty = self.users["t_duty"]
+        owner = self.owner.with_user(duty)
+        self.assertFalse(owner._hanling_is_vip())
+        self.resident.is_vip = True
+        self.assertTrue(owner._hanling_is_vip())
+        self.assertFalse(self.resident.with_user(duty).has_access("read"))

@@ -12,3 +12,10 @@ class HanlingDutyLog(models.Model):
     def _prepare_errand_values(self):
         self.ensure_one()
         return {"description": self.request}
+
+    def action_create_delivery(self):
+        """Turn a phoned order of everyday goods into a goods delivery (用品配送)."""
+        self.ensure_one()
+        return self._action_convert(
+            "hanling.errand", {**self._prepare_errand_values(), "kind": "delivery"}
+        )

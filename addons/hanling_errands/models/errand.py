@@ -86,6 +86,7 @@ class HanlingErrand(models.Model):
     _name = "hanling.errand"
     _description = "Errand for a Resident"
     _inherit = [
+        "hanling.state.mixin",
         "hanling.request.mixin",
         "hanling.signature.mixin",
         "mail.thread",
@@ -441,7 +442,12 @@ class HanlingErrand(models.Model):
                     names=", ".join(missing.mapped("name")),
                 )
             )
-        unsigned = self.filtered(lambda e: not e.commission_signature or not e.commission_signed_by)
+        unsigned = self.filtered(
+            lambda e: (
+                e._requires_commission_signature()
+                and (not e.commission_signature or not e.commission_signed_by)
+            )
+        )
         if unsigned:
             raise UserError(
                 _(
@@ -509,7 +515,9 @@ class HanlingErrand(models.Model):
         for errand in self:
             allowed = ["prepaid"] if errand.involves_purchase else ["confirmed", "prepaid"]
             errand._check_state(allowed, _("Ordering"))
-        missing = self.filtered(lambda e: not e.supplier_id or not e.supervisor_id)
+        missing = self.filtered(
+            lambda e: e._requires_supplier() and (not e.supplier_id or not e.supervisor_id)
+        )
         if missing:
             raise UserError(
                 _(
@@ -533,13 +541,7 @@ class HanlingErrand(models.Model):
                 "mail.mail_activity_data_todo",
                 user_id=errand.supervisor_id.id,
                 summary=_("Errand ordered: %(name)s", name=errand.name),
-                note=_(
-                    "%(resident)s (%(unit)s): %(what)s, from %(supplier)s.",
-                    resident=errand.partner_id.display_name,
-                    unit=errand.unit_id.display_name or "-",
-                    what=errand.description,
-                    supplier=errand.supplier_id.display_name,
-                ),
+                note=errand._order_activity_note(),
             )
             if errand.occasion == "birthday" and errand._is_vip():
                 errand.activity_schedule(
@@ -588,7 +590,7 @@ class HanlingErrand(models.Model):
         self._check_state(["delivered"], _("Settling"))
         self._check_money_rights()
         for errand in self:
-            errand._check_voucher()
+            errand._check_before_settle()
             if errand.invoice_id and errand.invoice_id.state != "cancel":
                 raise UserError(_("%(name)s is already invoiced.", name=errand.name))
         return self._action_settle()
@@ -651,7 +653,7 @@ class HanlingErrand(models.Model):
         """The resident confirms the service and gives their opinion (篇4 9)."""
         self._check_state(["settled"], _("Completing"))
         for errand in self:
-            if errand.payment_status not in ("paid", "none"):
+            if errand.payment_status not in errand._payment_statuses_to_close():
                 raise UserError(
                     _(
                         "The money of %(name)s is not settled yet (%(status)s).",
@@ -668,9 +670,10 @@ class HanlingErrand(models.Model):
                         name=errand.name,
                     )
                 )
-        if self.filtered(lambda e: not e.resident_opinion):
+        signing_off = self.filtered(lambda e: e._requires_resident_sign_off())
+        if signing_off.filtered(lambda e: not e.resident_opinion):
             raise UserError(_("Record the resident's opinion of the service."))
-        self._stamp_resident_signature()
+        signing_off._stamp_resident_signature()
         return self._action_done()
 
     def _action_done(self):
@@ -764,19 +767,6 @@ class HanlingErrand(models.Model):
         }
 
     # ------------------------------------------------------------------ business methods
-
-    def _check_state(self, allowed, action_label):
-        wrong = self.filtered(lambda e: e.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "%(action)s is not possible for errands in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(labels[s] for s in sorted(set(wrong.mapped("state")))),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _check_money_rights(self):
         # Money changes hands at the service centre: customer-service staff and above.
@@ -922,10 +912,45 @@ class HanlingErrand(models.Model):
 
     # ------------------------------------------------------------------ hooks
 
-    def _is_vip(self):
-        """Hook: the resident archive overrides it with its VIP records."""
+    def _requires_commission_signature(self):
+        """Whether the resident signs a commission form before the errand starts."""
         self.ensure_one()
-        return self.is_vip
+        return True
+
+    def _requires_supplier(self):
+        """Whether a supplier and a duty supervisor are chosen before ordering."""
+        self.ensure_one()
+        return True
+
+    def _order_activity_note(self):
+        self.ensure_one()
+        return _(
+            "%(resident)s (%(unit)s): %(what)s, from %(supplier)s.",
+            resident=self.partner_id.display_name,
+            unit=self.unit_id.display_name or "-",
+            what=self.description,
+            supplier=self.supplier_id.display_name,
+        )
+
+    def _check_before_settle(self):
+        """What must be on file before the actual cost is invoiced: the supplier's voucher."""
+        self.ensure_one()
+        self._check_voucher()
+
+    def _payment_statuses_to_close(self):
+        """Payment statuses in which the errand may be closed."""
+        self.ensure_one()
+        return ("paid", "none")
+
+    def _requires_resident_sign_off(self):
+        """Whether the resident signs off the errand with an opinion when it is closed."""
+        self.ensure_one()
+        return True
+
+    def _is_vip(self):
+        """A VIP by the errand's own flag, or by the resident's record (the archive's, if any)."""
+        self.ensure_one()
+        return self.is_vip or bool(self.partner_id and self.partner_id._hanling_is_vip())
 
     def _default_birthday_greeting(self):
         self.ensure_one()

@@ -1,3 +1,5 @@
 from . import test_errand_flow
 from . import test_errand_accounting
 from . import test_errand_access
+from . import test_errand_delivery
+from . import test_errand_portal

@@ -1,5 +1,6 @@
 from ast import literal_eval
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
@@ -307,3 +308,16 @@ class TestErrandFlow(ErrandCase):
         self.assertEqual(errand._amount_in_chinese(268.5), "贰佰陆拾捌元伍角整")
         self.assertEqual(errand._amount_in_chinese(1005.07), "壹仟零伍元零柒分")
         self.assertEqual(errand._amount_in_chinese(10010), "壹万零壹拾元整")
+
+
+@tagged("post_install", "-at_install")
+class TestErrandVip(ErrandCase):
+    def test_vip_from_flag_or_resident_record(self):
+        errand = self._errand()
+        self.assertFalse(errand._is_vip())
+        errand.is_vip = True
+        self.assertTrue(errand._is_vip())
+        errand.is_vip = False
+        # Whatever knows the resident (the archive, when installed) can answer through the hook.
+        with patch.object(type(self.owner), "_hanling_is_vip", lambda partner: True):
+            self.assertTrue(errand._is_vip())

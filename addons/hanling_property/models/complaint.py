@@ -37,6 +37,7 @@ class HanlingComplaint(models.Model):
     _name = "hanling.complaint"
     _description = "Resident Complaint"
     _inherit = [
+        "hanling.state.mixin",
         "hanling.request.mixin",
         "hanling.callback.mixin",
         "mail.thread",
@@ -501,19 +502,6 @@ class HanlingComplaint(models.Model):
         return action
 
     # ------------------------------------------------------------------ business
-
-    def _check_state(self, allowed, action_label):
-        wrong = self.filtered(lambda c: c.state not in allowed)
-        if wrong:
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "%(action)s is not possible for complaints in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(states[s] for s in set(wrong.mapped("state"))),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _check_resolution(self):
         """Each of the four kinds of 篇3 4.3 asks for what it needs."""

@@ -7,7 +7,13 @@ class HanlingDutyLog(models.Model):
 
     _name = "hanling.duty.log"
     _description = "Duty Log Entry"
-    _inherit = ["hanling.intake.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "hanling.state.mixin",
+        "hanling.intake.mixin",
+        "hanling.referral.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
 
@@ -54,10 +60,6 @@ class HanlingDutyLog(models.Model):
         index=True,
         tracking=True,
     )
-    referral_note = fields.Text(
-        string="Recommended Supplier",
-        help="For requests outside the catalogue: the specialist supplier recommended to the resident.",
-    )
     outcome = fields.Text(help="How the request was answered when no document was needed.")
     res_model = fields.Char(string="Document Model", readonly=True, copy=False, index=True)
     res_id = fields.Many2oneReference(
@@ -89,25 +91,9 @@ class HanlingDutyLog(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("hanling.duty.log") or "/"
         return super().create(vals_list)
 
-    def _check_state(self, allowed, action_label):
-        wrong = self.filtered(lambda e: e.state not in allowed)
-        if wrong:
-            raise UserError(
-                _(
-                    "%(action)s is not possible for duty log entries in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(
-                        dict(self._fields["state"]._description_selection(self.env))[s]
-                        for s in set(wrong.mapped("state"))
-                    ),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
-
     def action_refer(self):
         self._check_state(["open"], _("Referring to a supplier"))
-        missing = self.filtered(lambda e: not e.referral_note)
-        if missing:
+        if self._check_referral():
             raise UserError(_("Record which specialist supplier was recommended to the resident."))
         self.write({"state": "referred"})
         return True

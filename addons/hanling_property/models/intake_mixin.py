@@ -23,7 +23,7 @@ class HanlingIntakeMixin(models.AbstractModel):
     _description = "Resident Request Intake"
 
     date_received = fields.Datetime(
-        string="Received", required=True, default=fields.Datetime.now, index=True, tracking=True
+        string="Received On", required=True, default=fields.Datetime.now, index=True, tracking=True
     )
     received_by_id = fields.Many2one(
         "res.users",

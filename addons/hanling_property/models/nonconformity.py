@@ -10,7 +10,7 @@ class HanlingNonconformity(models.Model):
 
     _name = "hanling.nonconformity"
     _description = "Nonconformity Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hanling.state.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -363,19 +363,6 @@ class HanlingNonconformity(models.Model):
         }
 
     # ------------------------------------------------------------------ business
-
-    def _check_state(self, allowed, action_label):
-        wrong = self.filtered(lambda r: r.state not in allowed)
-        if wrong:
-            states = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "%(action)s is not possible for nonconformity reports in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(states[s] for s in set(wrong.mapped("state"))),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _get_approvers(self):
         self.ensure_one()

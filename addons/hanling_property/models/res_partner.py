@@ -58,6 +58,11 @@ class ResPartner(models.Model):
                 self.env, partner.mobile, self._fields["mobile"]._description_string(self.env)
             )
 
+    def _hanling_is_vip(self):
+        """Hook: whether the resident is a VIP (重点业户); the resident archive answers it."""
+        self.ensure_one()
+        return False
+
     def action_view_hanling_units(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -20,9 +20,11 @@ class HanlingWorkOrder(models.Model):
     _name = "hanling.work.order"
     _description = "Work Order"
     _inherit = [
+        "hanling.state.mixin",
         "hanling.request.mixin",
         "hanling.callback.mixin",
         "hanling.signature.mixin",
+        "hanling.referral.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
@@ -191,11 +193,6 @@ class HanlingWorkOrder(models.Model):
         "hanling.work.order.material", "order_id", string="Materials", copy=False
     )
     cancel_reason = fields.Text(copy=False)
-    referral_note = fields.Text(
-        string="Recommended Supplier",
-        copy=False,
-        help="Specialist supplier recommended when the job is outside the catalogue.",
-    )
 
     # Fee: a quote until invoiced; the invoice is the truth.
     labour_price = fields.Monetary(
@@ -560,7 +557,7 @@ class HanlingWorkOrder(models.Model):
 
     def action_refer(self):
         self._check_state(["draft", "assigned", "in_progress"], _("Referring to a supplier"))
-        if self.filtered(lambda o: not o.referral_note):
+        if self._check_referral():
             raise UserError(_("Record which specialist supplier was recommended to the resident."))
         self.write({"state": "referred", "date_cancelled": fields.Datetime.now()})
         self.activity_unlink(
@@ -584,19 +581,6 @@ class HanlingWorkOrder(models.Model):
         return self.env.ref("hanling_property.action_report_work_order").report_action(self)
 
     # ------------------------------------------------------------------ business methods
-
-    def _check_state(self, allowed, action_label):
-        wrong = self.filtered(lambda o: o.state not in allowed)
-        if wrong:
-            labels = dict(self._fields["state"]._description_selection(self.env))
-            raise UserError(
-                _(
-                    "%(action)s is not possible for work orders in state %(states)s: %(names)s.",
-                    action=action_label,
-                    states=", ".join(labels[s] for s in sorted(set(wrong.mapped("state")))),
-                    names=", ".join(wrong.mapped("name")),
-                )
-            )
 
     def _check_fee_editable(self):
         """Once the job is done the fee is the supervisors' to change (篇2 二 五) 3)."""

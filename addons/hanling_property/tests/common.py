@@ -7,7 +7,9 @@ class HanlingCase(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        # Databases of the office make new contacts Chinese; tests read the source messages.
+        # Databases of the office make new contacts (and OdooBot) Chinese; tests read the
+        # source messages and switch to zh_CN explicitly where they check a translation.
+        cls.env.user.lang = "en_US"
         cls.env["ir.default"].set("res.partner", "lang", "en_US")
         cls.company = cls.env.company
         cls.community = cls.env["hanling.community"].create(

@@ -92,3 +92,31 @@ class TestDutyLog(HanlingCase):
             self.env["hanling.duty.log"].with_user(self.users["t_tech"]).create(
                 {"request": "x", "unit_id": self.unit.id}
             )
+
+    def test_refer_to_a_specialist_from_the_directory(self):
+        provider = self.env["hanling.directory.provider"].create(
+            {
+                "name": "洁美家居清洗",
+                "category": "housekeeping",
+                "trades": "地毯清洗, 沙发护理",
+                "phone": "020-83456789",
+                "is_specialist_supplier": True,
+            }
+        )
+        entry = self._log(kind="service", request="真皮沙发清洗")
+        entry.referral_provider_id = provider
+        self.assertEqual(entry.referral_note, "洁美家居清洗 · 地毯清洗, 沙发护理 · 020-83456789")
+        entry.action_refer()
+        self.assertEqual(entry.state, "referred")
+
+    def test_wrong_state_is_refused_with_a_clear_message(self):
+        entry = self._log(kind="inquiry", outcome="已答复")
+        entry.action_close()
+        entry.referral_note = "某供应商"
+        with self.assertRaises(UserError) as caught:
+            entry.with_context(lang="zh_CN").action_refer()
+        message = str(caught.exception)
+        self.assertIn("值班记录", message)
+        self.assertIn("已关闭", message)
+        self.assertIn(entry.name, message)
+        self.assertEqual(entry.state, "closed")

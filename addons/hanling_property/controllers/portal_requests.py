@@ -1,0 +1,468 @@
+import binascii
+import io
+
+import pytz
+from PIL import Image
+
+from odoo import _, fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+from odoo.tools.mimetypes import guess_mimetype
+
+from ..tools import normalize_cn_phone
+from .portal import HanlingPortal
+
+PHOTO_MIMETYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_MAX_COUNT = 5
+TEXT_MAX_CHARS = 2000
+
+
+class HanlingPortalRequests(HanlingPortal):
+    """The resident asks online: repair requests and complaints for their units, and follows them.
+
+    Every route checks the record with the user's own rights (record rules for portal residents)
+    or the mailed access token before anything is shown or changed; the changes themselves are
+    made with sudo, because residents hold only a read right on these documents.
+    """
+
+    # ------------------------------------------------------------------ helpers
+
+    def _hanling_my_unit(self, unit_id):
+        """The unit if the user lives there now, else None (nothing is revealed)."""
+        units = self._hanling_my_units()
+        return units.filtered(lambda u: u.id == unit_id)[:1] or None
+
+    def _hanling_read_photos(self):
+        """Validate the uploaded photos before anything is saved; raise UserError on a bad one."""
+        files = [f for f in request.httprequest.files.getlist("photos") if f and f.filename]
+        if len(files) > PHOTO_MAX_COUNT:
+            raise UserError(_("Attach at most %(count)s photos.", count=PHOTO_MAX_COUNT))
+        photos = []
+        for upload in files:
+            data = upload.read(PHOTO_MAX_BYTES + 1)
+            if len(data) > PHOTO_MAX_BYTES:
+                raise UserError(
+                    _(
+                        "The photo %(name)s is larger than %(size)s MB.",
+                        name=upload.filename,
+                        size=PHOTO_MAX_BYTES // (1024 * 1024),
+                    )
+                )
+            mimetype = guess_mimetype(data)
+            if mimetype not in PHOTO_MIMETYPES or not self._hanling_is_image(data):
+                raise UserError(
+                    _(
+                        "The file %(name)s is not a photo (JPEG, PNG, GIF or WebP).",
+                        name=upload.filename,
+                    )
+                )
+            photos.append((upload.filename, data, mimetype))
+        return photos
+
+    def _hanling_is_image(self, data):
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                image.verify()
+        except Exception:  # noqa: BLE001 - any decoding failure means "not a photo"
+            return False
+        return True
+
+    def _hanling_clean_text(self, value, label, required=True):
+        value = (value or "").strip()
+        if required and not value:
+            raise UserError(_("Please fill in: %(field)s.", field=label))
+        if len(value) > TEXT_MAX_CHARS:
+            raise UserError(
+                _(
+                    "%(field)s is too long (%(max)s characters at most).",
+                    field=label,
+                    max=TEXT_MAX_CHARS,
+                )
+            )
+        return value
+
+    def _hanling_attach_photos(self, record_sudo, photos, body):
+        """Store the photos on the record through a chatter message from the resident."""
+        message = record_sudo.message_post(
+            body=body,
+            attachments=[(name, data) for name, data, _mimetype in photos],
+            author_id=request.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return message.attachment_ids
+
+    def _hanling_intake_values(self, unit, post):
+        phone = (post.get("contact_phone") or "").strip()
+        label = _("Contact Phone")
+        if not phone:
+            raise UserError(_("Please fill in: %(field)s.", field=label))
+        normalize_cn_phone(request.env, phone, label)
+        return {
+            "unit_id": unit.id,
+            "company_id": unit.company_id.id,
+            "partner_id": request.env.user.partner_id.id,
+            "contact_phone": phone,
+            "channel": "portal",
+        }
+
+    def _hanling_check_document(self, model, record_id, access_token):
+        try:
+            return self._document_check_access(model, record_id, access_token)
+        except (AccessError, MissingError):
+            return None
+
+    def _hanling_page_error(self, url, message):
+        return request.redirect(f"{url}{'&' if '?' in url else '?'}error={message}")
+
+    # ------------------------------------------------------------------ unit page
+
+    @http.route(["/my/units/<int:unit_id>"], type="http", auth="user", website=True)
+    def portal_my_unit(self, unit_id, access_token=None, **kw):
+        unit = self._hanling_my_unit(unit_id)
+        if not unit:
+            return request.redirect("/my")
+        values = self._prepare_portal_layout_values()
+        # Orders and complaints of the unit, read with the resident's own rights.
+        orders = request.env["hanling.work.order"].search([("unit_id", "=", unit.id)])
+        complaints = request.env["hanling.complaint"].search([("unit_id", "=", unit.id)])
+        values.update(
+            {
+                # sudo: building and community names of a unit already checked above.
+                "unit": unit.sudo(),
+                "work_orders": orders.sudo(),
+                "complaints": complaints.sudo(),
+                "page_name": "hanling_unit",
+            }
+        )
+        return request.render("hanling_property.portal_my_unit", values)
+
+    # ------------------------------------------------------------------ repair requests
+
+    def _hanling_request_services(self):
+        """Catalogue services a resident may ask for as a repair (errands have their own form)."""
+        return request.env["hanling.service"].search(
+            [("category_id", "!=", request.env.ref("hanling_property.cat_errands").id)]
+        )
+
+    @http.route(
+        ["/my/units/<int:unit_id>/request"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def portal_unit_request(self, unit_id, **post):
+        unit = self._hanling_my_unit(unit_id)
+        if not unit:
+            return request.redirect("/my")
+        services = self._hanling_request_services()
+        error = None
+        if request.httprequest.method == "POST":
+            try:
+                order = self._hanling_create_work_order(unit, services, post)
+            except (UserError, ValidationError) as exc:
+                error = exc.args[0]
+            else:
+                return request.redirect(f"/my/work_orders/{order.id}?message=received")
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "unit": unit.sudo(),
+                "services": services,
+                "error": error,
+                "post": post,
+                "default_phone": request.env.user.partner_id.mobile
+                or request.env.user.partner_id.phone
+                or "",
+                "page_name": "hanling_request",
+            }
+        )
+        return request.render("hanling_property.portal_unit_request", values)
+
+    def _hanling_create_work_order(self, unit, services, post):
+        description = self._hanling_clean_text(post.get("description"), _("What Is Wanted"))
+        vals = {
+            **self._hanling_intake_values(unit, post),
+            "description": description,
+            "urgency": "appointment" if post.get("urgency") == "appointment" else "immediate",
+        }
+        if post.get("service_id"):
+            service = services.filtered(lambda s: str(s.id) == post["service_id"])
+            if not service:
+                raise UserError(_("Choose a service from the published list."))
+            vals["service_id"] = service.id
+        if vals["urgency"] == "appointment":
+            try:
+                appointment = fields.Datetime.to_datetime(
+                    (post.get("appointment_date") or "").replace("T", " ")
+                )
+            except ValueError:
+                appointment = None
+            if not appointment:
+                raise UserError(_("Give the date and time that suits you for the visit."))
+            # The form sends the resident's local time; the database keeps UTC.
+            vals["appointment_date"] = self._hanling_local_to_utc(appointment)
+            if vals["appointment_date"] < fields.Datetime.now():
+                raise UserError(_("The appointment must be in the future."))
+        photos = self._hanling_read_photos()
+        with request.env.cr.savepoint():
+            # sudo: residents hold only a read right on work orders; the unit was checked above.
+            order = request.env["hanling.work.order"].sudo().create(vals)
+            if photos:
+                self._hanling_attach_photos(order, photos, _("Photos sent with the request."))
+        return order
+
+    def _hanling_local_to_utc(self, value):
+        tz = pytz.timezone(request.env.user.tz or "Asia/Shanghai")
+        return tz.localize(value).astimezone(pytz.utc).replace(tzinfo=None)
+
+    @http.route(["/my/work_orders"], type="http", auth="user", website=True)
+    def portal_my_work_orders(self, **kw):
+        orders = request.env["hanling.work.order"].search([])
+        values = self._prepare_portal_layout_values()
+        values.update({"work_orders": orders.sudo(), "page_name": "hanling_work_orders"})
+        return request.render("hanling_property.portal_my_work_orders", values)
+
+    @http.route(["/my/work_orders/<int:order_id>"], type="http", auth="public", website=True)
+    def portal_my_work_order(self, order_id, access_token=None, message=None, error=None, **kw):
+        order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
+        if order_sudo is None:
+            return request.redirect("/my")
+        values = self._get_page_view_values(
+            order_sudo, access_token, self._prepare_portal_layout_values(), "my_work_orders", False
+        )
+        values.update(
+            {
+                "order": order_sudo,
+                "access_token": access_token or "",
+                "message": message,
+                "error": error,
+                "photos": order_sudo._hanling_portal_photos(),
+                "page_name": "hanling_work_order",
+            }
+        )
+        return request.render("hanling_property.portal_my_work_order", values)
+
+    @http.route(
+        ["/my/work_orders/<int:order_id>/opinion"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_work_order_opinion(self, order_id, access_token=None, opinion=None, **kw):
+        order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
+        if order_sudo is None:
+            return request.redirect("/my")
+        url = order_sudo.get_portal_url() if access_token else f"/my/work_orders/{order_id}"
+        if order_sudo.state != "done":
+            return self._hanling_page_error(url, "not_done")
+        try:
+            opinion = self._hanling_clean_text(opinion, _("Your Opinion"))
+        except UserError:
+            return self._hanling_page_error(url, "opinion")
+        order_sudo.resident_opinion = opinion
+        return request.redirect(f"{url}#accept")
+
+    @http.route(["/my/work_orders/<int:order_id>/accept"], type="json", auth="public", website=True)
+    def portal_work_order_accept(self, order_id, access_token=None, name=None, signature=None):
+        access_token = access_token or request.httprequest.args.get("access_token")
+        order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
+        if order_sudo is None:
+            return {"error": _("This work order is not yours.")}
+        if order_sudo.state != "done":
+            return {"error": _("Only a finished repair can be accepted.")}
+        if not order_sudo.resident_opinion:
+            return {"error": _("Give your opinion of the repair first.")}
+        if not signature or not (name or "").strip():
+            return {"error": _("Your name and signature are needed.")}
+        try:
+            with request.env.cr.savepoint():
+                order_sudo.write(
+                    {"resident_signature": signature, "resident_signed_by": name.strip()}
+                )
+                order_sudo.action_accept()
+        except (TypeError, binascii.Error, ValueError):
+            return {"error": _("Invalid signature data.")}
+        except UserError as exc:
+            return {"error": exc.args[0]}
+        order_sudo.message_post(
+            body=_("Accepted online and signed by %(name)s.", name=name.strip()),
+            author_id=request.env.user.partner_id.id
+            if not request.env.user._is_public()
+            else order_sudo.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "force_refresh": True,
+            "redirect_url": self._hanling_doc_url(order_sudo, access_token, "accepted"),
+        }
+
+    def _hanling_doc_url(self, record_sudo, access_token, message):
+        if access_token:
+            return record_sudo.get_portal_url(query_string=f"&message={message}")
+        return f"{record_sudo.access_url}?message={message}"
+
+    def _hanling_answer_callback(self, record_sudo, post, with_opinion=False):
+        """The resident answers the callback online: satisfaction 1-5 and a comment."""
+        callback = record_sudo.callback_ids.filtered(lambda c: c.state == "planned")[:1]
+        satisfaction = post.get("satisfaction")
+        if satisfaction not in ("1", "2", "3", "4", "5"):
+            raise UserError(_("Choose how satisfied you are, from 1 to 5."))
+        comment = self._hanling_clean_text(post.get("comment"), _("Comment"), required=False)
+        vals = {"satisfaction": satisfaction, "comment": comment or False}
+        if with_opinion:
+            vals["opinion"] = comment or False
+        with request.env.cr.savepoint():
+            callback.write(vals)
+            callback.action_done()
+            callback.message_post(
+                body=_("Answered online by the resident."), subtype_xmlid="mail.mt_note"
+            )
+        return callback
+
+    @http.route(
+        ["/my/work_orders/<int:order_id>/callback"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_work_order_callback(self, order_id, access_token=None, **post):
+        order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
+        if order_sudo is None:
+            return request.redirect("/my")
+        url = order_sudo.get_portal_url() if access_token else f"/my/work_orders/{order_id}"
+        if not order_sudo._hanling_portal_can_answer_callback():
+            return self._hanling_page_error(url, "no_callback")
+        try:
+            self._hanling_answer_callback(order_sudo, post)
+        except UserError:
+            return self._hanling_page_error(url, "satisfaction")
+        return request.redirect(self._hanling_doc_url(order_sudo, access_token, "thanks"))
+
+    # ------------------------------------------------------------------ complaints
+
+    @http.route(
+        ["/my/units/<int:unit_id>/complaint"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def portal_unit_complaint(self, unit_id, **post):
+        unit = self._hanling_my_unit(unit_id)
+        if not unit:
+            return request.redirect("/my")
+        Complaint = request.env["hanling.complaint"]
+        categories = Complaint._fields["category"]._description_selection(request.env)
+        error = None
+        if request.httprequest.method == "POST":
+            try:
+                complaint = self._hanling_create_complaint(unit, dict(categories), post)
+            except (UserError, ValidationError) as exc:
+                error = exc.args[0]
+            else:
+                return request.redirect(f"/my/complaints/{complaint.id}?message=received")
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "unit": unit.sudo(),
+                "categories": categories,
+                "error": error,
+                "post": post,
+                "default_phone": request.env.user.partner_id.mobile
+                or request.env.user.partner_id.phone
+                or "",
+                "page_name": "hanling_complaint_new",
+            }
+        )
+        return request.render("hanling_property.portal_unit_complaint", values)
+
+    def _hanling_create_complaint(self, unit, categories, post):
+        content = self._hanling_clean_text(post.get("content"), _("Complaint"))
+        category = post.get("category") or "other"
+        if category not in categories:
+            raise UserError(_("Choose what the complaint is about from the list."))
+        vals = {
+            **self._hanling_intake_values(unit, post),
+            "content": content,
+            "category": category,
+        }
+        photos = self._hanling_read_photos()
+        with request.env.cr.savepoint():
+            # sudo: residents hold only a read right on complaints; the unit was checked above.
+            complaint = request.env["hanling.complaint"].sudo().create(vals)
+            if photos:
+                self._hanling_attach_photos(complaint, photos, _("Photos sent with the complaint."))
+        return complaint
+
+    @http.route(["/my/complaints"], type="http", auth="user", website=True)
+    def portal_my_complaints(self, **kw):
+        complaints = request.env["hanling.complaint"].search([])
+        values = self._prepare_portal_layout_values()
+        values.update({"complaints": complaints.sudo(), "page_name": "hanling_complaints"})
+        return request.render("hanling_property.portal_my_complaints", values)
+
+    @http.route(["/my/complaints/<int:complaint_id>"], type="http", auth="public", website=True)
+    def portal_my_complaint(self, complaint_id, access_token=None, message=None, error=None, **kw):
+        complaint_sudo = self._hanling_check_document(
+            "hanling.complaint", complaint_id, access_token
+        )
+        if complaint_sudo is None:
+            return request.redirect("/my")
+        values = self._get_page_view_values(
+            complaint_sudo,
+            access_token,
+            self._prepare_portal_layout_values(),
+            "my_complaints",
+            False,
+        )
+        values.update(
+            {
+                "complaint": complaint_sudo,
+                "access_token": access_token or "",
+                "message": message,
+                "error": error,
+                "page_name": "hanling_complaint",
+            }
+        )
+        return request.render("hanling_property.portal_my_complaint", values)
+
+    @http.route(
+        ["/my/complaints/<int:complaint_id>/rate"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_complaint_rate(self, complaint_id, access_token=None, **post):
+        complaint_sudo = self._hanling_check_document(
+            "hanling.complaint", complaint_id, access_token
+        )
+        if complaint_sudo is None:
+            return request.redirect("/my")
+        url = complaint_sudo.get_portal_url() if access_token else f"/my/complaints/{complaint_id}"
+        if not complaint_sudo._hanling_portal_can_rate():
+            return self._hanling_page_error(url, "no_callback")
+        try:
+            self._hanling_answer_callback(complaint_sudo, post, with_opinion=True)
+        except UserError:
+            return self._hanling_page_error(url, "satisfaction")
+        return request.redirect(self._hanling_doc_url(complaint_sudo, access_token, "thanks"))
+
+    # ------------------------------------------------------------------ home counters
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        for counter, model in (
+            ("hanling_work_order_count", "hanling.work.order"),
+            ("hanling_complaint_count", "hanling.complaint"),
+        ):
+            if counter in counters:
+                Model = request.env[model]
+                values[counter] = Model.search_count([]) if Model.has_access("read") else 0
+        return values

@@ -1,0 +1,294 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+
+class HanlingCounterSale(models.Model):
+    """A business-centre sale at the desk (商务服务中心): typing, copying, fax, tickets, courier."""
+
+    _name = "hanling.counter.sale"
+    _description = "Business Centre Sale"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(readonly=True, copy=False, default=lambda self: _("New"), index="trigram")
+    community_id = fields.Many2one(
+        "hanling.community",
+        required=True,
+        index=True,
+        check_company=True,
+        string="Community",
+        default=lambda self: self.env["hanling.community"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        ),
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        default=lambda self: self.env.ref(
+            "hanling_property.partner_counter_walk_in", raise_if_not_found=False
+        ),
+        help="The resident, or the walk-in customer for anonymous sales.",
+    )
+    unit_id = fields.Many2one("hanling.unit", string="Unit", check_company=True)
+    line_ids = fields.One2many("hanling.counter.sale.line", "sale_id", string="Lines", copy=True)
+    payment_channel = fields.Selection(
+        [("cash", "Cash"), ("bank", "Bank / Card / Mobile Payment")],
+        string="Paid By",
+        required=True,
+        default="cash",
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("paid", "Paid"),
+            ("refunded", "Refunded"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
+    )
+    date_paid = fields.Datetime(string="Paid On", readonly=True, copy=False, index=True)
+    cashier_id = fields.Many2one("res.users", string="Cashier", readonly=True, copy=False)
+    invoice_id = fields.Many2one(
+        "account.move", readonly=True, copy=False, groups="account.group_account_invoice"
+    )
+    refund_id = fields.Many2one(
+        "account.move",
+        string="Credit Note",
+        readonly=True,
+        copy=False,
+        groups="account.group_account_invoice",
+    )
+    date_refunded = fields.Datetime(string="Refunded On", readonly=True, copy=False)
+    refund_reason = fields.Char(string="Refund Reason", tracking=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_estimate = fields.Monetary(
+        string="To Charge",
+        compute="_compute_amount_estimate",
+        help="Sum of the lines, before invoicing.",
+    )
+    invoice_ref = fields.Char(string="Invoice No.", compute="_compute_accounting")
+    amount_total = fields.Monetary(string="Invoiced", compute="_compute_accounting")
+    amount_paid = fields.Monetary(string="Paid", compute="_compute_accounting")
+    amount_refunded = fields.Monetary(string="Refunded", compute="_compute_accounting")
+
+    @api.depends("line_ids.price_subtotal")
+    def _compute_amount_estimate(self):
+        for sale in self:
+            sale.amount_estimate = sum(sale.line_ids.mapped("price_subtotal"))
+
+    def _compute_accounting(self):
+        # sudo: the desk sees the invoice it produced without holding accounting rights; the
+        # amounts are read from the journal, not kept on the sale.
+        for sale in self:
+            invoice, refund = sale.sudo().invoice_id, sale.sudo().refund_id
+            sale.amount_refunded = refund.amount_total - refund.amount_residual if refund else 0.0
+            sale.invoice_ref = invoice.name or False
+            sale.amount_total = invoice.amount_total if invoice else 0.0
+            sale.amount_paid = invoice.amount_total - invoice.amount_residual if invoice else 0.0
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.counter.sale") or _(
+                    "New"
+                )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_paid(self):
+        if self.filtered(lambda s: s.state == "paid"):
+            raise UserError(_("A paid sale cannot be deleted: it is in the books."))
+
+    def action_pay(self):
+        for sale in self:
+            if sale.state != "draft":
+                raise UserError(_("Only a draft sale can be charged."))
+            if not sale.line_ids:
+                raise UserError(_("Add at least one service to charge."))
+            if sale.line_ids.filtered(lambda line: line.price_unit <= 0 or line.quantity <= 0):
+                raise UserError(_("Every line needs a positive quantity and price."))
+        self._action_pay()
+        return self.action_print_receipt() if len(self) == 1 else True
+
+    def _action_pay(self):
+        for sale in self:
+            # sudo: the desk charges the published prices; the invoice and the payment are made
+            # for it because front-desk staff hold no accounting rights.
+            invoice = (
+                self.env["account.move"]
+                .sudo()
+                .with_company(sale.company_id)
+                .create(sale._prepare_invoice_values())
+            )
+            invoice.action_post()
+            sale._register_payment(invoice)
+            sale.sudo().invoice_id = invoice
+            sale.write(
+                {"state": "paid", "date_paid": fields.Datetime.now(), "cashier_id": self.env.uid}
+            )
+
+    def action_cancel(self):
+        if self.filtered(lambda s: s.state != "draft"):
+            raise UserError(
+                _("Only a draft sale can be cancelled; a paid one needs a credit note.")
+            )
+        self.write({"state": "cancelled"})
+
+    def action_refund(self):
+        """Give the money back over the counter: credit note and outbound payment."""
+        if not self.env.user.has_group("hanling_property.group_cs_supervisor"):
+            raise AccessError(_("Only a customer-service supervisor refunds a counter sale."))
+        for sale in self:
+            if sale.state != "paid":
+                raise UserError(_("Only a paid sale can be refunded."))
+            if not sale.refund_reason:
+                raise UserError(
+                    _("Write down why the sale “%(name)s” is refunded.", name=sale.name)
+                )
+        self._action_refund()
+
+    def _action_refund(self):
+        for sale in self:
+            # sudo: see _action_pay.
+            invoice = sale.sudo().invoice_id
+            refund = invoice._reverse_moves(
+                [
+                    {
+                        "ref": _(
+                            "Refund of %(name)s: %(reason)s",
+                            name=sale.name,
+                            reason=sale.refund_reason,
+                        )
+                    }
+                ]
+            )
+            refund.action_post()
+            sale._register_payment(refund)
+            sale.sudo().refund_id = refund
+            sale.write({"state": "refunded", "date_refunded": fields.Datetime.now()})
+
+    def action_print_receipt(self):
+        if self.filtered(lambda s: s.state != "paid"):
+            raise UserError(_("A receipt is printed only for a paid sale."))
+        return self.env.ref("hanling_property.action_report_counter_receipt").report_action(self)
+
+    def _prepare_invoice_values(self):
+        self.ensure_one()
+        return {
+            "move_type": "out_invoice",
+            "partner_id": self.partner_id.id,
+            "invoice_origin": self.name,
+            "ref": self.name,
+            "invoice_line_ids": [
+                fields.Command.create(line._prepare_invoice_line_values()) for line in self.line_ids
+            ],
+        }
+
+    def _payment_journal(self):
+        self.ensure_one()
+        journal = (
+            self.env["account.journal"]
+            .sudo()
+            .search(
+                [("type", "=", self.payment_channel), ("company_id", "=", self.company_id.id)],
+                limit=1,
+            )
+        )
+        if not journal:
+            raise UserError(
+                _("No payment journal of type “%(type)s” is configured.", type=self.payment_channel)
+            )
+        return journal
+
+    def _register_payment(self, invoice):
+        """Record the money taken at (or given back over) the desk against the move."""
+        self.ensure_one()
+        # sudo: see _action_pay.
+        self.env["account.payment.register"].sudo().with_company(self.company_id).with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create(
+            {
+                "journal_id": self._payment_journal().id,
+                "payment_date": fields.Date.context_today(self),
+            }
+        )._create_payments()
+
+
+class HanlingCounterSaleLine(models.Model):
+    _name = "hanling.counter.sale.line"
+    _description = "Business Centre Sale Line"
+    _order = "sale_id, sequence, id"
+
+    sale_id = fields.Many2one("hanling.counter.sale", required=True, index=True, ondelete="cascade")
+    sequence = fields.Integer(default=10)
+    company_id = fields.Many2one(related="sale_id.company_id", store=True, index=True)
+    service_id = fields.Many2one(
+        "hanling.service",
+        string="Service",
+        required=True,
+        domain="[('company_id', 'in', [company_id, False])]",
+        help="A paid service is charged at its price; for a free service (booking tickets or a "
+        "hotel, sending mail) only what the office paid out for the customer is charged.",
+    )
+    is_pass_through = fields.Boolean(
+        string="Charged at Cost",
+        compute="_compute_is_pass_through",
+        help="Free service: the amount is the ticket price or postage paid for the customer.",
+    )
+    name = fields.Char(
+        string="Description", compute="_compute_from_service", store=True, readonly=False
+    )
+    quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
+    unit_label = fields.Char(related="service_id.price_unit_label", string="Per")
+    price_unit = fields.Monetary(
+        string="Unit Price", compute="_compute_from_service", store=True, readonly=False
+    )
+    currency_id = fields.Many2one(related="sale_id.currency_id")
+    price_subtotal = fields.Monetary(string="Amount", compute="_compute_price_subtotal")
+
+    @api.depends("service_id")
+    def _compute_from_service(self):
+        for line in self:
+            line.name = line.service_id.name
+            line.price_unit = line.service_id.list_price
+
+    @api.depends("quantity", "price_unit")
+    def _compute_price_subtotal(self):
+        for line in self:
+            line.price_subtotal = (
+                line.currency_id.round(line.quantity * line.price_unit)
+                if line.currency_id
+                else line.quantity * line.price_unit
+            )
+
+    @api.depends("service_id.fee_type")
+    def _compute_is_pass_through(self):
+        for line in self:
+            line.is_pass_through = line.service_id.fee_type == "free"
+
+    def _invoice_product(self):
+        self.ensure_one()
+        if self.is_pass_through:
+            return self.env.ref("hanling_property.product_counter_pass_through")
+        return self.service_id.product_id
+
+    def _prepare_invoice_line_values(self):
+        self.ensure_one()
+        return {
+            "product_id": self._invoice_product().id,
+            "name": self.name or self.service_id.name,
+            "quantity": self.quantity,
+            "price_unit": self.price_unit,
+        }

@@ -1,0 +1,309 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Manual 篇1 (一) 1): the reception of a new owner should take no more than 30 minutes.
+MOVE_IN_TARGET_MINUTES = 30
+
+
+class HanlingMoveIn(models.Model):
+    _name = "hanling.move.in"
+    _description = "Move-in Reception"
+    _inherit = ["mail.thread", "mail.activity.mixin", "hanling.document.mixin"]
+    _order = "date_started desc, id desc"
+    _check_company_auto = True
+    _hanling_document_set = "move_in"
+
+    name = fields.Char(
+        string="Reference", required=True, readonly=True, copy=False, default=lambda s: _("New")
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Scheduled"),
+            ("in_progress", "In Reception"),
+            ("done", "Completed"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    unit_id = fields.Many2one(
+        "hanling.unit", required=True, index=True, tracking=True, check_company=True
+    )
+    community_id = fields.Many2one(related="unit_id.community_id", store=True, index=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Owner", required=True, index=True, tracking=True
+    )
+    phone = fields.Char(related="partner_id.mobile", string="Mobile")
+    user_id = fields.Many2one(
+        "res.users",
+        string="Clerk",
+        required=True,
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        check_company=True,
+    )
+    mode = fields.Selection(
+        [("office", "At the Office"), ("home_visit", "Home Visit")],
+        string="Reception",
+        required=True,
+        default="office",
+        help="Owners who cannot come to the office are received at home by appointment.",
+    )
+    date_appointment = fields.Datetime(string="Appointment", tracking=True)
+    date_started = fields.Datetime(string="Started", readonly=True, copy=False, index=True)
+    date_done = fields.Datetime(string="Completed", readonly=True, copy=False, index=True)
+    duration = fields.Float(
+        string="Duration (min)",
+        compute="_compute_duration",
+        store=True,
+        aggregator="avg",
+        help="Minutes between the start and the completion of the reception.",
+    )
+    is_on_time = fields.Boolean(
+        string="Within 30 Minutes", compute="_compute_duration", store=True, index=True
+    )
+    on_time_rate = fields.Float(
+        string="On-time Rate (%)",
+        compute="_compute_duration",
+        store=True,
+        aggregator="avg",
+        help="100 when the reception took 30 minutes or less, 0 otherwise; its average is the "
+        "share of receptions on time.",
+    )
+    identity_checked = fields.Boolean(string="Identity Checked", tracking=True)
+    document_line_ids = fields.One2many(
+        "hanling.document.line", "move_in_id", string="Documents", copy=False
+    )
+    key_ids = fields.One2many("hanling.move.in.key", "move_in_id", string="Keys", copy=False)
+    defect_ids = fields.One2many(
+        "hanling.move.in.defect", "move_in_id", string="Outstanding Defects", copy=False
+    )
+    utility_ids = fields.One2many(
+        "hanling.move.in.utility", "move_in_id", string="Utilities", copy=False
+    )
+    bank_agreement = fields.Boolean(
+        string="Bank Collection Agreement",
+        tracking=True,
+        help="一卡通: the owner signed the agreement letting the bank collect the fees.",
+    )
+    bank_id = fields.Many2one("res.bank", string="Bank")
+    occupancy_id = fields.Many2one(
+        "hanling.occupancy", string="Occupancy", readonly=True, copy=False, check_company=True
+    )
+    cancel_reason = fields.Char()
+    note = fields.Html()
+
+    @api.depends("date_started", "date_done")
+    def _compute_duration(self):
+        for move_in in self:
+            if move_in.date_started and move_in.date_done:
+                seconds = (move_in.date_done - move_in.date_started).total_seconds()
+                move_in.duration = round(seconds / 60.0, 1)
+                move_in.is_on_time = move_in.duration <= MOVE_IN_TARGET_MINUTES
+                move_in.on_time_rate = 100.0 if move_in.is_on_time else 0.0
+            else:
+                move_in.duration = 0.0
+                move_in.is_on_time = False
+                move_in.on_time_rate = 0.0
+
+    @api.constrains("unit_id", "state")
+    def _check_one_open_per_unit(self):
+        open_states = ("draft", "in_progress")
+        others = self.search(
+            [
+                ("unit_id", "in", self.unit_id.ids),
+                ("state", "in", open_states),
+                ("id", "not in", self.ids),
+            ]
+        )
+        for move_in in self.filtered(lambda m: m.state in open_states):
+            if move_in.unit_id in others.unit_id:
+                raise ValidationError(
+                    _(
+                        "%(unit)s already has a move-in reception under way.",
+                        unit=move_in.unit_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.move.in") or _("New")
+            if not vals.get("utility_ids"):
+                vals["utility_ids"] = [
+                    fields.Command.create({"utility": u})
+                    for u in ("water", "electricity", "gas", "phone", "cable_tv")
+                ]
+        move_ins = super().create(vals_list)
+        move_ins.filtered("date_appointment")._schedule_appointment()
+        return move_ins
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        if any(m.state == "done" for m in self):
+            raise UserError(_("A completed move-in cannot be deleted."))
+
+    def action_start(self):
+        if any(m.state != "draft" for m in self):
+            raise UserError(_("Only a scheduled move-in can be started."))
+        self._action_start()
+        return True
+
+    def _action_start(self):
+        self.write({"state": "in_progress", "date_started": fields.Datetime.now()})
+
+    def action_done(self):
+        for move_in in self:
+            if move_in.state != "in_progress":
+                raise UserError(_("Start the reception before completing it."))
+            if not move_in.identity_checked:
+                raise UserError(_("Check the owner's identity before completing the move-in."))
+            if not move_in.key_ids:
+                raise UserError(_("Record the keys the owner signed for (签领钥匙登记)."))
+            move_in.document_line_ids._check_required_received(move_in.name)
+        self._action_done()
+        return True
+
+    def _action_done(self):
+        self.write({"state": "done", "date_done": fields.Datetime.now()})
+        for move_in in self:
+            move_in.occupancy_id = move_in._create_occupancy()
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+        self._hanling_documents_collected()
+
+    def _create_occupancy(self):
+        """Make the owner an occupant of the unit from today (keeps an existing one)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        current = self.unit_id.occupancy_ids.filtered(
+            lambda o: (
+                o.partner_id == self.partner_id and o.role == "owner" and o._is_current_on(today)
+            )
+        )
+        if current:
+            return current[:1]
+        return self.env["hanling.occupancy"].create(
+            {
+                "unit_id": self.unit_id.id,
+                "partner_id": self.partner_id.id,
+                "role": "owner",
+                "date_start": today,
+            }
+        )
+
+    def action_cancel(self):
+        if any(m.state not in ("draft", "in_progress") for m in self):
+            raise UserError(_("Only a move-in not yet completed can be cancelled."))
+        self._action_cancel()
+        return True
+
+    def _action_cancel(self):
+        self.write({"state": "cancelled"})
+        self.activity_unlink(["mail.mail_activity_data_todo"])
+
+    def action_reset(self):
+        if any(m.state != "cancelled" for m in self):
+            raise UserError(_("Only a cancelled move-in can be scheduled again."))
+        self.write({"state": "draft", "date_started": False})
+        return True
+
+    def _schedule_appointment(self):
+        for move_in in self:
+            summary = (
+                _("Home visit for the move-in of %(unit)s", unit=move_in.unit_id.display_name)
+                if move_in.mode == "home_visit"
+                else _("Move-in appointment for %(unit)s", unit=move_in.unit_id.display_name)
+            )
+            move_in.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(move_in, move_in.date_appointment),
+                summary=summary,
+                user_id=move_in.user_id.id,
+            )
+
+
+class HanlingMoveInKey(models.Model):
+    _name = "hanling.move.in.key"
+    _description = "Key Signed For"
+    _order = "id"
+
+    move_in_id = fields.Many2one("hanling.move.in", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="move_in_id.company_id", store=True, index=True)
+    key_type = fields.Selection(
+        [
+            ("unit_door", "Unit Door"),
+            ("building_door", "Building Entrance"),
+            ("mailbox", "Mailbox"),
+            ("meter_box", "Meter Box"),
+            ("access_card", "Access Card"),
+            ("other", "Other"),
+        ],
+        string="Key",
+        required=True,
+        default="unit_door",
+    )
+    description = fields.Char()
+    quantity = fields.Integer(required=True, default=1)
+    signed = fields.Boolean(string="Signed For", default=True)
+
+    _sql_constraints = [
+        ("quantity_positive", "CHECK(quantity > 0)", "The number of keys must be positive."),
+    ]
+
+
+class HanlingMoveInDefect(models.Model):
+    _name = "hanling.move.in.defect"
+    _description = "Outstanding Defect"
+    _order = "id"
+
+    move_in_id = fields.Many2one("hanling.move.in", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="move_in_id.company_id", store=True, index=True)
+    location = fields.Char(help="Room or part of the unit, e.g. kitchen, main bedroom window.")
+    description = fields.Char(required=True)
+    date_rectified = fields.Date(string="Rectified On")
+    is_rectified = fields.Boolean(string="Rectified", compute="_compute_is_rectified", store=True)
+
+    @api.depends("date_rectified")
+    def _compute_is_rectified(self):
+        for defect in self:
+            defect.is_rectified = bool(defect.date_rectified)
+
+
+class HanlingMoveInUtility(models.Model):
+    _name = "hanling.move.in.utility"
+    _description = "Utility to Activate"
+    _order = "id"
+
+    move_in_id = fields.Many2one("hanling.move.in", required=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one(related="move_in_id.company_id", store=True, index=True)
+    utility = fields.Selection(
+        [
+            ("water", "Water"),
+            ("electricity", "Electricity"),
+            ("gas", "Gas"),
+            ("phone", "Telephone"),
+            ("cable_tv", "Cable TV"),
+        ],
+        required=True,
+    )
+    state = fields.Selection(
+        [("not_needed", "Not Needed"), ("requested", "Requested"), ("done", "Activated")],
+        required=True,
+        default="not_needed",
+    )
+    date_done = fields.Date(string="Activated On")
+    note = fields.Char()
+
+    @api.onchange("state")
+    def _onchange_state(self):
+        if self.state == "done" and not self.date_done:
+            self.date_done = fields.Date.context_today(self)

@@ -1,0 +1,24 @@
+from odoo import models
+from odoo.exceptions import UserError
+
+
+class HanlingStateMixin(models.AbstractModel):
+    """The guard every button of a procedure starts with (CONVENTIONS: state machines)."""
+
+    _name = "hanling.state.mixin"
+    _description = "Procedure State Guard"
+
+    def _check_state(self, allowed, action_label):
+        """Refuse ``action_label`` unless every record is in one of the ``allowed`` states."""
+        wrong = self.filtered(lambda r: r.state not in allowed)
+        if wrong:
+            labels = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(
+                self.env._(
+                    "%(action)s is not possible for %(document)s in state %(states)s: %(names)s.",
+                    action=action_label,
+                    document=self.env["ir.model"]._get(self._name).name,
+                    states=", ".join(labels[s] for s in sorted(set(wrong.mapped("state")))),
+                    names=", ".join(wrong.mapped(lambda r: r.display_name or str(r.id))),
+                )
+            )

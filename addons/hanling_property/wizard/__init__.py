@@ -1,0 +1,2 @@
+from . import decoration_deposit_register
+from . import decoration_deposit_settle
