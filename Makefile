@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else is in scripts/.
-.PHONY: run test lint setup
+.PHONY: run test lint setup bench bench-small
 run:
 	bash scripts/run.sh
 test:
@@ -8,3 +8,8 @@ setup:
 	bash scripts/setup.sh
 lint:
 	pre-commit run --all-files
+# The benchmark suite (tests/benchmarks, docs/benchmarks.md); not part of `make test`.
+bench:
+	bash scripts/bench.sh full $(BENCH_ARGS)
+bench-small:
+	bash scripts/bench.sh small
