@@ -1,5 +1,5 @@
 # The two commands of the README. Everything else is in scripts/.
-.PHONY: run test test-faults lint setup
+.PHONY: run test test-faults lint setup bench bench-small
 run:
 	bash scripts/run.sh
 test:
@@ -10,3 +10,8 @@ setup:
 	bash scripts/setup.sh
 lint:
 	pre-commit run --all-files
+# The benchmark suite (tests/benchmarks, docs/benchmarks.md); not part of `make test`.
+bench:
+	bash scripts/bench.sh full $(BENCH_ARGS)
+bench-small:
+	bash scripts/bench.sh small

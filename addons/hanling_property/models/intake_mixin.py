@@ -56,8 +56,13 @@ class HanlingIntakeMixin(models.AbstractModel):
         index=True,
         tracking=True,
     )
+    # Trigram index: the lists are searched by (part of) the phone number with ILIKE.
     contact_phone = fields.Char(
-        compute="_compute_contact_phone", store=True, readonly=False, precompute=True
+        compute="_compute_contact_phone",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index="trigram",
     )
 
     @api.depends("unit_id")

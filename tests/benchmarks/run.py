@@ -1,0 +1,329 @@
+#!/usr/bin/env python3
+"""The benchmark suite of issue 9, end to end. Run from the repository root:
+
+    make bench                      # everything, sizes 10k,100k,1M work orders
+    make bench-small                # the CI mode: pytest tests/benchmarks (budgets, correctness)
+    python3 tests/benchmarks/run.py --steps ops,scale --sizes 10000
+
+Steps:
+  ops          per-operation queries and ms per record, Hanling beside helpdesk_mgmt, repair,
+               maintenance (installed in the database <prefix>_ops only)
+  scale        for each size: a fresh database from a template with the three addons, the
+               seeded generator, its time and the database size, then the scenarios of
+               queries.py (medians, EXPLAIN)
+  queries      the scenarios again on the scale databases kept by --keep (after VACUUM
+               ANALYZE, with --random-page-cost if given)
+  concurrency  a server with --workers=4 on the largest scale database and 20 JSON-RPC clients
+  install      install time of the three addons vs account alone, each on a fresh database
+Results: tests/benchmarks/results/<UTC time>.json (and .md tables on stdout).
+Databases are named <prefix>_*, dropped and rebuilt by the run; --keep keeps the scale ones.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+ADDONS = "hanling_property,hanling_archive,hanling_errands"
+PEERS = "helpdesk_mgmt,repair,maintenance"
+
+
+def log(msg):
+    print(f"[{datetime.datetime.now(datetime.UTC):%H:%M:%S}] {msg}", flush=True)
+
+
+def odoo_cmd(*args, command=None):
+    return [
+        sys.executable,
+        "-m",
+        "odoo",
+        *([command] if command else []),
+        "-c",
+        os.path.join(ROOT, "odoo.conf"),
+        *args,
+    ]
+
+
+def psql(sql, db="postgres"):
+    return subprocess.run(
+        ["psql", "-d", db, "-Atc", sql], check=True, capture_output=True, text=True
+    ).stdout.strip()
+
+
+def install(db, modules, fresh=True):
+    """Install modules in db (dropped first when fresh); returns the seconds it took."""
+    if fresh:
+        subprocess.run(["dropdb", "--if-exists", db], check=True)
+    t0 = time.perf_counter()
+    subprocess.run(
+        odoo_cmd(
+            "-d",
+            db,
+            "-i",
+            modules,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+            "--max-cron-threads=0",
+        ),
+        check=True,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - t0
+    activate_en = 'env["res.lang"]._activate_lang("en_US"); env.cr.commit()\n'
+    subprocess.run(
+        odoo_cmd("-d", db, "--log-level=warn", command="shell"),
+        input=activate_en,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        capture_output=True,
+    )
+    return seconds
+
+
+def db_exists(db):
+    return psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
+
+
+_CONFIGURED = []
+
+
+def with_env(db, fn):
+    """Run fn(env) as superuser in db, in one transaction that fn commits or not."""
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.modules.registry import Registry
+
+    if not _CONFIGURED:
+        os.chdir(ROOT)  # odoo.conf's addons_path is relative to the repository root
+        odoo.tools.config.parse_config(["-c", os.path.join(ROOT, "odoo.conf"), "--log-level=warn"])
+        _CONFIGURED.append(True)
+    registry = Registry(db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US", "tz": "Asia/Shanghai"})
+        return fn(env)
+
+
+def step_ops(args, results):
+    import ops
+
+    db = f"{args.prefix}_ops"
+    if args.rebuild or not db_exists(db):
+        log(f"installing {ADDONS},{PEERS} in {db}")
+        install(db, f"{ADDONS},{PEERS}")
+
+    def run(env):
+        res, failures = ops.measure(env, n=args.ops_n)
+        env.cr.rollback()
+        return res, failures
+
+    log(f"ops: {args.ops_n} records per operation")
+    res, failures = with_env(db, run)
+    results["ops"] = {"n": args.ops_n, "results": res, "failures": failures}
+    print(ops.table(res))
+    if failures:
+        log(f"ops: WRONG RESULTS in {failures}")
+
+
+def step_scale(args, results):
+    import generate
+    import queries
+
+    template = f"{args.prefix}_base"
+    if args.rebuild or not db_exists(template):
+        log(f"installing {ADDONS} in the template {template}")
+        install(template, ADDONS)
+    results.setdefault("scale", {})
+    for size in args.sizes:
+        db = f"{args.prefix}_{size}"
+        sizes = generate.scale(size)
+        log(f"scale {size}: {sizes}")
+        subprocess.run(["dropdb", "--if-exists", db], check=True)
+        subprocess.run(["createdb", "-T", template, db], check=True)
+
+        def gen(env, sizes=sizes):
+            timings = generate.generate(env, sizes, seed=args.seed, log=log)
+            env.cr.commit()
+            problems = generate.verify(env)
+            env.cr.rollback()
+            return timings, problems
+
+        timings, problems = with_env(db, gen)
+        prepare_db(args, db)
+        db_size = int(psql(f"SELECT pg_database_size('{db}')"))
+        log(
+            f"generated in {timings['total']:.0f} s, {db_size / 2**20:.0f} MiB, "
+            f"{len(problems)} mismatches"
+        )
+        for p in problems[:20]:
+            log(f"  MISMATCH {p}")
+
+        def measure(env):
+            res = queries.measure(env, repeats=args.repeats)
+            env.cr.rollback()
+            return res
+
+        res = with_env(db, measure)
+        for name, r in res.items():
+            log(
+                f"  {name}: median {r['median_ms']:.1f} ms, {r['queries']} queries, "
+                f"seq scans: {r['seq_scans'] or 'none'}"
+            )
+        results["scale"][str(size)] = {
+            "sizes": sizes,
+            "generation_s": timings,
+            "db_bytes": db_size,
+            "verify_mismatches": problems,
+            "queries": res,
+        }
+        if not args.keep and size != args.sizes[-1]:
+            subprocess.run(["dropdb", "--if-exists", db], check=True)
+
+
+def prepare_db(args, db):
+    """What a running database has: autovacuum's visibility map (index-only scans), statistics,
+    and the planner cost setting given on the command line (ALTER DATABASE: this database only).
+    """
+    log(f"VACUUM ANALYZE {db}")
+    subprocess.run(["psql", "-q", "-d", db, "-c", "VACUUM ANALYZE"], check=True)
+    value = args.random_page_cost if args.random_page_cost is not None else "DEFAULT"
+    subprocess.run(
+        ["psql", "-q", "-d", db, "-c", f"ALTER DATABASE {db} SET random_page_cost = {value}"],
+        check=True,
+    )
+
+
+def step_queries(args, results):
+    """The scenarios again on the scale databases already built (after prepare_db)."""
+    import queries
+
+    results.setdefault("scale", {})
+    for size in args.sizes:
+        db = f"{args.prefix}_{size}"
+        if not db_exists(db):
+            log(f"{db} missing: run the scale step (with --keep)")
+            continue
+        prepare_db(args, db)
+
+        def measure(env):
+            res = queries.measure(env, repeats=args.repeats)
+            env.cr.rollback()
+            return res
+
+        res = with_env(db, measure)
+        for name, r in res.items():
+            log(
+                f"  {size} {name}: median {r['median_ms']:.1f} ms, {r['queries']} queries, "
+                f"seq scans: {r['seq_scans'] or 'none'}"
+            )
+        results["scale"][str(size)] = {
+            "db_bytes": int(psql(f"SELECT pg_database_size('{db}')")),
+            "random_page_cost": args.random_page_cost,
+            "queries": res,
+        }
+
+
+def step_concurrency(args, results):
+    import concurrency
+
+    db = f"{args.prefix}_{args.sizes[-1]}"
+    if not db_exists(db):
+        log(f"concurrency needs {db}: run the scale step first")
+        return
+    log(f"concurrency on {db}: {args.clients} clients for {args.seconds} s, 4 workers")
+    results["concurrency"] = concurrency.run(
+        db, clients=args.clients, seconds=args.seconds, port=args.port, log=log, root=ROOT
+    )
+    log(json.dumps({k: v for k, v in results["concurrency"].items() if k != "errors"}))
+
+
+def step_install(args, results):
+    out = {}
+    for label, modules in [("account alone", "account"), ("three Hanling addons", ADDONS)]:
+        db = f"{args.prefix}_install"
+        log(f"install {modules} on a fresh database")
+        out[label] = install(db, modules)
+        log(f"  {out[label]:.0f} s")
+        subprocess.run(["dropdb", "--if-exists", db], check=True)
+    out["ratio"] = out["three Hanling addons"] / out["account alone"]
+    results["install"] = out
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--steps", default="ops,scale,concurrency,install")
+    parser.add_argument(
+        "--sizes",
+        default="10000,100000,1000000",
+        help="work orders per scale database (the rest in proportion)",
+    )
+    parser.add_argument("--prefix", default=os.environ.get("BENCH_DB_PREFIX", "hl_bench"))
+    parser.add_argument("--ops-n", type=int, default=300)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--port", type=int, default=8079)
+    parser.add_argument("--rebuild", action="store_true", help="reinstall the template databases")
+    parser.add_argument(
+        "--random-page-cost",
+        type=float,
+        default=None,
+        help="planner setting for the scale databases (e.g. 1.1 for SSD or a cached database); "
+        "default: the server's",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep every scale database")
+    parser.add_argument("--out", default=os.path.join(HERE, "results"))
+    args = parser.parse_args()
+    args.sizes = [int(s) for s in args.sizes.split(",")]
+    os.environ.setdefault("PGHOST", "/var/run/postgresql")
+    results = {
+        "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "args": dict(vars(args)),
+    }
+    os.makedirs(args.out, exist_ok=True)
+    path = os.path.join(args.out, f"{results['date'].replace(':', '')}.json")
+    steps = {
+        "ops": step_ops,
+        "queries": step_queries,
+        "scale": step_scale,
+        "concurrency": step_concurrency,
+        "install": step_install,
+    }
+    for name in args.steps.split(","):
+        steps[name](args, results)
+        with open(path, "w", encoding="utf-8") as f:
+            json.dump(results, f, indent=1, default=str, ensure_ascii=False)
+    log(f"results in {path}")
+
+
+def machine():
+    with open("/proc/meminfo") as f:
+        mem_kb = int(f.readline().split()[1])
+    cpu = ""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(mem_kb / 2**20, 1),
+        "postgresql": psql("SHOW server_version"),
+        "python": sys.version.split()[0],
+    }
+
+
+if __name__ == "__main__":
+    main()

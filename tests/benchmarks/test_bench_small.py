@@ -1,0 +1,118 @@
+"""The benchmark suite at a small scale, for CI: correctness and query budgets, never time.
+
+Not collected by the default test run (pytest.ini's testpaths are addons and tests/integration);
+run it with `make bench-small`. It needs a database with the three Hanling addons (the peers
+are not needed: they are compared only by `make bench`).
+"""
+
+import generate
+import ops
+import queries
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, tagged
+
+# Queries per record of each Hanling operation (measured on 2026-11-27 plus a small margin for
+# the demo data of the CI database). A change that makes an operation cost more fails here.
+QUERY_BUDGETS = {
+    "work order: create": 24,
+    "work order: assign": 18,
+    "work order: start": 6,
+    "work order: finish": 6,
+    "work order: accept (invoice)": 160,
+    "work order: callback": 30,
+    "work order: close": 4,
+    "complaint: create": 25,
+    # One follower and one to-do per office manager: 49 without demo data, 76 with the demo
+    # users of the CI database.
+    "complaint: escalate": 85,
+    "errand: create": 22,
+    "errand: through settlement": 480,
+}
+
+
+@tagged("post_install", "-at_install")
+class TestBenchSmall(TransactionCase):
+    def test_operations_within_query_budgets(self):
+        results, failures = ops.measure(self.env, n=20, warmup=3, peers=False)
+        self.assertEqual(failures, [], "operations that did not reach their expected state")
+        for name, budget in QUERY_BUDGETS.items():
+            with self.subTest(operation=name):
+                self.assertIn(name, results)
+                self.assertLessEqual(results[name]["queries"], budget)
+        table = ops.table(results)
+        self.assertIn("| work order: create |", table)
+
+    def test_generator_rows_are_what_the_orm_stores(self):
+        sizes = generate.scale(2000, communities=4)
+        generate.generate(self.env, sizes, seed=7, log=lambda _msg: None, commit=False)
+        Order = self.env["hanling.work.order"]
+        generated = Order.search([("community_id.code", "=like", "GEN%")])
+        self.assertEqual(len(generated), 2000)
+        self.assertEqual(len(set(generated.mapped("name"))), 2000, "numbers must be unique")
+        self.assertEqual(
+            self.env["hanling.unit"].search_count([("community_id.code", "=like", "GEN%")]),
+            sizes["units"],
+        )
+        self.assertEqual(
+            self.env["hanling.complaint"].search_count([("community_id.code", "=like", "GEN%")]),
+            sizes["complaints"],
+        )
+        self.assertEqual(generate.verify(self.env, sample=5000), [])
+        # The next number the ORM gives follows the generated ones.
+        last = max(generated.mapped("name"), key=lambda n: int(n.rsplit("-", 1)[1]))
+        new = Order.create({"unit_id": generated[0].unit_id.id, "description": "新单"})
+        self.assertEqual(int(new.name.rsplit("-", 1)[1]), int(last.rsplit("-", 1)[1]) + 1)
+        # The verification finds a stored value the ORM would not have stored.
+        wrong = generated.filtered(lambda o: o.date_assigned)[:1]
+        self.env.cr.execute(
+            "UPDATE hanling_work_order SET response_minutes = 999 WHERE id = %s", [wrong.id]
+        )
+        self.env.invalidate_all()
+        problems = generate.verify(self.env, sample=5000)
+        self.assertEqual(len(problems), 1)
+        self.assertIn(f"hanling.work.order({wrong.id}).response_minutes", problems[0])
+
+    def test_scale_scenarios_answer_right_and_use_indexes(self):
+        sizes = generate.scale(2000, communities=4)
+        generate.generate(self.env, sizes, seed=7, log=lambda _msg: None, commit=False)
+        # With sequential scans disabled, a plan that still scans a big table has no index.
+        results = queries.measure(self.env, repeats=1, force_index=True)
+        for name, result in results.items():
+            with self.subTest(scenario=name):
+                self.assertEqual(result["seq_scans"], [], result["seq_scan_queries"])
+        # The scenarios return what the office would see.
+        page = results["work order list: first page + count"]["result"]
+        total = self.env["hanling.work.order"].search_count([])
+        self.assertEqual(page["length"], min(total, 10001))
+        self.assertEqual(results["work order list: exact count (all orders)"]["result"], total)
+        self.assertEqual(len(page["records"]), 80)
+        self.assertTrue(results["name search: unit by label"]["result"])
+        self.assertEqual(len(results["name search: resident by phone"]["result"]), 1)
+        self.assertTrue(results["name search: work order by number"]["result"])
+        month = fields.Date.context_today(self.env.user).replace(day=1)
+        community = self.env["hanling.community"].search([("code", "=", "GEN01")])
+        expected = self.env["hanling.work.order"].search_count(
+            [
+                ("community_id", "=", community.id),
+                (
+                    "date_received",
+                    ">=",
+                    fields.Datetime.to_datetime(month - relativedelta(months=1)),
+                ),
+                ("date_received", "<", fields.Datetime.to_datetime(month)),
+                ("state", "not in", ("cancel", "referred")),
+                ("service_id", "!=", False),
+            ]
+        )
+        self.assertEqual(sum(results["monthly review: one community"]["result"]), expected)
+        self.assertGreater(expected, 0)
+        figures = results["dashboard figures"]["result"]
+        self.assertEqual(
+            sum(count for _state, count in figures["open per state"]),
+            self.env["hanling.work.order"].search_count([("state", "in", queries.OPEN_STATES)]),
+        )
+        form = results["work order form open"]["result"]
+        self.assertEqual(len(form), 1)
+        self.assertTrue(form[0]["name"].startswith("WX"))
