@@ -1,9 +1,11 @@
 # The two commands of the README. Everything else is in scripts/.
-.PHONY: run test lint setup bench bench-small
+.PHONY: run test test-faults lint setup bench bench-small
 run:
 	bash scripts/run.sh
 test:
 	bash scripts/test.sh
+test-faults:
+	bash scripts/test_faults.sh
 setup:
 	bash scripts/setup.sh
 lint:

@@ -2,7 +2,7 @@
     "name": "Hanling Resident Archive",
     "summary": "The confidential per-unit resident archive: dossiers, electronic and VIP records, "
     "borrowing with approvals, inspections",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Services/Property",
     "author": "Hanling",
     "website": "https://example.com/hanling",
@@ -12,6 +12,7 @@
         "security/hanling_archive_groups.xml",
         "security/archive/ir.model.access.csv",
         "security/hanling_archive_security.xml",
+        "security/archive_followers_security.xml",
         "data/hanling_archive_data.xml",
         "data/hanling_archive_document_data.xml",
         "report/hanling_archive_reports.xml",

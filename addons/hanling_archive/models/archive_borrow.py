@@ -155,6 +155,10 @@ class HanlingArchiveBorrow(models.Model):
     @api.constrains("companion_id")
     def _check_companion(self):
         for borrow in self:
+            if not borrow.companion_id:
+                raise ValidationError(
+                    _("Choose the customer-service employee who accompanies the borrower.")
+                )
             if not borrow.companion_id.has_group("hanling_property.group_cs_staff"):
                 raise ValidationError(
                     _(

@@ -1,4 +1,9 @@
+import logging
+
 from odoo import api, models
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 # What the web client reads to show a record as a link or a tag.
 NAME_ONLY_FIELDS = {"id", "display_name", "color"}
@@ -62,7 +67,20 @@ class HanlingArchiveConfidentialMixin(models.AbstractModel):
 
     def _archive_check_release(self, mode):
         """Return the approved borrow request allowing ``mode`` on these records, or raise."""
-        return self.env["hanling.archive.borrow"]._find_release(self._archive_dossiers(), mode)
+        try:
+            return self.env["hanling.archive.borrow"]._find_release(self._archive_dossiers(), mode)
+        except UserError:
+            # The refused attempt is rolled back with the request: the server log keeps it,
+            # like Odoo's own "Access Denied" lines for ACLs and record rules.
+            _logger.warning(
+                "Archive %s refused without an approved borrowing request: uid %s, model %s, "
+                "ids %s",
+                mode,
+                self.env.uid,
+                self._name,
+                self.ids[:20],
+            )
+            raise
 
     def _archive_log(self, action, borrow=None):
         if not self:

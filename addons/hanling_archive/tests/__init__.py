@@ -5,4 +5,5 @@ from . import test_archive_borrow
 from . import test_archive_log
 from . import test_archive_event
 from . import test_archive_inspection
+from . import test_archive_rpc_paths
 from . import test_archive_filing

@@ -18,7 +18,8 @@ class HanlingErrandPortal(HanlingPortalRequests):
         response = super().portal_my_unit(unit_id, access_token=access_token, **kw)
         if getattr(response, "qcontext", None) is not None and "unit" in response.qcontext:
             unit = response.qcontext["unit"]
-            # Read with the resident's own rights; shown with sudo like the other documents.
+            # sudo: read with the resident's own rights; shown with sudo like the other
+            # documents (related names only).
             errands = request.env["hanling.errand"].search([("unit_id", "=", unit.id)])
             response.qcontext["errands"] = errands.sudo()
         return response
@@ -45,6 +46,8 @@ class HanlingErrandPortal(HanlingPortalRequests):
             else:
                 return request.redirect(f"/my/errands/{errand.id}?message=received")
         values = self._prepare_portal_layout_values()
+        # sudo: the unit was checked with the resident's own rights above; the
+        # page shows its name and building.
         values.update(
             {
                 "unit": unit.sudo(),
@@ -101,6 +104,8 @@ class HanlingErrandPortal(HanlingPortalRequests):
     def portal_my_errands(self, **kw):
         errands = request.env["hanling.errand"].search([])
         values = self._prepare_portal_layout_values()
+        # sudo: searched above with the resident's own rights (portal rules); rendered
+        # with sudo for the names of related records.
         values.update({"errands": errands.sudo(), "page_name": "hanling_errands"})
         return request.render("hanling_errands.portal_my_errands", values)
 

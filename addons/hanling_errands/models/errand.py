@@ -3,6 +3,9 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.hanling_property.tools import normalize_cn_phone
+from odoo.addons.hanling_property.tools.locking import (
+    check_transition,
+)
 
 ERRAND_STATES = [
     ("draft", "Draft"),
@@ -95,6 +98,11 @@ class HanlingErrand(models.Model):
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id", "description"]
+    # One number per errand, even if two requests draw at once (migration 18.0.1.1.0 renames
+    # duplicates left by older versions before adding it).
+    _sql_constraints = [
+        ("name_company_uniq", "unique(company_id, name)", "This number is already used."),
+    ]
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     state = fields.Selection(
@@ -364,6 +372,8 @@ class HanlingErrand(models.Model):
             )
             errand.amount_invoiced = invoice.amount_total
             errand.amount_due = invoice.amount_residual
+            # sudo: cost and credit are read from the supplier bill and the payments (accounting
+            # records); only the two amounts come back to the errand.
             errand.amount_cost = errand.sudo()._get_actual_cost()
             errand.amount_credit = errand.sudo()._get_credit_left()
 
@@ -414,10 +424,17 @@ class HanlingErrand(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        vals_list = [dict(vals) for vals in vals_list]  # the number is not the caller's
         for vals in vals_list:
+            if vals.get("state", "draft") != "draft" and not self.env.su:
+                raise UserError(_("A new errand starts as a draft."))
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("hanling.errand") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        check_transition(self, vals)
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
@@ -597,6 +614,7 @@ class HanlingErrand(models.Model):
 
     def _action_settle(self):
         for errand in self:
+            # sudo: the actual cost is read from the supplier bill; only its amount is used.
             cost = errand.sudo()._get_actual_cost()
             if not errand.currency_id.is_zero(cost):
                 errand._create_invoice()
@@ -627,6 +645,8 @@ class HanlingErrand(models.Model):
         self.ensure_one()
         self._check_state(["settled"], _("Collecting the balance"))
         self._check_money_rights()
+        # sudo: the resident invoice is an accounting record; only its residual is read here,
+        # after the money rights were checked above.
         invoice = self.sudo().invoice_id
         due = invoice.amount_residual if invoice.state == "posted" else 0.0
         if self.currency_id.is_zero(due):
@@ -775,6 +795,7 @@ class HanlingErrand(models.Model):
 
     def _check_voucher(self):
         self.ensure_one()
+        # sudo: the supplier bill is an accounting record; only its state and amount are checked.
         bill = self.sudo().purchase_bill_id
         if bill and bill.state != "cancel":
             if bill.state != "posted":
@@ -868,11 +889,14 @@ class HanlingErrand(models.Model):
         )
         invoice.action_post()
         self.invoice_id = invoice
+        # sudo: the errand's own payments, reconciled with the invoice just created for it.
         self._reconcile_receivables(invoice, self.sudo().payment_ids)
         return invoice
 
     def _reconcile_receivables(self, invoice, payments):
         """Reconcile the invoice with the payments' open receivable lines."""
+        # sudo: reconciling journal items is an accounting operation the service centre staff
+        # cannot do themselves; only this errand's invoice and payments are touched.
         invoice = invoice.sudo()
         payments = payments.sudo().filtered(lambda p: p.state in POSTED_PAYMENT_STATES)
         lines = (invoice.line_ids | payments.move_id.line_ids).filtered(
@@ -886,6 +910,8 @@ class HanlingErrand(models.Model):
     def _refund_credit(self):
         """Pay back what the resident paid and did not use (the difference, or all on cancel)."""
         self.ensure_one()
+        # sudo: the credit left and the prepayment's journal are read from accounting records;
+        # the refund itself is created by _create_payment (see the reason there).
         errand_sudo = self.sudo()
         credit = errand_sudo._get_credit_left()
         if float_is_zero(credit, precision_rounding=self.currency_id.rounding) or credit < 0:
@@ -963,6 +989,7 @@ class HanlingErrand(models.Model):
         """Customer invoice of the actual cost, one line per bill line or the voucher amount."""
         self.ensure_one()
         product = self.env.ref("hanling_errands.product_errand_goods")
+        # sudo: the invoice lines copy the supplier bill's lines (an accounting record).
         bill = self.sudo().purchase_bill_id
         if bill and bill.state == "posted":
             lines = [

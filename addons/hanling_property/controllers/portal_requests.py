@@ -167,6 +167,8 @@ class HanlingPortalRequests(HanlingPortal):
             else:
                 return request.redirect(f"/my/work_orders/{order.id}?message=received")
         values = self._prepare_portal_layout_values()
+        # sudo: the unit was checked with the resident's own rights above; the
+        # page shows its name and building.
         values.update(
             {
                 "unit": unit.sudo(),
@@ -222,6 +224,8 @@ class HanlingPortalRequests(HanlingPortal):
     def portal_my_work_orders(self, **kw):
         orders = request.env["hanling.work.order"].search([])
         values = self._prepare_portal_layout_values()
+        # sudo: searched above with the resident's own rights (portal rules); rendered
+        # with sudo for the names of related records.
         values.update({"work_orders": orders.sudo(), "page_name": "hanling_work_orders"})
         return request.render("hanling_property.portal_my_work_orders", values)
 
@@ -368,6 +372,8 @@ class HanlingPortalRequests(HanlingPortal):
             else:
                 return request.redirect(f"/my/complaints/{complaint.id}?message=received")
         values = self._prepare_portal_layout_values()
+        # sudo: the unit was checked with the resident's own rights above; the
+        # page shows its name and building.
         values.update(
             {
                 "unit": unit.sudo(),
@@ -404,6 +410,8 @@ class HanlingPortalRequests(HanlingPortal):
     def portal_my_complaints(self, **kw):
         complaints = request.env["hanling.complaint"].search([])
         values = self._prepare_portal_layout_values()
+        # sudo: searched above with the resident's own rights (portal rules); rendered
+        # with sudo for the names of related records.
         values.update({"complaints": complaints.sudo(), "page_name": "hanling_complaints"})
         return request.render("hanling_property.portal_my_complaints", values)
 

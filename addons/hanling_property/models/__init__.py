@@ -24,6 +24,7 @@ from . import complaint
 from . import nonconformity
 from . import prevention_report
 from . import complaint_duty_log
+from . import mail_message
 from . import portal_notify_mixin
 from . import work_order_portal
 from . import complaint_portal

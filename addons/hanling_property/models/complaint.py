@@ -542,7 +542,7 @@ class HanlingComplaint(models.Model):
                 )
 
     def _hanling_nonconformities(self):
-        # States and amounts only: a duty officer may resolve or close a complaint without
+        # sudo: states and amounts only: a duty officer may resolve or close a complaint without
         # having access to its nonconformity reports.
         return self.sudo().nonconformity_ids
 
@@ -577,7 +577,7 @@ class HanlingComplaint(models.Model):
 
     def _hanling_group_users(self, xmlid):
         self.ensure_one()
-        # Reading group members is an administrative read; only ids and companies are used.
+        # sudo: reading group members is an administrative read; only ids and companies are used.
         users = self.env.ref(xmlid).sudo().users
         return users.filtered(
             lambda u: u.active and not u.share and self.company_id in u.company_ids

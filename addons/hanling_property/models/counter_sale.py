@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from ..tools.locking import lock_for_update
+
 
 class HanlingCounterSale(models.Model):
     """A business-centre sale at the desk (商务服务中心): typing, copying, fax, tickets, courier."""
@@ -112,6 +114,8 @@ class HanlingCounterSale(models.Model):
             raise UserError(_("A paid sale cannot be deleted: it is in the books."))
 
     def action_pay(self):
+        # Two cashiers charging the same sale: one invoice and one payment (tools/locking.py).
+        lock_for_update(self)
         for sale in self:
             if sale.state != "draft":
                 raise UserError(_("Only a draft sale can be charged."))
@@ -134,6 +138,7 @@ class HanlingCounterSale(models.Model):
             )
             invoice.action_post()
             sale._register_payment(invoice)
+            # sudo: the link to the invoice is written by the same privileged step (see above).
             sale.sudo().invoice_id = invoice
             sale.write(
                 {"state": "paid", "date_paid": fields.Datetime.now(), "cashier_id": self.env.uid}
@@ -150,6 +155,7 @@ class HanlingCounterSale(models.Model):
         """Give the money back over the counter: credit note and outbound payment."""
         if not self.env.user.has_group("hanling_property.group_cs_supervisor"):
             raise AccessError(_("Only a customer-service supervisor refunds a counter sale."))
+        lock_for_update(self)
         for sale in self:
             if sale.state != "paid":
                 raise UserError(_("Only a paid sale can be refunded."))
@@ -176,6 +182,7 @@ class HanlingCounterSale(models.Model):
             )
             refund.action_post()
             sale._register_payment(refund)
+            # sudo: see _action_pay; the link to the credit note it created.
             sale.sudo().refund_id = refund
             sale.write({"state": "refunded", "date_refunded": fields.Datetime.now()})
 
@@ -198,6 +205,7 @@ class HanlingCounterSale(models.Model):
 
     def _payment_journal(self):
         self.ensure_one()
+        # sudo: journals are accounting configuration; only the company's cash journal is taken.
         journal = (
             self.env["account.journal"]
             .sudo()

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import normalize_cn_phone
+from ..tools.locking import lock_for_update
 
 OPEN_STATES = ("draft", "submitted", "approved", "in_progress", "completion_requested")
 DEPOSIT_STATES = ("submitted", "approved", "in_progress", "completion_requested", "completed")
@@ -183,6 +184,8 @@ class HanlingDecorationPermit(models.Model):
     @api.constrains("date_planned_start", "date_planned_end")
     def _check_dates(self):
         for permit in self:
+            if not permit.date_planned_start or not permit.date_planned_end:
+                raise ValidationError(_("Give the planned start and end of the works."))
             if permit.date_planned_end < permit.date_planned_start:
                 raise ValidationError(_("The planned end of the works is before their start."))
 
@@ -211,6 +214,8 @@ class HanlingDecorationPermit(models.Model):
     # ------------------------------------------------------------------ actions
 
     def _check_state(self, states, message):
+        # Every action starts here: take the rows first (see tools/locking.py).
+        lock_for_update(self)
         if any(permit.state not in states for permit in self):
             raise UserError(message)
 
@@ -478,7 +483,7 @@ class HanlingDecorationPermit(models.Model):
                 ],
             ],
         }
-        # Front-office supervisors settle deposits without accounting rights; the entry is
+        # sudo: front-office supervisors settle deposits without accounting rights; the entry is
         # fully determined by the permit and the company's configured accounts.
         move = self.env["account.move"].sudo().create(move_vals)
         move.action_post()
@@ -549,7 +554,7 @@ class HanlingDecorationPermit(models.Model):
             "destination_account_id": account.id,
             "hanling_decoration_permit_id": self.id,
         }
-        # The front desk collects and returns deposits without accounting rights; the payment
+        # sudo: the front desk collects and returns deposits without accounting rights; the payment
         # is fully determined by the permit and the company's configured deposit account.
         payment = self.env["account.payment"].sudo().create(vals)
         payment.action_post()

@@ -114,7 +114,7 @@ class HanlingDocumentLine(models.Model):
         """Map each line to the ir.attachment holding its file (one search for all lines)."""
         attachments = (
             self.env["ir.attachment"]
-            .sudo()  # binary-field attachments are hidden from plain searches; read-only use
+            .sudo()  # sudo: binary-field attachments are hidden from plain searches; read-only
             .search(
                 [
                     ("res_model", "=", self._name),

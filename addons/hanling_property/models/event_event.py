@@ -19,6 +19,7 @@ ACTIVITY_KINDS = [
 
 
 def _default_refund_days(env):
+    # sudo: system parameters are technical configuration; this one number is read, nothing else.
     return int(env["ir.config_parameter"].sudo().get_param("hanling_property.event_refund_days", 3))
 
 

@@ -102,6 +102,7 @@ class HanlingEventSession(models.Model):
         for session, booking in zip(to_create, bookings, strict=True):
             session.booking_id = booking
         for session in (self - to_create).filtered("booking_id"):
+            # sudo: the session's own room booking follows its times, whoever moves the session.
             booking = session.booking_id.sudo()
             if (booking.date_start, booking.date_stop) != (session.date_begin, session.date_end):
                 booking.write({"date_start": session.date_begin, "date_stop": session.date_end})

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.locking import lock_for_update
+
 # Manual 篇1 (一) 1): the reception of a new owner should take no more than 30 minutes.
 MOVE_IN_TARGET_MINUTES = 30
 
@@ -162,6 +164,7 @@ class HanlingMoveIn(models.Model):
         self.write({"state": "in_progress", "date_started": fields.Datetime.now()})
 
     def action_done(self):
+        lock_for_update(self)  # one completion, one occupancy (tools/locking.py)
         for move_in in self:
             if move_in.state != "in_progress":
                 raise UserError(_("Start the reception before completing it."))

@@ -148,7 +148,7 @@ class HanlingNonconformity(models.Model):
     )
     def _compute_compensation(self):
         for report in self:
-            # Office staff see what accounting holds without being accounting users themselves.
+            # sudo: office staff see what accounting holds without being accounting users themselves.
             moves = report.compensation_move_ids.sudo().filtered(lambda m: m.state == "posted")
             payments = report.compensation_payment_ids.sudo().filtered(
                 lambda p: p.state not in ("draft", "canceled", "rejected")
@@ -410,7 +410,7 @@ class HanlingNonconformity(models.Model):
 
     def _create_compensation_credit_note(self, amount):
         self.ensure_one()
-        # Office managers record the approved compensation without being invoicing users;
+        # sudo: office managers record the approved compensation without being invoicing users;
         # the approval checked above is the control.
         move = (
             self.env["account.move"]
@@ -424,6 +424,8 @@ class HanlingNonconformity(models.Model):
 
     def _prepare_compensation_payment_values(self, amount):
         self.ensure_one()
+        # sudo: journals are accounting configuration; only the company's cash/bank journal id
+        # is taken for the compensation payment.
         journal = (
             self.env["account.journal"]
             .sudo()
@@ -451,7 +453,7 @@ class HanlingNonconformity(models.Model):
 
     def _create_compensation_payment(self, amount):
         self.ensure_one()
-        # Same reason as for the credit note: approved compensation, recorded by the office.
+        # sudo: same reason as for the credit note: approved compensation, recorded by the office.
         payment = (
             self.env["account.payment"]
             .sudo()

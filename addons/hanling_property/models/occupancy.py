@@ -51,6 +51,8 @@ class HanlingOccupancy(models.Model):
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for occupancy in self:
+            if not occupancy.date_start:
+                raise ValidationError(_("An occupancy needs the date it starts."))
             if occupancy.date_end and occupancy.date_end < occupancy.date_start:
                 raise ValidationError(
                     _(
@@ -69,8 +71,8 @@ class HanlingOccupancy(models.Model):
                 ("id", "not in", self.ids),
             ]
         )
-        for occupancy in self:
-            for other in others:
+        for occupancy in self.filtered("date_start"):
+            for other in others.filtered("date_start"):
                 if (
                     other.unit_id == occupancy.unit_id
                     and other.partner_id == occupancy.partner_id

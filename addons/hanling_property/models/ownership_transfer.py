@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.locking import lock_for_update
+
 
 class HanlingOwnershipTransfer(models.Model):
     """过户: a sold unit passes to its new owner; the occupancy history stays on the unit."""
@@ -110,6 +112,7 @@ class HanlingOwnershipTransfer(models.Model):
             raise UserError(_("A completed transfer cannot be deleted."))
 
     def action_done(self):
+        lock_for_update(self)  # one completion, one change of owners (tools/locking.py)
         for transfer in self:
             if transfer.state != "draft":
                 raise UserError(_("Only a draft transfer can be completed."))

@@ -34,7 +34,7 @@ class ResCompany(models.Model):
     def _hanling_deposit_accounting(self):
         """Return (liability account, income account, journal), configuring missing ones."""
         self.ensure_one()
-        company = self.sudo()  # configuration set-up, done once per company by any user
+        company = self.sudo()  # sudo: configuration set-up, done once per company by any user
         Account = self.env["account.account"].sudo().with_company(company)
         domain = [("company_ids", "in", company.ids), ("deprecated", "=", False)]
         vals = {}
@@ -62,6 +62,7 @@ class ResCompany(models.Model):
             excluded = (
                 company.currency_exchange_journal_id | company.tax_cash_basis_journal_id
             ).ids
+            # sudo: same configuration set-up as above (the deposit journal of the company).
             journal = (
                 self.env["account.journal"]
                 .sudo()

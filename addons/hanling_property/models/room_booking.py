@@ -44,6 +44,8 @@ class HanlingRoomBooking(models.Model):
     @api.constrains("date_start", "date_stop", "room_id", "state", "attendees")
     def _check_no_double_booking(self):
         for booking in self:
+            if not booking.date_start or not booking.date_stop:
+                raise ValidationError(_("A booking needs the time it starts and ends."))
             if booking.date_stop <= booking.date_start:
                 raise ValidationError(_("A booking must end after it starts."))
             if booking.room_id.capacity and booking.attendees > booking.room_id.capacity:

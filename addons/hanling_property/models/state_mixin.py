@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.exceptions import UserError
 
+from ..tools.locking import allow_transition, lock_for_update
+
 
 class HanlingStateMixin(models.AbstractModel):
     """The guard every button of a procedure starts with (CONVENTIONS: state machines)."""
@@ -10,6 +12,10 @@ class HanlingStateMixin(models.AbstractModel):
 
     def _check_state(self, allowed, action_label):
         """Refuse ``action_label`` unless every record is in one of the ``allowed`` states."""
+        # Take the rows first, so that two people pressing the same button at once cannot both
+        # pass the check (the second is told at once), then let the action write the state.
+        lock_for_update(self)
+        allow_transition(self)
         wrong = self.filtered(lambda r: r.state not in allowed)
         if wrong:
             labels = dict(self._fields["state"]._description_selection(self.env))

@@ -4,6 +4,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.sql import create_index
 
+from odoo.addons.hanling_property.tools.locking import (
+    check_transition,
+)
+
 # 篇2 一 四): an immediate repair is reached within 15 minutes, whatever the time of day.
 ARRIVAL_MINUTES = 15
 # 篇2 二 六) 3: the engineering supervisor calls back within 24 hours of the end of the repair.
@@ -31,6 +35,11 @@ class HanlingWorkOrder(models.Model):
     _order = "date_received desc, id desc"
     _rec_names_search = ["name", "description"]
     _check_company_auto = True
+    # One number per work order, even if two requests draw at once (migration 18.0.1.1.0 renames
+    # duplicates left by older versions before adding it).
+    _sql_constraints = [
+        ("name_company_uniq", "unique(company_id, name)", "This number is already used."),
+    ]
 
     # Trigram indexes: the number and the text are searched with ILIKE (list search, name search).
     name = fields.Char(
@@ -367,7 +376,12 @@ class HanlingWorkOrder(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         sequence = self.env["ir.sequence"]
+        # Copies: the number drawn must not end up in the caller's dictionary (creating twice
+        # from the same values would reuse it).
+        vals_list = [dict(vals) for vals in vals_list]
         for vals in vals_list:
+            if vals.get("state", "draft") != "draft" and not self.env.su:
+                raise UserError(_("A new work order starts as new."))
             if vals.get("name", "/") == "/":
                 company = vals.get("company_id") or self.env.company.id
                 vals["name"] = (
@@ -376,6 +390,7 @@ class HanlingWorkOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        check_transition(self, vals)
         if "labour_price" in vals:
             self._check_fee_editable()
         res = super().write(vals)

@@ -1,0 +1,44 @@
+"""A workflow state is changed by the actions only, never written straight through the API."""
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from odoo.addons.hanling_errands.tests.common import ErrandCase
+
+
+@tagged("post_install", "-at_install")
+class TestWorkflowGuard(ErrandCase):
+    def test_state_not_written_directly(self):
+        service = self.env["hanling.service"].create(
+            {"name": "测试 换锁", "fee_type": "paid", "list_price": 30.0}
+        )
+        order = (
+            self.env["hanling.work.order"]
+            .with_user(self.duty)
+            .create({"unit_id": self.unit.id, "description": "漏水", "service_id": service.id})
+        )
+        errand = self._errand()
+        for record, user, state in [
+            (order, self.duty, "closed"),
+            (order, self.users["t_manager"], "accepted"),
+            (errand, self.staff, "done"),
+            (errand, self.manager, "settled"),
+        ]:
+            with self.subTest(model=record._name, user=user.login):
+                with self.assertRaises(UserError):
+                    record.with_user(user).write({"state": state})
+                record.invalidate_recordset()
+                self.assertEqual(record.state, "draft")
+        with self.assertRaises(UserError):
+            self.env["hanling.work.order"].with_user(self.duty).create(
+                {"unit_id": self.unit.id, "description": "x", "state": "closed"}
+            )
+        with self.assertRaises(UserError):
+            self._errand(state="done")
+        # Through the actions, the same users move them on.
+        self._sign_commission(errand)
+        errand.with_user(self.staff).action_confirm()
+        self.assertEqual(errand.state, "confirmed")
+        order.with_user(self.users["t_engsup"]).write({"technician_id": self.users["t_tech"].id})
+        order.with_user(self.users["t_engsup"]).action_assign()
+        self.assertEqual(order.state, "assigned")
