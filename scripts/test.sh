@@ -23,11 +23,17 @@ psql -X -q -d "$DB" -c "ALTER DATABASE \"$DB\" SET random_page_cost = 1.1"
 
 log "running the tests"
 # The benchmark suite's small mode checks correctness and query budgets, never time.
-[ $# -gt 0 ] || set -- addons tests/integration tests/benchmarks/test_bench_small.py
+full_run=0
+[ $# -gt 0 ] || { full_run=1; set -- addons tests/integration tests/benchmarks/test_bench_small.py; }
 set +e
 "$PY" -m pytest -c pytest.ini --odoo-config=odoo.conf --odoo-database="$DB" --odoo-http \
     "$@"
 rc=$?
 set -e
 [ "$rc" -eq 5 ] && log "no tests ran: that is a failure"
-exit "$rc"
+[ "$rc" -eq 0 ] || exit "$rc"
+# The fault suite drives Odoo processes of its own (concurrent transactions, a killed batch, the
+# upgrade from the previous release, uninstalls), on copies of the test database.
+if [ "$full_run" -eq 1 ]; then
+    bash scripts/test_faults.sh
+fi

@@ -18,8 +18,12 @@ env["res.lang"]._activate_lang("en_US")
 env.cr.commit()
 PY
 fi
-git rev-parse -q --verify "refs/tags/${HANLING_PREVIOUS_TAG:-v18.0.1.0.0}" >/dev/null \
-    || git fetch --tags --quiet || die "the previous release tag is missing (git fetch --tags)"
+# The previous release: 18.0.1.0.0 is this commit of main (a clone may come without tags).
+PREVIOUS_TAG=${HANLING_PREVIOUS_TAG:-v18.0.1.0.0}
+PREVIOUS_COMMIT=b7434b18e6c87ed154a399b6afca474ad568f79f
+git rev-parse -q --verify "refs/tags/$PREVIOUS_TAG" >/dev/null \
+    || git tag "$PREVIOUS_TAG" "$PREVIOUS_COMMIT" 2>/dev/null \
+    || git fetch --tags --quiet || die "the previous release $PREVIOUS_TAG is missing (git fetch --tags)"
 
 log "running the fault suite"
 set +e
