@@ -1,5 +1,5 @@
 from odoo import _, fields, http
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.http import request
 
 from odoo.addons.hanling_property.controllers.portal_requests import HanlingPortalRequests
@@ -37,31 +37,14 @@ class HanlingErrandPortal(HanlingPortalRequests):
             return request.redirect("/my")
         services = self._hanling_errand_services()
         kinds = request.env["hanling.errand"]._fields["kind"]._description_selection(request.env)
-        error = None
-        if request.httprequest.method == "POST":
-            try:
-                errand = self._hanling_create_errand(unit, services, dict(kinds), post)
-            except (UserError, ValidationError) as exc:
-                error = exc.args[0]
-            else:
-                return request.redirect(f"/my/errands/{errand.id}?message=received")
-        values = self._prepare_portal_layout_values()
-        # sudo: the unit was checked with the resident's own rights above; the
-        # page shows its name and building.
-        values.update(
-            {
-                "unit": unit.sudo(),
-                "services": services,
-                "kinds": kinds,
-                "error": error,
-                "post": post,
-                "default_phone": request.env.user.partner_id.mobile
-                or request.env.user.partner_id.phone
-                or "",
-                "page_name": "hanling_errand_new",
-            }
+        return self._hanling_unit_form(
+            unit,
+            post,
+            create=lambda: self._hanling_create_errand(unit, services, dict(kinds), post),
+            redirect=lambda errand: f"/my/errands/{errand.id}?message=received",
+            template="hanling_errands.portal_unit_errand",
+            values={"services": services, "kinds": kinds, "page_name": "hanling_errand_new"},
         )
-        return request.render("hanling_errands.portal_unit_errand", values)
 
     def _hanling_create_errand(self, unit, services, kinds, post):
         service = services.filtered(lambda s: str(s.id) == (post.get("service_id") or ""))

@@ -158,30 +158,41 @@ class HanlingPortalRequests(HanlingPortal):
         if not unit:
             return request.redirect("/my")
         services = self._hanling_request_services()
+        return self._hanling_unit_form(
+            unit,
+            post,
+            create=lambda: self._hanling_create_work_order(unit, services, post),
+            redirect=lambda order: f"/my/work_orders/{order.id}?message=received",
+            template="hanling_property.portal_unit_request",
+            values={"services": services, "page_name": "hanling_request"},
+        )
+
+    def _hanling_unit_form(self, unit, post, *, create, redirect, template, values):
+        """A resident's form about one of their units: shown on GET; on POST ``create()``
+        makes the record and the resident goes to ``redirect(record)``, or sees the form again
+        with the clear error and what they typed (nothing was saved)."""
         error = None
         if request.httprequest.method == "POST":
             try:
-                order = self._hanling_create_work_order(unit, services, post)
+                record = create()
             except (UserError, ValidationError) as exc:
                 error = exc.args[0]
             else:
-                return request.redirect(f"/my/work_orders/{order.id}?message=received")
-        values = self._prepare_portal_layout_values()
-        # sudo: the unit was checked with the resident's own rights above; the
-        # page shows its name and building.
-        values.update(
+                return request.redirect(redirect(record))
+        partner = request.env.user.partner_id
+        page = self._prepare_portal_layout_values()
+        # sudo: the caller checked the unit with the resident's own rights; the page shows its
+        # name and building.
+        page.update(
             {
                 "unit": unit.sudo(),
-                "services": services,
                 "error": error,
                 "post": post,
-                "default_phone": request.env.user.partner_id.mobile
-                or request.env.user.partner_id.phone
-                or "",
-                "page_name": "hanling_request",
+                "default_phone": partner.mobile or partner.phone or "",
+                **values,
             }
         )
-        return request.render("hanling_property.portal_unit_request", values)
+        return request.render(template, page)
 
     def _hanling_create_work_order(self, unit, services, post):
         description = self._hanling_clean_text(post.get("description"), _("What Is Wanted"))
@@ -363,30 +374,14 @@ class HanlingPortalRequests(HanlingPortal):
             return request.redirect("/my")
         Complaint = request.env["hanling.complaint"]
         categories = Complaint._fields["category"]._description_selection(request.env)
-        error = None
-        if request.httprequest.method == "POST":
-            try:
-                complaint = self._hanling_create_complaint(unit, dict(categories), post)
-            except (UserError, ValidationError) as exc:
-                error = exc.args[0]
-            else:
-                return request.redirect(f"/my/complaints/{complaint.id}?message=received")
-        values = self._prepare_portal_layout_values()
-        # sudo: the unit was checked with the resident's own rights above; the
-        # page shows its name and building.
-        values.update(
-            {
-                "unit": unit.sudo(),
-                "categories": categories,
-                "error": error,
-                "post": post,
-                "default_phone": request.env.user.partner_id.mobile
-                or request.env.user.partner_id.phone
-                or "",
-                "page_name": "hanling_complaint_new",
-            }
+        return self._hanling_unit_form(
+            unit,
+            post,
+            create=lambda: self._hanling_create_complaint(unit, dict(categories), post),
+            redirect=lambda complaint: f"/my/complaints/{complaint.id}?message=received",
+            template="hanling_property.portal_unit_complaint",
+            values={"categories": categories, "page_name": "hanling_complaint_new"},
         )
-        return request.render("hanling_property.portal_unit_complaint", values)
 
     def _hanling_create_complaint(self, unit, categories, post):
         content = self._hanling_clean_text(post.get("content"), _("Complaint"))
