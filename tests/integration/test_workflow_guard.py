@@ -42,3 +42,34 @@ class TestWorkflowGuard(ErrandCase):
         order.with_user(self.users["t_engsup"]).write({"technician_id": self.users["t_tech"].id})
         order.with_user(self.users["t_engsup"]).action_assign()
         self.assertEqual(order.state, "assigned")
+
+    def test_every_procedure_guards_its_state(self):
+        # The guard lives in hanling.state.mixin: complaints, nonconformity reports and the
+        # duty log are covered as well as work orders and errands.
+        self.env["hanling.occupancy"].search([("unit_id", "=", self.unit.id)]) or self.env[
+            "hanling.occupancy"
+        ].create({"unit_id": self.unit.id, "partner_id": self.owner.id})
+        complaint = (
+            self.env["hanling.complaint"]
+            .with_user(self.staff)
+            .create({"unit_id": self.unit.id, "content": "楼道灯坏了"})
+        )
+        entry = (
+            self.env["hanling.duty.log"]
+            .with_user(self.duty)
+            .create({"unit_id": self.unit.id, "request": "咨询"})
+        )
+        for record, user, state in [
+            (complaint, self.staff, "closed"),
+            (complaint, self.manager, "resolved"),
+            (entry, self.duty, "closed"),
+        ]:
+            with self.subTest(model=record._name, user=user.login):
+                before = record.state
+                with self.assertRaises(UserError):
+                    record.with_user(user).write({"state": state})
+                record.invalidate_recordset()
+                self.assertEqual(record.state, before)
+        entry.with_user(self.duty).write({"outcome": "已答复"})
+        entry.with_user(self.duty).action_close()
+        self.assertEqual(entry.state, "closed")

@@ -3,9 +3,6 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.hanling_property.tools import normalize_cn_phone
-from odoo.addons.hanling_property.tools.locking import (
-    check_transition,
-)
 
 ERRAND_STATES = [
     ("draft", "Draft"),
@@ -431,10 +428,6 @@ class HanlingErrand(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("hanling.errand") or "/"
         return super().create(vals_list)
-
-    def write(self, vals):
-        check_transition(self, vals)
-        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):

@@ -1,7 +1,7 @@
 from odoo import models
 from odoo.exceptions import UserError
 
-from ..tools.locking import allow_transition, lock_for_update
+from ..tools.locking import allow_transition, check_transition, lock_for_update
 
 
 class HanlingStateMixin(models.AbstractModel):
@@ -9,6 +9,11 @@ class HanlingStateMixin(models.AbstractModel):
 
     _name = "hanling.state.mixin"
     _description = "Procedure State Guard"
+
+    def write(self, vals):
+        # The state moves through the actions only (each checks its step's conditions).
+        check_transition(self, vals)
+        return super().write(vals)
 
     def _check_state(self, allowed, action_label):
         """Refuse ``action_label`` unless every record is in one of the ``allowed`` states."""

@@ -4,10 +4,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.sql import create_index
 
-from odoo.addons.hanling_property.tools.locking import (
-    check_transition,
-)
-
 # 篇2 一 四): an immediate repair is reached within 15 minutes, whatever the time of day.
 ARRIVAL_MINUTES = 15
 # 篇2 二 六) 3: the engineering supervisor calls back within 24 hours of the end of the repair.
@@ -390,7 +386,6 @@ class HanlingWorkOrder(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        check_transition(self, vals)
         if "labour_price" in vals:
             self._check_fee_editable()
         res = super().write(vals)
