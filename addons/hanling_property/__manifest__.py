@@ -23,6 +23,7 @@
         "security/decoration/ir.model.access.csv",
         "security/decoration_security.xml",
         "data/product_data.xml",
+        "data/analytic_data.xml",
         "data/service_catalogue_data.xml",
         "data/ir_cron_data.xml",
         "data/duty_log_data.xml",

@@ -998,6 +998,7 @@ class HanlingErrand(models.Model):
             lines = [(self._invoice_line_label(), 1.0, self.voucher_amount)]
         return {
             "move_type": "out_invoice",
+            "hanling_community_id": self.community_id.id,
             "partner_id": self.partner_id.commercial_partner_id.id,
             "company_id": self.company_id.id,
             "invoice_origin": self.name,

@@ -61,6 +61,35 @@ class HanlingCommunity(models.Model):
             community.occupied_count = per_state.get("occupied", 0)
             community.occupancy_rate = 100.0 * community.occupied_count / total if total else 0.0
 
+    analytic_account_id = fields.Many2one(
+        "account.analytic.account",
+        string="Analytic Account",
+        readonly=True,
+        copy=False,
+        help="Revenue and costs of the community's resident services (created when first billed).",
+    )
+
+    def _hanling_analytic_account(self):
+        """The community's analytic account, created on first use in the Communities plan."""
+        self.ensure_one()
+        if not self.analytic_account_id:
+            plan = self.env.ref("hanling_property.analytic_plan_communities")
+            # sudo: billing staff post invoices without analytic-accounting rights; the account
+            # is the community's own bookkeeping tag, created once.
+            self.sudo().analytic_account_id = (
+                self.env["account.analytic.account"]
+                .sudo()
+                .create(
+                    {
+                        "name": self.name,
+                        "code": self.code,
+                        "plan_id": plan.id,
+                        "company_id": self.company_id.id,
+                    }
+                )
+            )
+        return self.analytic_account_id
+
     def action_view_units(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -195,6 +195,7 @@ class HanlingCounterSale(models.Model):
         self.ensure_one()
         return {
             "move_type": "out_invoice",
+            "hanling_community_id": self.community_id.id,
             "partner_id": self.partner_id.id,
             "invoice_origin": self.name,
             "ref": self.name,

@@ -455,6 +455,7 @@ class HanlingDecorationPermit(models.Model):
         label = _("Decoration deposit deduction %(permit)s", permit=self.permit_number or self.name)
         move_vals = {
             "move_type": "entry",
+            "hanling_community_id": self.community_id.id,
             "journal_id": journal.id,
             "date": date or fields.Date.context_today(self),
             "ref": label,

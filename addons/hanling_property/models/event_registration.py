@@ -247,6 +247,7 @@ class EventRegistration(models.Model):
         service = event.hanling_service_id
         return {
             "move_type": "out_invoice",
+            "hanling_community_id": event.hanling_community_id.id,
             "partner_id": self._hanling_invoice_partner().id,
             "invoice_origin": event.name,
             "ref": self.name,

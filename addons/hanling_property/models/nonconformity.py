@@ -391,6 +391,7 @@ class HanlingNonconformity(models.Model):
         product = self.env.ref("hanling_property.product_complaint_compensation")
         return {
             "move_type": "out_refund",
+            "hanling_community_id": self.complaint_id.community_id.id,
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
             "invoice_origin": self.name,

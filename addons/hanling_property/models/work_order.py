@@ -684,6 +684,7 @@ class HanlingWorkOrder(models.Model):
         self.ensure_one()
         return {
             "move_type": "out_invoice",
+            "hanling_community_id": self.community_id.id,
             "partner_id": self.partner_id.id,
             "company_id": self.company_id.id,
             "invoice_origin": self.name,

@@ -199,3 +199,27 @@ class TestWorkOrderBilling(WorkOrderCase):
         self.assertEqual(groups, {"invoiced": 1, "none": 1})
         with self.assertRaises(AccessError):
             Order.browse(billed.id).write({"description": "x"})
+
+    def test_revenue_is_booked_per_community(self):
+        order = self._finish(self._assign(self._order()), self._materials())
+        self._accept(order)
+        invoice = order.sudo().invoice_id
+        self.assertEqual(invoice.hanling_community_id, self.community)
+        account = self.community.analytic_account_id
+        self.assertTrue(account, "the community got its analytic account when first billed")
+        self.assertEqual(
+            account.plan_id, self.env.ref("hanling_property.analytic_plan_communities")
+        )
+        for line in invoice.invoice_line_ids:
+            self.assertEqual(line.analytic_distribution, {str(account.id): 100})
+        revenue = self.env["account.move.line"]._hanling_revenue_by_community()
+        self.assertAlmostEqual(revenue[self.community], 31.0)
+        # A second order of the same community reuses the account.
+        second = self._finish(self._assign(self._order()))
+        self._accept(second)
+        self.assertEqual(
+            second.sudo().invoice_id.invoice_line_ids.analytic_distribution, {str(account.id): 100}
+        )
+        self.assertAlmostEqual(
+            self.env["account.move.line"]._hanling_revenue_by_community()[self.community], 51.0
+        )
