@@ -20,7 +20,16 @@ company.write({"country_id": env.ref("base.cn").id, "currency_id": env.ref("base
 company.partner_id.tz = "Asia/Shanghai"
 env.cr.commit()
 PY
+    # Accounting first: it brings the Chinese chart (l10n_cn) and its journals, which the demo
+    # invoices of the addons need.
+    "$PY" -m odoo -c odoo.conf -d "$DB" -i account --stop-after-init --log-level=warn
     "$PY" -m odoo -c odoo.conf -d "$DB" -i "$ADDONS" --stop-after-init --log-level=warn
+    installed=$(psql -X -At -d "$DB" -c "select count(*) from ir_module_module
+        where name in ('hanling_property', 'hanling_archive', 'hanling_errands') and state = 'installed'")
+    if [ "$installed" != 3 ]; then
+        dropdb "$DB"
+        die "installing the addons into $DB failed (see above); the database was removed."
+    fi
     # The office reads Chinese: make it the language of the demo users.
     "$PY" -m odoo shell -c odoo.conf -d "$DB" --log-level=warn >/dev/null <<'PY'
 env['res.users'].with_context(active_test=False).search([]).write({'lang': 'zh_CN', 'tz': 'Asia/Shanghai'})
