@@ -73,3 +73,12 @@ class TestWorkflowGuard(ErrandCase):
         entry.with_user(self.duty).write({"outcome": "已答复"})
         entry.with_user(self.duty).action_close()
         self.assertEqual(entry.state, "closed")
+
+    def test_decoration_permit_state_moves_through_its_actions(self):
+        permit = self.env["hanling.decoration.permit"].search([], limit=1)
+        self.assertTrue(permit, "the demo data has a decoration permit")
+        before = permit.state
+        with self.assertRaises(UserError):
+            permit.with_user(self.manager).write({"state": "closed"})
+        permit.invalidate_recordset()
+        self.assertEqual(permit.state, before)

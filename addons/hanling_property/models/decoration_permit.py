@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import normalize_cn_phone
-from ..tools.locking import lock_for_update
+from ..tools.locking import allow_transition, check_transition, lock_for_update
 
 OPEN_STATES = ("draft", "submitted", "approved", "in_progress", "completion_requested")
 DEPOSIT_STATES = ("submitted", "approved", "in_progress", "completion_requested", "completed")
@@ -213,9 +213,15 @@ class HanlingDecorationPermit(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    def write(self, vals):
+        # The state moves through the actions only, as for every procedure (state mixin).
+        check_transition(self, vals)
+        return super().write(vals)
+
     def _check_state(self, states, message):
         # Every action starts here: take the rows first (see tools/locking.py).
         lock_for_update(self)
+        allow_transition(self)
         if any(permit.state not in states for permit in self):
             raise UserError(message)
 
