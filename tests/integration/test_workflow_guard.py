@@ -82,3 +82,13 @@ class TestWorkflowGuard(ErrandCase):
             permit.with_user(self.manager).write({"state": "closed"})
         permit.invalidate_recordset()
         self.assertEqual(permit.state, before)
+
+    def test_move_in_and_transfer_states_move_through_their_actions(self):
+        for model in ("hanling.move.in", "hanling.ownership.transfer"):
+            record = self.env[model].search([], limit=1)
+            self.assertTrue(record, f"the demo data has a {model}")
+            before = record.state
+            with self.subTest(model=model), self.assertRaises(UserError):
+                record.with_user(self.manager).write({"state": "cancelled"})
+            record.invalidate_recordset()
+            self.assertEqual(record.state, before)

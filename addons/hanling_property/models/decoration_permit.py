@@ -2,7 +2,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools import normalize_cn_phone
-from ..tools.locking import allow_transition, check_transition, lock_for_update
 
 OPEN_STATES = ("draft", "submitted", "approved", "in_progress", "completion_requested")
 DEPOSIT_STATES = ("submitted", "approved", "in_progress", "completion_requested", "completed")
@@ -12,6 +11,7 @@ class HanlingDecorationPermit(models.Model):
     _name = "hanling.decoration.permit"
     _description = "Decoration Permit"
     _inherit = [
+        "hanling.state.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "hanling.intake.mixin",
@@ -213,18 +213,6 @@ class HanlingDecorationPermit(models.Model):
 
     # ------------------------------------------------------------------ actions
 
-    def write(self, vals):
-        # The state moves through the actions only, as for every procedure (state mixin).
-        check_transition(self, vals)
-        return super().write(vals)
-
-    def _check_state(self, states, message):
-        # Every action starts here: take the rows first (see tools/locking.py).
-        lock_for_update(self)
-        allow_transition(self)
-        if any(permit.state not in states for permit in self):
-            raise UserError(message)
-
     def _check_supervisor(self):
         if not (
             self.env.user.has_group("hanling_property.group_cs_supervisor")
@@ -233,7 +221,7 @@ class HanlingDecorationPermit(models.Model):
             raise AccessError(_("Only a customer-service or engineering supervisor can do this."))
 
     def action_submit(self):
-        self._check_state(("draft",), _("Only a draft application can be submitted."))
+        self._check_state(("draft",), message=_("Only a draft application can be submitted."))
         self._action_submit()
         return True
 
@@ -249,7 +237,9 @@ class HanlingDecorationPermit(models.Model):
             )
 
     def action_approve(self):
-        self._check_state(("submitted",), _("Only a submitted application can be approved."))
+        self._check_state(
+            ("submitted",), message=_("Only a submitted application can be approved.")
+        )
         self._check_supervisor()
         for permit in self:
             permit.document_line_ids._check_required_received(permit.name)
@@ -284,7 +274,9 @@ class HanlingDecorationPermit(models.Model):
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
     def action_reject(self):
-        self._check_state(("submitted",), _("Only a submitted application can be rejected."))
+        self._check_state(
+            ("submitted",), message=_("Only a submitted application can be rejected.")
+        )
         self._check_supervisor()
         if any(not (permit.rejection_reason or "").strip() for permit in self):
             raise UserError(_("Write the reasons of the rejection first."))
@@ -296,17 +288,21 @@ class HanlingDecorationPermit(models.Model):
         self.activity_unlink(["mail.mail_activity_data_todo"])
 
     def action_draft(self):
-        self._check_state(("rejected",), _("Only a rejected application can be reopened."))
+        self._check_state(("rejected",), message=_("Only a rejected application can be reopened."))
         self.write({"state": "draft", "date_rejected": False})
         return True
 
     def action_start(self):
-        self._check_state(("approved",), _("The works can only start once the permit is issued."))
+        self._check_state(
+            ("approved",), message=_("The works can only start once the permit is issued.")
+        )
         self.write({"state": "in_progress", "date_started": fields.Datetime.now()})
         return True
 
     def action_request_completion(self):
-        self._check_state(("in_progress",), _("Only works in progress can be declared finished."))
+        self._check_state(
+            ("in_progress",), message=_("Only works in progress can be declared finished.")
+        )
         self._action_request_completion()
         return True
 
@@ -325,7 +321,7 @@ class HanlingDecorationPermit(models.Model):
 
     def action_complete(self):
         self._check_state(
-            ("completion_requested",), _("Only works declared finished can be inspected.")
+            ("completion_requested",), message=_("Only works declared finished can be inspected.")
         )
         self._check_supervisor()
         self._action_complete()
@@ -337,7 +333,7 @@ class HanlingDecorationPermit(models.Model):
 
     def action_inspection_failed(self):
         self._check_state(
-            ("completion_requested",), _("Only works declared finished can be inspected.")
+            ("completion_requested",), message=_("Only works declared finished can be inspected.")
         )
         self._check_supervisor()
         if any(not (permit.inspection_note or "").strip() for permit in self):
@@ -348,7 +344,7 @@ class HanlingDecorationPermit(models.Model):
 
     def action_close(self):
         self._check_state(
-            ("completed",), _("Only a permit whose works passed inspection can be closed.")
+            ("completed",), message=_("Only a permit whose works passed inspection can be closed.")
         )
         self._check_can_close()
         for permit in self:
@@ -384,7 +380,7 @@ class HanlingDecorationPermit(models.Model):
     def action_register_deposit(self):
         self.ensure_one()
         self._check_state(
-            DEPOSIT_STATES[:-1] + ("draft",), _("This permit no longer takes deposits.")
+            DEPOSIT_STATES[:-1] + ("draft",), message=_("This permit no longer takes deposits.")
         )
         return {
             "type": "ir.actions.act_window",
@@ -398,7 +394,7 @@ class HanlingDecorationPermit(models.Model):
     def action_settle_deposit(self):
         self.ensure_one()
         self._check_state(
-            ("completed",), _("The deposit is settled once the works passed inspection.")
+            ("completed",), message=_("The deposit is settled once the works passed inspection.")
         )
         self._check_supervisor()
         self._check_can_close()

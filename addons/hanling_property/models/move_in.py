@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.locking import lock_for_update
-
 # Manual 篇1 (一) 1): the reception of a new owner should take no more than 30 minutes.
 MOVE_IN_TARGET_MINUTES = 30
 
@@ -10,7 +8,12 @@ MOVE_IN_TARGET_MINUTES = 30
 class HanlingMoveIn(models.Model):
     _name = "hanling.move.in"
     _description = "Move-in Reception"
-    _inherit = ["mail.thread", "mail.activity.mixin", "hanling.document.mixin"]
+    _inherit = [
+        "hanling.state.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hanling.document.mixin",
+    ]
     _order = "date_started desc, id desc"
     _check_company_auto = True
     _hanling_document_set = "move_in"
@@ -155,8 +158,7 @@ class HanlingMoveIn(models.Model):
             raise UserError(_("A completed move-in cannot be deleted."))
 
     def action_start(self):
-        if any(m.state != "draft" for m in self):
-            raise UserError(_("Only a scheduled move-in can be started."))
+        self._check_state(["draft"], message=_("Only a scheduled move-in can be started."))
         self._action_start()
         return True
 
@@ -164,10 +166,9 @@ class HanlingMoveIn(models.Model):
         self.write({"state": "in_progress", "date_started": fields.Datetime.now()})
 
     def action_done(self):
-        lock_for_update(self)  # one completion, one occupancy (tools/locking.py)
+        # One completion, one occupancy: the state guard locks the rows first.
+        self._check_state(["in_progress"], message=_("Start the reception before completing it."))
         for move_in in self:
-            if move_in.state != "in_progress":
-                raise UserError(_("Start the reception before completing it."))
             if not move_in.identity_checked:
                 raise UserError(_("Check the owner's identity before completing the move-in."))
             if not move_in.key_ids:
@@ -204,8 +205,10 @@ class HanlingMoveIn(models.Model):
         )
 
     def action_cancel(self):
-        if any(m.state not in ("draft", "in_progress") for m in self):
-            raise UserError(_("Only a move-in not yet completed can be cancelled."))
+        self._check_state(
+            ["draft", "in_progress"],
+            message=_("Only a move-in not yet completed can be cancelled."),
+        )
         self._action_cancel()
         return True
 
@@ -214,8 +217,9 @@ class HanlingMoveIn(models.Model):
         self.activity_unlink(["mail.mail_activity_data_todo"])
 
     def action_reset(self):
-        if any(m.state != "cancelled" for m in self):
-            raise UserError(_("Only a cancelled move-in can be scheduled again."))
+        self._check_state(
+            ["cancelled"], message=_("Only a cancelled move-in can be scheduled again.")
+        )
         self.write({"state": "draft", "date_started": False})
         return True
 

@@ -3,15 +3,18 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools.locking import lock_for_update
-
 
 class HanlingOwnershipTransfer(models.Model):
     """过户: a sold unit passes to its new owner; the occupancy history stays on the unit."""
 
     _name = "hanling.ownership.transfer"
     _description = "Ownership Transfer"
-    _inherit = ["mail.thread", "mail.activity.mixin", "hanling.document.mixin"]
+    _inherit = [
+        "hanling.state.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hanling.document.mixin",
+    ]
     _order = "date_transfer desc, id desc"
     _check_company_auto = True
     _hanling_document_set = "transfer"
@@ -112,10 +115,9 @@ class HanlingOwnershipTransfer(models.Model):
             raise UserError(_("A completed transfer cannot be deleted."))
 
     def action_done(self):
-        lock_for_update(self)  # one completion, one change of owners (tools/locking.py)
+        # One completion, one change of owners: the state guard locks the rows first.
+        self._check_state(["draft"], message=_("Only a draft transfer can be completed."))
         for transfer in self:
-            if transfer.state != "draft":
-                raise UserError(_("Only a draft transfer can be completed."))
             transfer.document_line_ids._check_required_received(transfer.name)
             if not transfer.previous_owner_ids:
                 raise UserError(
@@ -167,7 +169,6 @@ class HanlingOwnershipTransfer(models.Model):
         )
 
     def action_cancel(self):
-        if any(t.state != "draft" for t in self):
-            raise UserError(_("Only a draft transfer can be cancelled."))
+        self._check_state(["draft"], message=_("Only a draft transfer can be cancelled."))
         self.write({"state": "cancelled"})
         return True

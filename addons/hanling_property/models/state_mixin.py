@@ -15,13 +15,19 @@ class HanlingStateMixin(models.AbstractModel):
         check_transition(self, vals)
         return super().write(vals)
 
-    def _check_state(self, allowed, action_label):
-        """Refuse ``action_label`` unless every record is in one of the ``allowed`` states."""
+    def _check_state(self, allowed, action_label=None, message=None):
+        """Refuse unless every record is in one of the ``allowed`` states.
+
+        The refusal says ``message`` when given, else names ``action_label``, the document and
+        the states it was found in.
+        """
         # Take the rows first, so that two people pressing the same button at once cannot both
         # pass the check (the second is told at once), then let the action write the state.
         lock_for_update(self)
         allow_transition(self)
         wrong = self.filtered(lambda r: r.state not in allowed)
+        if wrong and message:
+            raise UserError(message)
         if wrong:
             labels = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(
