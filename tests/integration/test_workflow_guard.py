@@ -44,7 +44,7 @@ class TestWorkflowGuard(ErrandCase):
         self.assertEqual(order.state, "assigned")
 
     def test_every_procedure_guards_its_state(self):
-        # The guard lives in hanling.state.mixin: complaints, nonconformity reports and the
+        # The guard lives in hanling.workflow.mixin: complaints, nonconformity reports and the
         # duty log are covered as well as work orders and errands.
         self.env["hanling.occupancy"].search([("unit_id", "=", self.unit.id)]) or self.env[
             "hanling.occupancy"

@@ -86,7 +86,7 @@ class HanlingErrand(models.Model):
     _name = "hanling.errand"
     _description = "Errand for a Resident"
     _inherit = [
-        "hanling.state.mixin",
+        "hanling.workflow.mixin",
         "hanling.request.mixin",
         "hanling.signature.mixin",
         "mail.thread",

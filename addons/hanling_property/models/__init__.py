@@ -1,6 +1,6 @@
 from . import res_company
 from . import res_config_settings
-from . import state_mixin
+from . import workflow_mixin
 from . import intake_mixin
 from . import callback
 from . import signature_mixin
@@ -10,6 +10,7 @@ from . import building
 from . import unit
 from . import occupancy
 from . import res_partner
+from . import res_users
 from . import service_category
 from . import service
 from . import duty_log

@@ -37,7 +37,7 @@ class HanlingComplaint(models.Model):
     _name = "hanling.complaint"
     _description = "Resident Complaint"
     _inherit = [
-        "hanling.state.mixin",
+        "hanling.workflow.mixin",
         "hanling.request.mixin",
         "hanling.callback.mixin",
         "mail.thread",

@@ -11,7 +11,7 @@ class HanlingDecorationPermit(models.Model):
     _name = "hanling.decoration.permit"
     _description = "Decoration Permit"
     _inherit = [
-        "hanling.state.mixin",
+        "hanling.workflow.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "hanling.intake.mixin",

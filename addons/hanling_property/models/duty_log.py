@@ -8,7 +8,7 @@ class HanlingDutyLog(models.Model):
     _name = "hanling.duty.log"
     _description = "Duty Log Entry"
     _inherit = [
-        "hanling.state.mixin",
+        "hanling.workflow.mixin",
         "hanling.intake.mixin",
         "hanling.referral.mixin",
         "mail.thread",

@@ -9,7 +9,7 @@ class HanlingMoveIn(models.Model):
     _name = "hanling.move.in"
     _description = "Move-in Reception"
     _inherit = [
-        "hanling.state.mixin",
+        "hanling.workflow.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "hanling.document.mixin",

@@ -10,7 +10,7 @@ class HanlingNonconformity(models.Model):
 
     _name = "hanling.nonconformity"
     _description = "Nonconformity Report"
-    _inherit = ["hanling.state.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
     _check_company_auto = True
 

@@ -10,7 +10,7 @@ class HanlingOwnershipTransfer(models.Model):
     _name = "hanling.ownership.transfer"
     _description = "Ownership Transfer"
     _inherit = [
-        "hanling.state.mixin",
+        "hanling.workflow.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "hanling.document.mixin",

@@ -20,7 +20,7 @@ class HanlingWorkOrder(models.Model):
     _name = "hanling.work.order"
     _description = "Work Order"
     _inherit = [
-        "hanling.state.mixin",
+        "hanling.workflow.mixin",
         "hanling.request.mixin",
         "hanling.callback.mixin",
         "hanling.signature.mixin",

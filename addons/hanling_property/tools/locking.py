@@ -37,22 +37,3 @@ def lock_for_update(records):
                 names=", ".join(records.mapped("display_name")),
             )
         ) from None
-
-
-def allow_transition(records):
-    """Record that ``records`` passed their action's state check in this transaction."""
-    allowed = records.env.cr.cache.setdefault("hanling_transitions", set())
-    allowed.update((records._name, record_id) for record_id in records._origin.ids)
-
-
-def check_transition(records, vals):
-    """Refuse a state written directly (RPC write/create) instead of through an action.
-
-    The actions check the state and the conditions of the step (signature, money, rights) and
-    then write it; writing ``state`` straight through the API would skip all of that.
-    """
-    if "state" not in vals or records.env.su:
-        return
-    allowed = records.env.cr.cache.get("hanling_transitions", set())
-    if any((records._name, record_id) not in allowed for record_id in records._origin.ids):
-        raise UserError(records.env._("The state changes through the buttons of the form only."))
