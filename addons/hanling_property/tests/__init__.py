@@ -28,3 +28,6 @@ from . import test_ownership_transfer
 from . import test_decoration_access
 from . import test_document_hooks
 from . import test_portal_decoration
+from . import test_complaint_workflow_guard
+from . import test_decoration_workflow_guard
+from . import test_move_in_workflow_guard
