@@ -2,8 +2,10 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.hanling_property.tools.workflow import EditLockError
 
 from .common import ArchiveCase
 
@@ -27,7 +29,7 @@ class TestArchiveBorrow(ArchiveCase):
         self.assertTrue(borrow.name.startswith("JY"))
         self.assertFalse(borrow.needs_manager_approval)
         # Plain customer-service staff register requests but do not decide on them.
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(AccessError, "Only the archive keeper or the office manager"):
             borrow.with_user(self.staff).action_approve()
         borrow.with_user(self.keeper).action_approve()
         self.assertEqual(borrow.state, "approved")
@@ -40,7 +42,7 @@ class TestArchiveBorrow(ArchiveCase):
         borrow.with_user(self.staff).action_lend()
         self.assertEqual(borrow.state, "lent")
         self.assertTrue(borrow.date_lent)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(EditLockError, "is Lent: How can no longer be changed"):
             borrow.with_user(self.staff).write({"mode": "export"})
         borrow.with_user(self.staff).action_return()
         self.assertEqual(borrow.state, "returned")
@@ -88,7 +90,7 @@ class TestArchiveBorrow(ArchiveCase):
             borrow = self._make_borrow(mode=mode)
             with self.subTest(mode=mode):
                 self.assertTrue(borrow.needs_manager_approval)
-                with self.assertRaises(UserError):
+                with self.assertRaisesRegex(AccessError, "need the office manager's written"):
                     borrow.with_user(self.keeper).action_approve()
                 borrow.with_user(self.manager).action_approve()
                 self.assertEqual(borrow.state, "approved")

@@ -1,6 +1,8 @@
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
+
 from .common import ArchiveCase
 
 
@@ -82,9 +84,9 @@ class TestArchiveEvent(ArchiveCase):
 
     def test_state_not_writable_directly(self):
         event = self._event()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(WorkflowGuardError, "State of Important Event Record"):
             event.write({"state": "filed"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(WorkflowGuardError, "Reviewed By of Important Event Record"):
             event.write({"reviewer_id": self.users["t_manager"].id})
         self.assertEqual(event.state, "draft")
 
