@@ -204,7 +204,9 @@ class HanlingArchiveBorrow(models.Model):
                 )
             )
         if not self.env.user.has_group("hanling_archive.group_archive_keeper") and not is_manager:
-            raise AccessError(_("Only the archive keeper or the office manager decides on requests."))
+            raise AccessError(
+                _("Only the archive keeper or the office manager decides on requests.")
+            )
 
     @workflow_step
     def action_approve(self):
@@ -269,7 +271,9 @@ class HanlingArchiveBorrow(models.Model):
             # The manager of the community the dossiers belong to; any office manager otherwise.
             manager = (
                 borrow.dossier_ids.community_id.manager_id[:1]
-                or Users._hanling_role_users("hanling_property.group_manager", borrow.company_id)[:1]
+                or Users._hanling_role_users("hanling_property.group_manager", borrow.company_id)[
+                    :1
+                ]
             )
             if manager:
                 borrow.activity_schedule(

@@ -137,9 +137,7 @@ class HanlingArchiveEvent(models.Model):
     @workflow_step
     def action_review(self):
         self._check_reviewer()
-        self._check_state(
-            ["submitted"], message=_("Only events awaiting review can be reviewed.")
-        )
+        self._check_state(["submitted"], message=_("Only events awaiting review can be reviewed."))
         return self._action_review()
 
     def _action_review(self):
@@ -156,9 +154,7 @@ class HanlingArchiveEvent(models.Model):
     @workflow_step
     def action_return(self):
         self._check_reviewer()
-        self._check_state(
-            ["submitted"], message=_("Only events awaiting review can be returned.")
-        )
+        self._check_state(["submitted"], message=_("Only events awaiting review can be returned."))
         self.write({"state": "draft", "date_submitted": False})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True

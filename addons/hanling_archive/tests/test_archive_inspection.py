@@ -216,7 +216,7 @@ class TestArchiveInspection(ArchiveCase):
         good = inspection.line_ids - bad
         self.assertEqual(len(bad.missing_type_ids), 10, "prefilled from the electronic dossier")
         self.assertFalse(good.missing_type_ids)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Record the result of every checked dossier first"):
             inspection.action_done()  # results missing
         good.write({"result": "ok"})
         bad.write({"result": "missing", "note": "入伙资料未收齐"})
@@ -247,6 +247,6 @@ class TestArchiveInspection(ArchiveCase):
         inspection = self.Inspection.create(
             {"community_id": community.id, "kind": "spot", "date_due": self.today}
         )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "has no dossier to inspect"):
             inspection.action_start()
         self.assertEqual(inspection.state, "planned")

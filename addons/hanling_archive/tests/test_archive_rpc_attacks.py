@@ -88,7 +88,9 @@ class TestArchiveRpcAttacks(HttpCase):
         response = self._print_response()
         self.assertNotEqual(response.headers.get("Content-Type"), "application/pdf")
         self.assertIn("cannot be printed without a borrowing request", response.text)
-        self.assertFalse(self.Log.search([("action", "=", "print"), ("user_id", "=", self.staff.id)]))
+        self.assertFalse(
+            self.Log.search([("action", "=", "print"), ("user_id", "=", self.staff.id)])
+        )
 
         # The office manager approves it (another person): now it prints, and is logged.
         self.authenticate("manager", "manager")

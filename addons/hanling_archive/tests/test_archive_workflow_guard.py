@@ -106,7 +106,9 @@ class TestArchiveWorkflowGuard(ArchiveCase):
                 }
             )
         )
-        self.assertEqual((borrow.state, borrow.approved_by_id), ("requested", self.manager.browse()))
+        self.assertEqual(
+            (borrow.state, borrow.approved_by_id), ("requested", self.manager.browse())
+        )
         # Whether the manager must approve is the server's to say, whatever the client sends.
         unflagged = self._make_borrow(mode="print", needs_manager_approval=False)
         unflagged.invalidate_recordset()
@@ -125,9 +127,7 @@ class TestArchiveWorkflowGuard(ArchiveCase):
 
     def test_requester_never_approves_their_own_request(self):
         # The office manager who registers a print request for themselves needs another one.
-        own = self._make_borrow(
-            user=self.manager, mode="print", companion_id=self.manager.id
-        )
+        own = self._make_borrow(user=self.manager, mode="print", companion_id=self.manager.id)
         with self.assertRaisesRegex(AccessError, "approved by someone other than"):
             own.with_user(self.manager).action_approve()
         # Nor may the keeper decide on a request they accompany.

@@ -68,9 +68,7 @@ class TestErrandWorkflowGuard(ErrandCase):
                     ):
                         self.env["hanling.errand"].with_user(self.staff).with_context(
                             **context
-                        ).create(
-                            {"unit_id": self.unit.id, "description": "代订蛋糕", **vals}
-                        )
+                        ).create({"unit_id": self.unit.id, "description": "代订蛋糕", **vals})
         # A context default is ignored: the errand starts as a draft with its own number.
         errand = (
             self.env["hanling.errand"]
@@ -162,15 +160,19 @@ class TestErrandWorkflowGuard(ErrandCase):
         self.assertEqual(other.state, "confirmed")
 
     def test_duty_log_request_becomes_an_errand(self):
-        entry = self.env["hanling.duty.log"].with_user(self.duty).create(
-            {"unit_id": self.unit.id, "request": "代订一箱牛奶"}
+        entry = (
+            self.env["hanling.duty.log"]
+            .with_user(self.duty)
+            .create({"unit_id": self.unit.id, "request": "代订一箱牛奶"})
         )
         action = entry.with_user(self.duty).action_create_errand()
         errand = self.env["hanling.errand"].browse(action["res_id"])
         self.assertEqual((errand.state, errand.description), ("draft", "代订一箱牛奶"))
         self.assertEqual(entry.state, "converted")
-        delivery_entry = self.env["hanling.duty.log"].with_user(self.duty).create(
-            {"unit_id": self.unit.id, "request": "送两桶水"}
+        delivery_entry = (
+            self.env["hanling.duty.log"]
+            .with_user(self.duty)
+            .create({"unit_id": self.unit.id, "request": "送两桶水"})
         )
         action = delivery_entry.with_user(self.duty).action_create_delivery()
         self.assertEqual(self.env["hanling.errand"].browse(action["res_id"]).kind, "delivery")
@@ -252,8 +254,9 @@ class TestErrandWorkflowGuard(ErrandCase):
     def test_set_up_grant_is_scoped_to_its_model(self):
         """A grant for one model (test set-up, another procedure's step) opens no other."""
         errand = self._confirmed()
-        with workflow_grant("hanling.duty.log"), self.assertRaisesRegex(
-            WorkflowGuardError, "^State of Errand"
+        with (
+            workflow_grant("hanling.duty.log"),
+            self.assertRaisesRegex(WorkflowGuardError, "^State of Errand"),
         ):
             errand.write({"state": "done"})
 
