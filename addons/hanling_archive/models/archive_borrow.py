@@ -269,12 +269,10 @@ class HanlingArchiveBorrow(models.Model):
         Users = self.env["res.users"]
         for borrow in self.filtered(lambda b: b.state == "requested" and b.needs_manager_approval):
             # The manager of the community the dossiers belong to; any office manager otherwise.
-            manager = (
-                borrow.dossier_ids.community_id.manager_id[:1]
-                or Users._hanling_role_users("hanling_property.group_manager", borrow.company_id)[
-                    :1
-                ]
+            managers = Users._hanling_role_users(
+                "hanling_property.group_manager", borrow.company_id
             )
+            manager = borrow.dossier_ids.community_id.manager_id[:1] or managers[:1]
             if manager:
                 borrow.activity_schedule(
                     "mail.mail_activity_data_todo",
