@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.workflow import workflow_step
+
 SATISFACTION = [
     ("1", "Very Dissatisfied"),
     ("2", "Dissatisfied"),
@@ -15,9 +17,28 @@ class HanlingCallback(models.Model):
 
     _name = "hanling.callback"
     _description = "Callback Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_due, id"
     _check_company_auto = True
+    _workflow_fields = ("state", "date_done")
+    _workflow_lock = {
+        # A callback belongs to the document it was planned for, for good.
+        ("planned", "done", "cancel"): ("res_model", "res_id"),
+        # What the resident said, to whom and when, is the record of the call (篇3 4.4).
+        ("done", "cancel"): (
+            "company_id",
+            "partner_id",
+            "unit_id",
+            "user_id",
+            "date_due",
+            "satisfaction",
+            "comment",
+            "opinion",
+            "prevention_suggestion",
+            "service_suggestion",
+            "evaluation",
+        ),
+    }
 
     res_model = fields.Char(string="Document Model", required=True, index=True, readonly=True)
     res_id = fields.Many2oneReference(
@@ -92,6 +113,7 @@ class HanlingCallback(models.Model):
         )
         return True
 
+    @workflow_step
     def action_done(self):
         self._check_planned()
         if self.filtered(lambda c: not c.satisfaction):
@@ -108,6 +130,7 @@ class HanlingCallback(models.Model):
                 documents._on_callback_done(callbacks)
         return True
 
+    @workflow_step
     def action_cancel(self):
         self._check_planned()
         self.write({"state": "cancel"})
@@ -126,8 +149,9 @@ class HanlingCallback(models.Model):
         }
 
     def _check_planned(self):
-        if self.filtered(lambda c: c.state != "planned"):
-            raise UserError(_("Only a planned callback can be updated this way."))
+        self._check_state(
+            ["planned"], message=_("Only a planned callback can be updated this way.")
+        )
 
     @api.model
     def _cron_report_overdue(self):
@@ -241,7 +265,11 @@ class HanlingCallbackMixin(models.AbstractModel):
             )
 
     def _on_callback_done(self, callbacks):
-        """Hook: a callback of these documents was completed."""
+        """Hook: a callback of these documents was completed.
+
+        An override that moves the document on is a workflow step of the document's model
+        (``@workflow_step``): the callback's own step grants nothing on the document.
+        """
 
     def action_view_callbacks(self):
         self.ensure_one()
