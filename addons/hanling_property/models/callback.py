@@ -20,10 +20,10 @@ class HanlingCallback(models.Model):
     _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_due, id"
     _check_company_auto = True
-    _workflow_fields = ("state", "date_done")
+    # A callback is planned by its document's procedure (_schedule_callback) and belongs to that
+    # document for good: the link is the server's, like the state.
+    _workflow_fields = ("state", "date_done", "res_model", "res_id")
     _workflow_lock = {
-        # A callback belongs to the document it was planned for, for good.
-        ("planned", "done", "cancel"): ("res_model", "res_id"),
         # What the resident said, to whom and when, is the record of the call (篇3 4.4).
         ("done", "cancel"): (
             "company_id",
@@ -98,6 +98,12 @@ class HanlingCallback(models.Model):
     def _compute_attempt_count(self):
         for callback in self:
             callback.attempt_count = len(callback.attempt_ids)
+
+    @api.model
+    @workflow_step
+    def _plan(self, vals_list):
+        """Create the callbacks a document's procedure plans (see _schedule_callback)."""
+        return self.create(vals_list)
 
     def _get_document(self):
         self.ensure_one()
@@ -226,7 +232,7 @@ class HanlingCallbackMixin(models.AbstractModel):
 
     def _schedule_callback(self, date_due, user=None, values=None):
         """Plan one callback per document, with a phone-call activity for the caller."""
-        callbacks = self.env["hanling.callback"].create(
+        callbacks = self.env["hanling.callback"]._plan(
             [
                 {
                     "res_model": record._name,
