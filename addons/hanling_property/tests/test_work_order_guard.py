@@ -91,9 +91,7 @@ class TestWorkOrderGuard(WorkOrderCase):
                     self.subTest(field=name, user=user.login),
                     self.assertRaisesRegex(WorkflowGuardError, "change through the document"),
                 ):
-                    order.with_user(user).with_context(**FORGED_CONTEXT).sudo().write(
-                        {name: value}
-                    )
+                    order.with_user(user).with_context(**FORGED_CONTEXT).sudo().write({name: value})
         order.invalidate_recordset()
         self.assertEqual(order.state, "done")
         self.assertFalse(order.invoice_id or order.fee_fixed_by_id or order.date_accepted)
@@ -222,7 +220,9 @@ class TestWorkOrderGuard(WorkOrderCase):
         done = self._callback_done(other)
         self.assertEqual(done.state, "done")
         with self.assertRaisesRegex(EditLockError, "is Done: .*Resident's Comment"):
-            done.with_user(self.engsup).write({"comment": "改写", "date_due": fields.Datetime.now()})
+            done.with_user(self.engsup).write(
+                {"comment": "改写", "date_due": fields.Datetime.now()}
+            )
 
     # ------------------------------------------------------------------ duty log
 
