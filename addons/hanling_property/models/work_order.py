@@ -702,16 +702,13 @@ class HanlingWorkOrder(models.Model):
             raise UserError(_("Set the resident to invoice before the fee can be invoiced."))
         if billable.filtered(lambda o: o.labour_price and not o.service_id.product_id):
             raise UserError(_("The catalogue service has no invoicing product."))
-        moves = self.env["account.move"]
-        for company, orders in billable.grouped("company_id").items():
-            vals_list = [order._prepare_invoice_values() for order in orders]
-            # sudo: technicians and supervisors record the finance copy of the order, but hold
-            # no accounting rights; the invoice is posted for the accountant to collect.
-            company_moves = self.env["account.move"].sudo().with_company(company).create(vals_list)
-            company_moves.action_post()
-            for order, move in zip(orders, company_moves, strict=True):
-                order.invoice_id = move.id
-            moves |= company_moves
+        # Technicians and supervisors record the finance copy of the order (one batch, posted
+        # for the accountant to collect) through the money service.
+        moves = self.env["hanling.money.service"]._create_invoices(
+            [order._prepare_invoice_values() for order in billable]
+        )
+        for order, move in zip(billable, moves, strict=True):
+            order.invoice_id = move.id
         return moves
 
     @api.model
