@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.hanling_property.tools import normalize_cn_phone
+from odoo.addons.hanling_property.tools.workflow import workflow_step
 
 ERRAND_STATES = [
     ("draft", "Draft"),
@@ -467,6 +468,7 @@ class HanlingErrand(models.Model):
             )
         return self._action_confirm()
 
+    @workflow_step
     def _action_confirm(self):
         self.write({"state": "confirmed", "date_confirmed": fields.Datetime.now()})
         return True
@@ -489,6 +491,7 @@ class HanlingErrand(models.Model):
             },
         }
 
+    @workflow_step
     def _action_register_prepayment(self, amount, journal=None, date=None):
         """Post the inbound prepayment with a receipt number; the errand becomes prepaid."""
         self.ensure_one()
@@ -552,6 +555,7 @@ class HanlingErrand(models.Model):
             )
         return self._action_order()
 
+    @workflow_step
     def _action_order(self):
         self.write({"state": "ordered", "date_ordered": fields.Datetime.now()})
         for errand in self:
@@ -590,6 +594,7 @@ class HanlingErrand(models.Model):
             )
         return self._action_deliver()
 
+    @workflow_step
     def _action_deliver(self):
         now = fields.Datetime.now()
         for errand in self:
@@ -613,6 +618,7 @@ class HanlingErrand(models.Model):
                 raise UserError(_("%(name)s is already invoiced.", name=errand.name))
         return self._action_settle()
 
+    @workflow_step
     def _action_settle(self):
         for errand in self:
             # sudo: the actual cost is read from the supplier bill; only its amount is used.
@@ -697,6 +703,7 @@ class HanlingErrand(models.Model):
         signing_off._stamp_resident_signature()
         return self._action_done()
 
+    @workflow_step
     def _action_done(self):
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         return True
@@ -710,6 +717,7 @@ class HanlingErrand(models.Model):
             self._check_money_rights()
         return self._action_cancel()
 
+    @workflow_step
     def _action_cancel(self):
         for errand in self:
             errand._refund_credit()
@@ -717,6 +725,7 @@ class HanlingErrand(models.Model):
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
+    @workflow_step
     def action_draft(self):
         self._check_state(["cancel"], _("Resetting to draft"))
         # sudo: payments are accounting records; only their existence matters here.

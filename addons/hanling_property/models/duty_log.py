@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.workflow import workflow_step
+
 
 class HanlingDutyLog(models.Model):
     """值班记录表: every call, visit or letter is written down the moment it arrives (篇2 一)."""
@@ -91,6 +93,7 @@ class HanlingDutyLog(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("hanling.duty.log") or "/"
         return super().create(vals_list)
 
+    @workflow_step
     def action_refer(self):
         self._check_state(["open"], _("Referring to a supplier"))
         if self._check_referral():
@@ -98,6 +101,7 @@ class HanlingDutyLog(models.Model):
         self.write({"state": "referred"})
         return True
 
+    @workflow_step
     def action_close(self):
         self._check_state(["open"], _("Closing"))
         if self.filtered(lambda e: not e.outcome):
@@ -123,6 +127,7 @@ class HanlingDutyLog(models.Model):
             return None
         return self.env[self.res_model].browse(self.res_id).exists()
 
+    @workflow_step
     def _action_convert(self, model_name, values=None):
         """Create the document the request calls for (work order, complaint, errand…).
 

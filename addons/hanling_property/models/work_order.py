@@ -4,6 +4,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.sql import create_index
 
+from ..tools.workflow import workflow_step
+
 # 篇2 一 四): an immediate repair is reached within 15 minutes, whatever the time of day.
 ARRIVAL_MINUTES = 15
 # 篇2 二 六) 3: the engineering supervisor calls back within 24 hours of the end of the repair.
@@ -414,6 +416,7 @@ class HanlingWorkOrder(models.Model):
         self._action_assign()
         return True
 
+    @workflow_step
     def _action_assign(self):
         now = fields.Datetime.now()
         for order in self:
@@ -440,6 +443,7 @@ class HanlingWorkOrder(models.Model):
             "context": {"default_order_id": self.id},
         }
 
+    @workflow_step
     def _on_missed_visit(self, visits):
         """A visit was missed: new appointment, the office told, the supervisor re-checks."""
         for order in self:
@@ -466,6 +470,7 @@ class HanlingWorkOrder(models.Model):
         self._action_start()
         return True
 
+    @workflow_step
     def _action_start(self):
         self.write({"state": "in_progress", "date_arrived": fields.Datetime.now()})
 
@@ -480,6 +485,7 @@ class HanlingWorkOrder(models.Model):
         self._action_finish()
         return True
 
+    @workflow_step
     def _action_finish(self):
         # A paid service without a price is quoted on site: the supervisors fix it.
         self.filtered(
@@ -493,6 +499,7 @@ class HanlingWorkOrder(models.Model):
         self._action_accept()
         return True
 
+    @workflow_step
     def _action_accept(self):
         now = fields.Datetime.now()
         self._stamp_resident_signature()
@@ -549,9 +556,11 @@ class HanlingWorkOrder(models.Model):
         self._action_close()
         return True
 
+    @workflow_step
     def _action_close(self):
         self.write({"state": "closed", "date_closed": fields.Datetime.now()})
 
+    @workflow_step
     def action_cancel(self):
         self._check_state(["draft", "assigned"], _("Cancelling"))
         if self.filtered(lambda o: not o.cancel_reason):
@@ -565,6 +574,7 @@ class HanlingWorkOrder(models.Model):
         )
         return True
 
+    @workflow_step
     def action_refer(self):
         self._check_state(["draft", "assigned", "in_progress"], _("Referring to a supplier"))
         if self._check_referral():
