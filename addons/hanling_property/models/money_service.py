@@ -56,8 +56,8 @@ class HanlingMoneyService(models.AbstractModel):
     @api.model
     def _references(self, records):
         """The accounting numbers of records made here, for the chatter of their document."""
-        # sudo: only the names of the records this service made for the document are read.
-        return ", ".join(records.sudo().mapped("display_name"))
+        books = self._books(records.company_id[:1] if records else self.env.company)
+        return ", ".join(records.with_env(books.env).mapped("display_name"))
 
     # ------------------------------------------------------------------ journals
 
