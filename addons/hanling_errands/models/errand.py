@@ -504,7 +504,7 @@ class HanlingErrand(models.Model):
         if float_compare(amount, 0.0, precision_rounding=self.currency_id.rounding) <= 0:
             raise UserError(_("The prepayment must be a positive amount."))
         receipt = self.env["ir.sequence"].next_by_code("hanling.errand.receipt") or "/"
-        payment = self.env["hanling.money.service"]._create_payments(
+        payment = self.env["hanling.money.service"]._make_payments(
             [
                 self._prepare_payment_values(
                     "inbound",
@@ -896,7 +896,7 @@ class HanlingErrand(models.Model):
         if float_is_zero(credit, precision_rounding=self.currency_id.rounding) or credit < 0:
             return self.env["account.payment"]
         money = self.env["hanling.money.service"]
-        refund = money._create_payments(
+        refund = money._make_payments(
             [
                 self._prepare_payment_values(
                     "outbound",

@@ -166,7 +166,7 @@ class HanlingCounterSale(models.Model):
         money = self.env["hanling.money.service"]
         # sudo: the invoices are read through the links of the invoicing group (see _action_pay).
         invoices = self.sudo().invoice_id
-        refunds = money._reverse_moves(
+        refunds = money._reverse_invoices(
             invoices,
             [
                 {

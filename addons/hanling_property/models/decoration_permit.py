@@ -503,7 +503,7 @@ class HanlingDecorationPermit(models.Model):
         if self.currency_id.compare_amounts(amount, 0) <= 0:
             raise UserError(_("The deposit received must be a positive amount."))
         account = self._deposit_account()
-        payment = money._create_payments(
+        payment = money._make_payments(
             [self._prepare_deposit_payment_values("inbound", amount, journal, date, account)],
             entry_values={"hanling_decoration_permit_id": self.id},
         )
@@ -595,7 +595,7 @@ class HanlingDecorationPermit(models.Model):
                 )
             )
         money = self.env["hanling.money.service"]
-        payment = money._create_payments(
+        payment = money._make_payments(
             [
                 self._prepare_deposit_payment_values(
                     "outbound", amount, journal, date, self._deposit_account()

@@ -287,7 +287,7 @@ class EventRegistration(models.Model):
         # An unpaid invoice is simply cancelled; a paid one leaves a credit to refund.
         unpaid = self.grouped(lambda r: r.hanling_invoice_id.payment_state == "not_paid")
         for cancel, registrations in unpaid.items():
-            refunds = money._reverse_moves(
+            refunds = money._reverse_invoices(
                 registrations.hanling_invoice_id,
                 [{"ref": _("Cancelled: %(name)s", name=r.name or "")} for r in registrations],
                 cancel=cancel,

@@ -152,7 +152,7 @@ class HanlingMoneyService(models.AbstractModel):
         )
 
     @api.model
-    def _reverse_moves(self, moves, default_values_list=None, cancel=False):
+    def _reverse_invoices(self, moves, default_values_list=None, cancel=False):
         """Posted credit notes of posted invoices; ``cancel`` reconciles each with its invoice."""
         ids = [None] * len(moves)
         positions = {move.id: position for position, move in enumerate(moves)}
@@ -198,7 +198,7 @@ class HanlingMoneyService(models.AbstractModel):
         return self._mine(payments)
 
     @api.model
-    def _create_payments(self, vals_list, company=None, entry_values=None):
+    def _make_payments(self, vals_list, company=None, entry_values=None):
         """Create and post payments that stand on their own: prepayments, deposits, refunds.
 
         Each needs its ``journal_id`` (a cash or bank journal of its company). An inbound

@@ -480,7 +480,7 @@ class HanlingNonconformity(models.Model):
     def _create_compensation_payment(self, amount):
         self.ensure_one()
         # Same as the credit note: the approved compensation, recorded by the office.
-        payment = self.env["hanling.money.service"]._create_payments(
+        payment = self.env["hanling.money.service"]._make_payments(
             [self._prepare_compensation_payment_values(amount)]
         )
         self.compensation_payment_ids = [Command.link(payment.id)]

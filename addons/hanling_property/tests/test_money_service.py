@@ -246,7 +246,7 @@ class TestMoneyService(WorkOrderCase):
         self.assertEqual(compensation.move_type, "out_refund")
         self.assertEqual(compensation.state, "posted")
         self.assertEqual(compensation.amount_total, 25.0)
-        refund = self.money._reverse_moves(invoice, [{"ref": "取消"}], cancel=True).sudo()
+        refund = self.money._reverse_invoices(invoice, [{"ref": "取消"}], cancel=True).sudo()
         self.assertEqual(refund.move_type, "out_refund")
         self.assertEqual(refund.state, "posted")
         self.assertEqual(refund.reversed_entry_id, invoice)
@@ -283,7 +283,7 @@ class TestMoneyService(WorkOrderCase):
 
     def test_prepayment_invoice_and_refund_reconcile(self):
         Payment = self.env["account.payment"]
-        prepayment = self.money._create_payments([self._payment_vals("inbound", 300.0)])
+        prepayment = self.money._make_payments([self._payment_vals("inbound", 300.0)])
         self.assertFalse(prepayment.env.su)
         with self.assertRaises(AccessError):
             prepayment.read(["amount"])
@@ -294,7 +294,7 @@ class TestMoneyService(WorkOrderCase):
         self.money._reconcile_receivables(invoice, prepayment)
         self.assertEqual(invoice.sudo().amount_residual, 0.0)
         self.assertEqual(line.amount_residual, -32.0)
-        refund = self.money._create_payments([self._payment_vals("outbound", 32.0)])
+        refund = self.money._make_payments([self._payment_vals("outbound", 32.0)])
         self.assertEqual(refund.sudo().payment_type, "outbound")
         self.money._reconcile_receivables(prepayment | refund)
         lines = self._receivable_lines(invoice, prepayment, refund)
@@ -310,7 +310,7 @@ class TestMoneyService(WorkOrderCase):
                 self.subTest(journal=journal.type),
                 self.assertRaisesRegex(UserError, "bank or cash journal"),
             ):
-                self.money._create_payments(
+                self.money._make_payments(
                     [
                         self._payment_vals("inbound", 10.0),
                         dict(self._payment_vals("inbound", 5.0), journal_id=journal.id),
