@@ -54,10 +54,14 @@ class HanlingMoneyService(models.AbstractModel):
         return records.with_env(self.env)
 
     @api.model
+    def _read(self, records):
+        """The caller's accounting records (made here before), to be read or moved on here."""
+        return self._books(self.env.company).env[records._name].browse(records.ids)
+
+    @api.model
     def _references(self, records):
         """The accounting numbers of records made here, for the chatter of their document."""
-        books = self._books(records.company_id[:1] if records else self.env.company)
-        return ", ".join(records.with_env(books.env).mapped("display_name"))
+        return ", ".join(self._read(records).mapped("display_name"))
 
     # ------------------------------------------------------------------ journals
 
@@ -154,6 +158,7 @@ class HanlingMoneyService(models.AbstractModel):
     @api.model
     def _reverse_invoices(self, moves, default_values_list=None, cancel=False):
         """Posted credit notes of posted invoices; ``cancel`` reconciles each with its invoice."""
+        moves = self._read(moves)
         ids = [None] * len(moves)
         positions = {move.id: position for position, move in enumerate(moves)}
         for owner, invoices in moves.grouped("company_id").items():
@@ -176,6 +181,7 @@ class HanlingMoneyService(models.AbstractModel):
         The wizard reconciles each payment with its move. ``values`` are written on the new
         payments (the document they belong to).
         """
+        moves = self._read(moves)
         company = moves.company_id
         if len(company) != 1:
             raise UserError(self.env._("Register the payments of one company at a time."))
@@ -229,10 +235,9 @@ class HanlingMoneyService(models.AbstractModel):
         ``records``: recordsets of ``account.move`` and/or ``account.payment``; drafts and
         cancelled ones are left out.
         """
-        books = self._books(self.env.company).env
-        lines = books["account.move.line"]
+        lines = self._read(self.env["account.move.line"])
         for given in records:
-            recordset = books[given._name].browse(given.ids)
+            recordset = self._read(given)
             moves = recordset.move_id if recordset._name == "account.payment" else recordset
             lines |= moves.line_ids
         for owner, company_lines in lines.grouped("company_id").items():
