@@ -986,26 +986,23 @@ class HanlingErrand(models.Model):
             ]
         else:
             lines = [(self._invoice_line_label(), 1.0, self.voucher_amount)]
-        return {
-            "move_type": "out_invoice",
-            "hanling_community_id": self.community_id.id,
-            "partner_id": self.partner_id.commercial_partner_id.id,
-            "company_id": self.company_id.id,
-            "invoice_origin": self.name,
-            "invoice_line_ids": [
-                fields.Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": name,
-                        "quantity": quantity,
-                        "price_unit": price,
-                        # The resident pays what the supplier charged: no tax on top.
-                        "tax_ids": [fields.Command.clear()],
-                    }
-                )
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.partner_id.commercial_partner_id,
+            [
+                {
+                    "product_id": product.id,
+                    "name": name,
+                    "quantity": quantity,
+                    "price_unit": price,
+                    # The resident pays what the supplier charged: no tax on top.
+                    "tax_ids": [fields.Command.clear()],
+                }
                 for name, quantity, price in lines
             ],
-        }
+            community=self.community_id,
+            invoice_origin=self.name,
+        )
 
     def _invoice_line_label(self):
         self.ensure_one()
@@ -1018,21 +1015,18 @@ class HanlingErrand(models.Model):
     def _prepare_purchase_bill_values(self):
         self.ensure_one()
         product = self.env.ref("hanling_errands.product_errand_goods")
-        return {
-            "move_type": "in_invoice",
-            "partner_id": self.supplier_id.id,
-            "company_id": self.company_id.id,
-            "invoice_origin": self.name,
-            "invoice_date": fields.Date.context_today(self),
-            "invoice_line_ids": [
-                fields.Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": self._invoice_line_label(),
-                        "quantity": 1.0,
-                        "price_unit": self.voucher_amount,
-                        "tax_ids": [fields.Command.clear()],
-                    }
-                )
-            ],
+        line = {
+            "product_id": product.id,
+            "name": self._invoice_line_label(),
+            "quantity": 1.0,
+            "price_unit": self.voucher_amount,
+            "tax_ids": [fields.Command.clear()],
         }
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.supplier_id,
+            [line],
+            move_type="in_invoice",
+            invoice_origin=self.name,
+            invoice_date=fields.Date.context_today(self),
+        )

@@ -193,17 +193,14 @@ class HanlingCounterSale(models.Model):
 
     def _prepare_invoice_values(self):
         self.ensure_one()
-        return {
-            "move_type": "out_invoice",
-            "hanling_community_id": self.community_id.id,
-            "partner_id": self.partner_id.id,
-            "company_id": self.company_id.id,
-            "invoice_origin": self.name,
-            "ref": self.name,
-            "invoice_line_ids": [
-                fields.Command.create(line._prepare_invoice_line_values()) for line in self.line_ids
-            ],
-        }
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.partner_id,
+            [line._prepare_invoice_line_values() for line in self.line_ids],
+            community=self.community_id,
+            invoice_origin=self.name,
+            ref=self.name,
+        )
 
 
 class HanlingCounterSaleLine(models.Model):

@@ -244,24 +244,20 @@ class EventRegistration(models.Model):
         self.ensure_one()
         event = self.event_id
         service = event.hanling_service_id
-        return {
-            "move_type": "out_invoice",
-            "hanling_community_id": event.hanling_community_id.id,
-            "partner_id": self._hanling_invoice_partner().id,
-            "company_id": (event.company_id or self.env.company).id,
-            "invoice_origin": event.name,
-            "ref": self.name,
-            "invoice_line_ids": [
-                fields.Command.create(
-                    {
-                        "product_id": service.product_id.id,
-                        "name": _("%(event)s — %(name)s", event=event.name, name=self.name or ""),
-                        "quantity": 1.0,
-                        "price_unit": service.list_price,
-                    }
-                )
-            ],
+        line = {
+            "product_id": service.product_id.id,
+            "name": _("%(event)s — %(name)s", event=event.name, name=self.name or ""),
+            "quantity": 1.0,
+            "price_unit": service.list_price,
         }
+        return self.env["hanling.money.service"]._invoice_values(
+            event.company_id or self.env.company,
+            self._hanling_invoice_partner(),
+            [line],
+            community=event.hanling_community_id,
+            invoice_origin=event.name,
+            ref=self.name,
+        )
 
     def _hanling_refund_due(self, when=None):
         """True when the published rule grants a full refund for a cancellation at ``when``."""

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 PAYMENT_JOURNAL_TYPES = ("cash", "bank")
@@ -127,6 +127,22 @@ class HanlingMoneyService(models.AbstractModel):
         return company._hanling_deposit_accounting()
 
     # ------------------------------------------------------------------ invoices and entries
+
+    @api.model
+    def _invoice_values(self, company, partner, lines, community=None, **values):
+        """Values of an invoice, credit note or bill: one line per dict of ``lines``.
+
+        ``community`` (resident services) puts the income on its analytic account;
+        ``values`` add or override fields (``move_type`` defaults to a customer invoice).
+        """
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "hanling_community_id": community.id if community else False,
+            "invoice_line_ids": [Command.create(line) for line in lines],
+            **values,
+        }
 
     @api.model
     def _create_invoices(self, vals_list, company=None, post=True):

@@ -433,25 +433,22 @@ class HanlingNonconformity(models.Model):
     def _prepare_compensation_refund_values(self, amount):
         self.ensure_one()
         product = self.env.ref("hanling_property.product_complaint_compensation")
-        return {
-            "move_type": "out_refund",
-            "hanling_community_id": self.complaint_id.community_id.id,
-            "partner_id": self.partner_id.id,
-            "company_id": self.company_id.id,
-            "invoice_origin": self.name,
-            "ref": _("Compensation for complaint %(name)s", name=self.complaint_id.name),
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": _("Compensation: %(name)s", name=self.complaint_id.name),
-                        "quantity": 1.0,
-                        "price_unit": amount,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            ],
+        line = {
+            "product_id": product.id,
+            "name": _("Compensation: %(name)s", name=self.complaint_id.name),
+            "quantity": 1.0,
+            "price_unit": amount,
+            "tax_ids": [Command.clear()],
         }
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.partner_id,
+            [line],
+            community=self.complaint_id.community_id,
+            move_type="out_refund",
+            invoice_origin=self.name,
+            ref=_("Compensation for complaint %(name)s", name=self.complaint_id.name),
+        )
 
     def _create_compensation_credit_note(self, amount):
         self.ensure_one()

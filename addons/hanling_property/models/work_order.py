@@ -666,42 +666,37 @@ class HanlingWorkOrder(models.Model):
         lines = []
         if not self.currency_id.is_zero(self.labour_price):
             lines.append(
-                fields.Command.create(
-                    {
-                        "product_id": self.service_id.product_id.id,
-                        "name": _("%(service)s (labour)", service=self.service_id.name),
-                        "quantity": 1.0,
-                        "price_unit": self.labour_price,
-                    }
-                )
+                {
+                    "product_id": self.service_id.product_id.id,
+                    "name": _("%(service)s (labour)", service=self.service_id.name),
+                    "quantity": 1.0,
+                    "price_unit": self.labour_price,
+                }
             )
         materials_product = self._get_materials_product()
         for material in self.material_ids.filtered("bought_for_resident"):
             lines.append(
-                fields.Command.create(
-                    {
-                        "product_id": materials_product.id,
-                        "name": material.name,
-                        "quantity": material.quantity,
-                        "price_unit": material.price_unit,
-                    }
-                )
+                {
+                    "product_id": materials_product.id,
+                    "name": material.name,
+                    "quantity": material.quantity,
+                    "price_unit": material.price_unit,
+                }
             )
         return lines
 
     def _prepare_invoice_values(self):
         """Hook: the customer invoice of this work order (the finance copy, 财务联)."""
         self.ensure_one()
-        return {
-            "move_type": "out_invoice",
-            "hanling_community_id": self.community_id.id,
-            "partner_id": self.partner_id.id,
-            "company_id": self.company_id.id,
-            "invoice_origin": self.name,
-            "ref": self.name,
-            "narration": self.unit_id.display_name or False,
-            "invoice_line_ids": self._prepare_invoice_line_values(),
-        }
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.partner_id,
+            self._prepare_invoice_line_values(),
+            community=self.community_id,
+            invoice_origin=self.name,
+            ref=self.name,
+            narration=self.unit_id.display_name or False,
+        )
 
     def _create_invoices(self):
         """Post one customer invoice per billable order; free jobs without materials get none."""
