@@ -90,7 +90,7 @@ def money_sites(source, filename):
 
 
 def addon_sources():
-    for addon in ("hanling_property", "hanling_archive", "hanling_errands"):
+    for addon in sorted(name for name in os.listdir(ADDONS) if name.startswith("hanling_")):
         for root, dirs, files in os.walk(os.path.join(ADDONS, addon)):
             dirs[:] = [d for d in dirs if d not in ("tests", "static", "i18n")]
             for name in files:
