@@ -22,7 +22,6 @@ from odoo.tools.misc import formatLang
 
 from odoo.addons.hanling_property.tools.workflow import workflow_grant
 
-
 # Qt (wkhtmltopdf) writes the PDF's text map from the font, first code point first: an ideograph
 # whose glyph the font shares with a Kangxi or CJK radical (水 ⽔, 月 ⽉, 户 ⼾, 龙 ⻰) is read
 # back as the radical. It prints right; only the extracted text differs, so either is accepted.
@@ -112,8 +111,10 @@ class TestReportsPdf(HttpCase):
         }
 
     def _print(self, report, user, records):
-        Report = self.env["ir.actions.report"].with_user(user).with_context(
-            lang="zh_CN", force_report_rendering=True
+        Report = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            .with_context(lang="zh_CN", force_report_rendering=True)
         )
         content, kind = Report._render_qweb_pdf(report.id, records.ids)
         self.assertEqual(kind, "pdf", f"{report.name} did not render as PDF")
@@ -174,9 +175,7 @@ class TestReportsPdf(HttpCase):
         return self._user("staff"), building, texts, "扫码向管理处报修"
 
     def _case_counter_receipt(self):
-        sale = self._one(
-            "hanling.counter.sale", [("state", "=", "paid")], "paid counter sale"
-        )
+        sale = self._one("hanling.counter.sale", [("state", "=", "paid")], "paid counter sale")
         texts = [sale.name, sale.partner_id.name, self._amount(sale.amount_total)]
         texts += sale.line_ids.mapped("name")
         return self._user("staff"), sale, texts, "收据"
@@ -223,7 +222,9 @@ class TestReportsPdf(HttpCase):
 
     def _case_decoration_permit(self):
         permit = self._one(
-            "hanling.decoration.permit", [("permit_number", "!=", False)], "issued decoration permit"
+            "hanling.decoration.permit",
+            [("permit_number", "!=", False)],
+            "issued decoration permit",
         )
         texts = [permit.permit_number, permit.partner_id.name, permit.scope]
         return self._user("staff"), permit, texts, "装修许可证"
@@ -253,7 +254,9 @@ class TestReportsPdf(HttpCase):
             "confirmed errand with a purchase",
         ).with_user(staff)
         action = errand.action_register_prepayment()
-        wizard = Form(self.env[action["res_model"]].with_user(staff).with_context(action["context"]))
+        wizard = Form(
+            self.env[action["res_model"]].with_user(staff).with_context(action["context"])
+        )
         # Set-up only (the errands' own tests check the step): the grant lets this pass whether
         # or not the step already holds its own.
         with workflow_grant("hanling.errand"):
@@ -340,7 +343,7 @@ class TestReportsPdf(HttpCase):
                 with self.env.cr.savepoint():
                     user, records, texts, title = getattr(self, self.CASES[xmlid])()
                     text = self._pdftotext(self._print(report, user, records))
-            except Exception as error:  # noqa: BLE001 - reported below with the report's name
+            except Exception as error:  # reported below, with the report's name
                 failures.append(f"{xmlid}: {type(error).__name__}: {error}")
                 continue
             absent = [t for t in [title, *texts] if t and not _shows(text, t)]
@@ -367,7 +370,7 @@ class TestReportsPdf(HttpCase):
         report = self.env.ref("hanling_property.action_report_unit_qr")
         content = self._print(report, user, building)
         listing = subprocess.run(
-            ["pdfimages", "-list", "-"], input=content, capture_output=True, check=True
+            ["pdfimages", "-list", "-"], input=content, capture_output=True, check=True, timeout=60
         ).stdout.decode()
         # A code that failed to load still leaves an image: the 16-pixel "broken image" icon.
         widths = [int(line.split()[3]) for line in listing.splitlines()[2:] if line.strip()]
