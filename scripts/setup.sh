@@ -97,6 +97,12 @@ setup_reports() {
         log "installing for the PDF reports: ${missing[*]}"
         apt_install "${missing[@]}"
     fi
+    case "$(wkhtmltopdf --version 2>/dev/null || true)" in
+        *"patched qt"*) ;;
+        *) log "note: $(command -v wkhtmltopdf) is built without patched Qt: it prints one record at" \
+            "a time (several selected at once give no PDF) and no letterhead header or footer;" \
+            "the wkhtmltox 0.12.6.1 build (github.com/wkhtmltopdf/packaging) does both" ;;
+    esac
 }
 
 setup_pdf_check() {
