@@ -89,6 +89,9 @@
         "demo/decoration_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "hanling_property/static/src/scss/report_fonts.scss",
+        ],
         "web.assets_tests": [
             "hanling_property/static/tests/tours/*.js",
         ],
