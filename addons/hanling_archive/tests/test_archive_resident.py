@@ -55,7 +55,9 @@ class TestArchiveResident(ArchiveCase):
         ]:
             # assertRaises (not assertRaisesRegex) rolls the refused create back.
             with self.subTest(number=number), self.assertRaises(ValidationError) as caught:
-                Resident.create({"dossier_id": self.dossier.id, "name": "李娜", "id_number": number})
+                Resident.create(
+                    {"dossier_id": self.dossier.id, "name": "李娜", "id_number": number}
+                )
             self.assertEqual(
                 str(caught.exception), f"The ID number “{number}” of 李娜 is not valid: {reason}."
             )

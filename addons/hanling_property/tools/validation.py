@@ -16,7 +16,10 @@ from odoo.addons.phone_validation.tools.phone_validation import phone_parse
 
 _CN = 86
 _MOBILE = phonenumbers.PhoneNumberType.MOBILE
-_LANDLINE = (phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+_LANDLINE = (
+    phonenumbers.PhoneNumberType.FIXED_LINE,
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+)
 # The extension as staff type it after a landline: "020-12345678-123" or "020-12345678转123"
 # (phonenumbers itself reads "ext. 123", "x123" and "#123").
 _EXTENSION = re.compile(r"^(?P<number>.*\d)\s*(?:-|转)\s*(?P<extension>\d{1,6})$")
