@@ -75,7 +75,7 @@ Install it yourself, then run this command again:
 }
 
 setup_python() {
-    if ! "$PY" -c 'import pytest_odoo, odoo_test_helper, websocket, hypothesis' 2>/dev/null; then
+    if ! "$PY" -c 'import pytest_odoo, odoo_test_helper, websocket, hypothesis, phonenumbers' 2>/dev/null; then
         log "installing Python packages from requirements.txt"
         "$PY" -m pip install -q -r "$ROOT/requirements.txt" >&2
     fi

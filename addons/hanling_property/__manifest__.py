@@ -7,7 +7,9 @@
     "author": "Hanling",
     "website": "https://example.com/hanling",
     "license": "LGPL-3",
-    "depends": ["mail", "portal", "product", "account", "event"],
+    "depends": ["mail", "portal", "product", "account", "event", "phone_validation"],
+    # phone_validation reads numbers only with phonenumbers; without it, it accepts anything.
+    "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/hanling_property_groups.xml",
         "security/hanling_property_security.xml",

@@ -41,7 +41,13 @@ _CN_SECTIONS = ["", "万", "亿"]
 
 
 def amount_in_chinese(amount):
-    """人民币大写 of an amount, as written on Chinese receipts (e.g. 壹佰贰拾元伍角整)."""
+    """人民币大写 of an amount, as written on Chinese receipts (e.g. 壹佰贰拾元伍角整).
+
+    Our own on purpose: num2words as Odoo 18 pins it (0.5.10/0.5.13) has no Chinese, and its
+    later lang_ZH writes Taiwan's forms (貳, 陸, 圓); l10n_cn's ``_convert_to_amount_in_word``
+    needs cn2an, which Odoo does not require, and words amounts differently (no 整 after 角,
+    壹佰万玖仟 for 1,009,000), so receipts already given would no longer match.
+    """
     cents = round(abs(amount) * 100)
     yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
     words = ""
