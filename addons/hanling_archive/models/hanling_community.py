@@ -34,7 +34,7 @@ class HanlingCommunity(models.Model):
     def _archive_inspection_due(self, today=None):
         """Return {community id: (kind, due date)} of the next archive inspection (篇5 4.1.1 2)).
 
-        The full inspection is due when the community reaches 80% occupancy or one year after
+        The full inspection is due when the community reaches 80% occupancy (80% included) or one year after
         its first move-in, whichever comes first; then a spot check every six months after the
         last completed inspection. Communities nobody has moved into yet have nothing due.
         """
@@ -64,7 +64,10 @@ class HanlingCommunity(models.Model):
             candidates = []
             if community.id in first_move_in:
                 candidates.append(first_move_in[community.id] + FULL_CHECK_AFTER)
-            if community.occupancy_rate >= FULL_CHECK_OCCUPANCY:
+            # "入伙率达到80%以上" includes 80% itself; counted in whole units, not a rounded rate.
+            if community.unit_count and (
+                community.occupied_count * 100 >= FULL_CHECK_OCCUPANCY * community.unit_count
+            ):
                 candidates.append(today)
             if candidates:
                 result[community.id] = ("full", min(candidates))

@@ -71,11 +71,31 @@ class TestArchiveInspection(ArchiveCase):
             start + relativedelta(years=1),
         )
 
-    def test_full_inspection_at_80_percent(self):
+    def test_full_inspection_at_exactly_80_percent(self):
+        """篇5 4.1.1 2) "客户服务主管在业主入伙一年或入伙率达到80%以上时 … 进行一次全面性的检查":
+        以上 includes the figure, so exactly 80% occupancy (4 of 5 units) makes the full check due
+        today; 3 of 5 (60%) leaves it at one year after the first move-in.
+        """
+        building = self.env["hanling.building"].create(
+            {"name": "2栋", "code": "T2", "community_id": self.community.id}
+        )
+        extra = self.env["hanling.unit"].create(
+            [{"building_id": building.id, "floor": 1, "room": f"10{i}"} for i in range(3)]
+        )
         start = self.today - timedelta(days=30)
         self._occupy(self.unit, start)
-        self._occupy(self.unit2, start)  # 100%
+        self._occupy(self.unit2, start)
+        self._occupy(extra[0], start)  # 3 of 5
+        self.assertEqual(self.community.unit_count, 5)
+        self.assertEqual(self._due(), ("full", start + relativedelta(years=1)))
+        self._occupy(extra[1], start)  # 4 of 5: exactly 80%
+        self.community.invalidate_recordset(["occupied_count", "occupancy_rate"])
+        self.assertEqual(self.community.occupancy_rate, 80.0)
         self.assertEqual(self._due(), ("full", self.today))
+        self.community.manager_id = self.users["t_manager"]
+        planned = self.env["hanling.community"]._cron_plan_archive_inspections()
+        mine = planned.filtered(lambda i: i.community_id == self.community)
+        self.assertEqual((mine.kind, mine.date_due), ("full", self.today))
 
     def test_overdue_full_inspection_keeps_its_date(self):
         start = self.today - timedelta(days=500)

@@ -67,8 +67,8 @@ class HanlingNonconformity(models.Model):
     loss_amount = fields.Monetary(
         string="Resident's Loss",
         tracking=True,
-        help="The resident's economic loss as assessed; above the company threshold the company "
-        "management representative approves (篇3 4.2.5). Not an accounting amount.",
+        help="The resident's economic loss as assessed; at or above the company threshold the "
+        "company management representative approves (篇3 4.2.5). Not an accounting amount.",
     )
     approval_level = fields.Selection(
         [("manager", "Office Manager"), ("company", "Company Management Representative")],
@@ -161,12 +161,16 @@ class HanlingNonconformity(models.Model):
     def _compute_approval_level(self):
         for report in self:
             threshold = report.company_id.hanling_complaint_loss_threshold
-            # A compensation above the threshold goes to the company too, whatever loss is
-            # written beside it.
+            # A compensation at the threshold goes to the company too, whatever loss is
+            # written beside it. "500元以上" includes 500 itself (篇3 4.2.5).
             amount = max(report.loss_amount, report.compensation_amount)
+            currency = report.currency_id or report.env.company.currency_id
+            reaches = currency.compare_amounts(amount, 0.0) > 0 and (
+                currency.compare_amounts(amount, threshold) >= 0
+            )
             report.approval_level = (
                 "company"
-                if report.complaint_id.escalation_level == "company" or amount > threshold
+                if report.complaint_id.escalation_level == "company" or reaches
                 else "manager"
             )
 
@@ -422,7 +426,7 @@ class HanlingNonconformity(models.Model):
                 raise AccessError(
                     _(
                         "%(name)s must be approved by the company management representative: the complaint "
-                        "went to the company or the loss exceeds %(threshold)s.",
+                        "went to the company or the loss reaches %(threshold)s.",
                         name=self.name,
                         threshold=self.company_id.hanling_complaint_loss_threshold,
                     )

@@ -9,8 +9,8 @@ class ResCompany(models.Model):
         string="Complaint Loss Threshold",
         currency_field="currency_id",
         default=500.0,
-        help="A resident's loss above this amount sends the nonconformity report to the company "
-        "management representative for approval (篇3 4.2.5).",
+        help="A resident's loss of this amount or more sends the nonconformity report to the "
+        "company management representative for approval (篇3 4.2.5: 500元以上 includes 500).",
     )
 
     @api.constrains("hanling_complaint_loss_threshold")

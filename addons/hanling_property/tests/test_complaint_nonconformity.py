@@ -188,18 +188,44 @@ class TestComplaintNonconformity(ComplaintCase):
         with self.assertRaisesRegex(UserError, "cannot be cancelled"):
             report.action_cancel()
 
-    def test_threshold_is_a_company_setting(self):
+    def test_loss_of_exactly_500_goes_to_the_company(self):
+        """篇3 4.2.5 "如果造成业户经济损失在500元以上的 … 报物业公司管理者代表审批":
+        以上 includes the figure, so a loss of exactly 500.00 yuan is approved by the company
+        management representative, not by the office manager; the threshold is a company setting.
+        """
+        manager, rep = self.users["t_manager"], self.users["t_rep"]
+        self.assertEqual(self.company.hanling_complaint_loss_threshold, 500.0)
+        below = self._report(loss_amount=499.99)
+        self.assertEqual(below.approval_level, "manager")
         at_threshold = self._report(loss_amount=500.0)
-        self.assertEqual(at_threshold.approval_level, "manager")
-        above = self._report(loss_amount=500.01)
-        self.assertEqual(above.approval_level, "company")
+        self.assertEqual(at_threshold.approval_level, "company")
+        # A compensation of exactly 500 goes up as well, whatever loss is written beside it.
+        compensation = self._report(
+            loss_amount=100.0, compensation_method="payment", compensation_amount=500.0
+        )
+        self.assertEqual(compensation.approval_level, "company")
+        at_threshold.action_submit()
+        self.assertTrue(self._activities(at_threshold, rep, APPROVAL))
+        self.assertFalse(self._activities(at_threshold, manager, APPROVAL))
+        with self.assertRaisesRegex(AccessError, "company management representative"):
+            at_threshold.with_user(manager).action_approve()
+        self.assertEqual(at_threshold.state, "submitted")
+        at_threshold.with_user(rep).action_approve()
+        self.assertEqual(at_threshold.approved_level, "company")
+        # The threshold is the company's: at 1000, 999.99 stays in the office, 1000 goes up.
         settings = self.env["res.config.settings"].create(
             {"hanling_complaint_loss_threshold": 1000.0}
         )
         settings.execute()
         self.assertEqual(self.company.hanling_complaint_loss_threshold, 1000.0)
-        self.assertEqual(above.approval_level, "manager")
-        with self.assertRaises(ValidationError):
+        self.assertEqual(self._report(loss_amount=500.0).approval_level, "manager")
+        self.assertEqual(self._report(loss_amount=999.99).approval_level, "manager")
+        self.assertEqual(self._report(loss_amount=1000.0).approval_level, "company")
+        # No loss at all is never a company matter, even with a threshold of zero.
+        self.company.hanling_complaint_loss_threshold = 0.0
+        self.assertEqual(below.approval_level, "company")
+        self.assertEqual(self._report(loss_amount=0.0).approval_level, "manager")
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
             self.company.hanling_complaint_loss_threshold = -1
 
     def test_company_escalation_needs_company_approval(self):
