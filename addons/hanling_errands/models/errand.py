@@ -129,6 +129,8 @@ class HanlingErrand(models.Model):
         "invoice_id",
         "purchase_bill_id",
         "resident_signed_on",
+        "gift_handed_over",
+        "date_gift_handed_over",
     )
     _workflow_lock = {
         # The commission form the resident signed.
@@ -304,7 +306,7 @@ class HanlingErrand(models.Model):
     # Birthday (篇4 5, 7)
     is_vip = fields.Boolean(
         string="VIP Resident",
-        help="Birthday errands of VIP residents are accompanied by the project manager.",
+        help="A key resident (篇5 4.1.3), also known from the resident's archive record.",
     )
     greeting = fields.Text(
         string="Greeting from the Office",
@@ -314,14 +316,24 @@ class HanlingErrand(models.Model):
     )
     gift_description = fields.Char(
         string="Birthday Gift",
-        help="A gift delivered together with the errand.",
+        help="The birthday gift delivered together with the errand (篇4 7).",
+    )
+    gift_handed_over = fields.Boolean(
+        string="Birthday Gift Handed Over",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Confirmed by the delivery: the birthday gift was handed over with it (篇4 7).",
+    )
+    date_gift_handed_over = fields.Datetime(
+        string="Gift Handed Over On", readonly=True, copy=False
     )
     project_manager_id = fields.Many2one(
         "res.users",
         string="Project Manager",
         domain="[('share', '=', False)]",
         check_company=True,
-        help="Goes along with the delivery of a VIP resident's birthday errand.",
+        help="Told of every birthday errand and goes along with its delivery (篇4 7).",
     )
 
     # Ordering (篇4 5, 6)
@@ -643,12 +655,11 @@ class HanlingErrand(models.Model):
                     names=", ".join(missing.mapped("name")),
                 )
             )
-        vip_birthdays = self.filtered(lambda e: e.occasion == "birthday" and e._is_vip())
-        if vip_birthdays.filtered(lambda e: not e.project_manager_id):
+        # Every resident's birthday, not only a VIP's (篇4 7 "属业户生日的,要通知项目管理人员一道前往").
+        birthdays = self.filtered(lambda e: e.occasion == "birthday")
+        if birthdays.filtered(lambda e: not e.project_manager_id):
             raise UserError(
-                _(
-                    "The project manager must go along with a VIP resident's birthday errand: choose them."
-                )
+                _("The project manager must go along with a birthday errand: choose them.")
             )
         return self._action_order()
 
@@ -662,7 +673,8 @@ class HanlingErrand(models.Model):
                 summary=_("Errand ordered: %(name)s", name=errand.name),
                 note=errand._order_activity_note(),
             )
-            if errand.occasion == "birthday" and errand._is_vip():
+            if errand.occasion == "birthday":
+                errand.message_subscribe(partner_ids=errand.project_manager_id.partner_id.ids)
                 errand.activity_schedule(
                     "mail.mail_activity_data_todo",
                     user_id=errand.project_manager_id.id,
@@ -671,7 +683,7 @@ class HanlingErrand(models.Model):
                         fields.Datetime.context_timestamp(errand, errand.delivery_date)
                     ),
                     summary=_("Go along with the birthday delivery: %(name)s", name=errand.name),
-                    note=errand.greeting or "",
+                    note=errand._birthday_activity_note(),
                 )
         return True
 
@@ -690,7 +702,37 @@ class HanlingErrand(models.Model):
                     names=", ".join(unsigned.mapped("name")),
                 )
             )
+        birthdays = self.filtered(lambda e: e.occasion == "birthday")
+        if birthdays.filtered(lambda e: not e.project_manager_id):
+            raise UserError(
+                _("The project manager must go along with a birthday errand: choose them.")
+            )
+        no_gift = birthdays.filtered(lambda e: not e.gift_handed_over)
+        if no_gift:
+            raise UserError(
+                _(
+                    "Confirm that the birthday gift was handed over with the delivery: %(names)s.",
+                    names=", ".join(no_gift.mapped("name")),
+                )
+            )
         return self._action_deliver()
+
+    @workflow_step
+    def action_confirm_gift(self):
+        """The birthday gift was handed over together with the delivery (篇4 7 "有生日礼物的要一并送抵")."""
+        self._check_state(["ordered"], _("Confirming the birthday gift"))
+        if self.filtered(lambda e: e.occasion != "birthday"):
+            raise UserError(_("Only a birthday errand carries a birthday gift."))
+        no_gift = self.filtered(lambda e: not (e.gift_description or "").strip())
+        if no_gift:
+            raise UserError(
+                _(
+                    "Record the birthday gift before confirming it was handed over: %(names)s.",
+                    names=", ".join(no_gift.mapped("name")),
+                )
+            )
+        self.write({"gift_handed_over": True, "date_gift_handed_over": fields.Datetime.now()})
+        return True
 
     @workflow_step
     def _action_deliver(self):
@@ -833,7 +875,15 @@ class HanlingErrand(models.Model):
         # sudo: payments are accounting records; only their existence matters here.
         if self.sudo().filtered("payment_ids"):
             raise UserError(_("An errand that moved money cannot be reset; create a new one."))
-        self.write({"state": "draft", "date_cancelled": False, "date_confirmed": False})
+        self.write(
+            {
+                "state": "draft",
+                "date_cancelled": False,
+                "date_confirmed": False,
+                "gift_handed_over": False,
+                "date_gift_handed_over": False,
+            }
+        )
         return True
 
     @workflow_step
@@ -1064,6 +1114,14 @@ class HanlingErrand(models.Model):
         """A VIP by the errand's own flag, or by the resident's record (the archive's, if any)."""
         self.ensure_one()
         return self.is_vip or bool(self.partner_id and self.partner_id._hanling_is_vip())
+
+    def _birthday_activity_note(self):
+        self.ensure_one()
+        return _(
+            "Deliver with the birthday gift (%(gift)s) and the office's wishes: %(greeting)s",
+            gift=self.gift_description or "-",
+            greeting=self.greeting or "-",
+        )
 
     def _default_birthday_greeting(self):
         self.ensure_one()

@@ -6,6 +6,8 @@ from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
+
 from .common import SIGNATURE, ErrandCase
 
 
@@ -239,30 +241,63 @@ class TestErrandFlow(ErrandCase):
         errand.action_done()
         self.assertEqual(errand.state, "done")
 
-    def test_birthday_vip_project_manager(self):
+    def test_every_birthday_project_manager_goes_along_with_the_gift(self):
+        """篇4 step 7 "属业户生日的,要通知项目管理人员一道前往,有生日礼物的要一并送抵":
+        any resident's birthday errand, not only a VIP's: the project manager is told and goes
+        along, and the delivery confirms the birthday gift was handed over with it.
+        """
         errand = self._prepaid(
             occasion="birthday",
-            is_vip=True,
             delivery_date=fields.Datetime.now() + timedelta(days=2),
             gift_description="鲜花一束",
         )
+        self.assertFalse(errand._is_vip())
         self.assertTrue(errand.greeting)
         errand.write({"supplier_id": self.supplier.id, "supervisor_id": self.supervisor.id})
-        with self.assertRaisesRegex(UserError, "project manager must go along"):
+        with self.assertRaisesRegex(UserError, "project manager must go along with a birthday"):
             errand.action_order()
+        self.assertEqual(errand.state, "prepaid")
         errand.project_manager_id = self.manager
         errand.action_order()
         manager_activity = errand.activity_ids.filtered(lambda a: a.user_id == self.manager)
         self.assertEqual(len(manager_activity), 1)
+        self.assertIn("鲜花一束", manager_activity.note)
+        self.assertIn(self.manager.partner_id, errand.message_partner_ids)
         self.assertEqual(
             manager_activity.date_deadline,
             fields.Date.to_date(fields.Datetime.context_timestamp(errand, errand.delivery_date)),
         )
+        errand.write({"received_by_name": "王伟", "recipient_signature": SIGNATURE})
+        # The delivery of a birthday errand is refused until the gift is confirmed handed over.
+        with self.assertRaisesRegex(UserError, "birthday gift was handed over"):
+            errand.action_deliver()
+        self.assertEqual(errand.state, "ordered")
+        # Only the delivery step sets the confirmation: a client cannot write it.
+        with self.assertRaises(WorkflowGuardError):
+            errand.with_context(workflow_grant=True).write({"gift_handed_over": True})
+        errand.action_confirm_gift()
+        self.assertTrue(errand.gift_handed_over)
+        self.assertTrue(errand.date_gift_handed_over)
+        errand.action_deliver()
+        self.assertEqual(errand.state, "delivered")
+        with self.assertRaisesRegex(UserError, "Confirming the birthday gift is not possible"):
+            errand.action_confirm_gift()
 
-    def test_birthday_not_vip_no_project_manager(self):
-        errand = self._ordered(occasion="birthday")
-        self.assertFalse(errand.activity_ids.filtered(lambda a: a.user_id == self.manager))
-        self.assertEqual(len(errand.activity_ids), 1)
+    def test_birthday_gift_confirmation_refusals(self):
+        """篇4 step 7: the gift is confirmed for a birthday errand that records one."""
+        plain = self._ordered()
+        with self.assertRaisesRegex(UserError, "Only a birthday errand carries a birthday gift"):
+            plain.action_confirm_gift()
+        self.assertFalse(plain.gift_handed_over)
+        birthday = self._ordered(occasion="birthday", project_manager_id=self.manager.id)
+        with self.assertRaisesRegex(UserError, "Record the birthday gift before confirming"):
+            birthday.action_confirm_gift()
+        self.assertFalse(birthday.gift_handed_over)
+        # A VIP resident's birthday is no different.
+        vip = self._prepaid(occasion="birthday", is_vip=True, gift_description="寿桃")
+        vip.write({"supplier_id": self.supplier.id, "supervisor_id": self.supervisor.id})
+        with self.assertRaisesRegex(UserError, "project manager must go along with a birthday"):
+            vip.action_order()
 
     def test_vip_hook(self):
         errand = self._errand(is_vip=True)
