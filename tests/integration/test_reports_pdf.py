@@ -310,6 +310,7 @@ class TestReportsPdf(HttpCase):
                 }
             )
         )
+        borrow.with_user(manager).approval_note = "同意打印"  # written approval, 篇5 4.2.8
         borrow.with_user(manager).action_approve()
         self.assertEqual(borrow.state, "approved")
         texts = [dossier.label, dossier.unit_id.display_name, dossier.document_ids[0].name]

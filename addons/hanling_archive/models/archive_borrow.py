@@ -3,8 +3,10 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from odoo.addons.hanling_property.tools.workflow import workflow_step
 
-# Modes that let data leave the office: the office manager approves them in writing (篇5 4.2.8).
-MANAGER_MODES = ("copy", "print", "export")
+# Modes that let data leave the office: the office manager approves them in writing (篇5 4.2.8
+# "业户资料外借、打印、复印、拷贝须经服务中心经理书面批准"): 外借 borrow, 打印 print, 复印 copy,
+# 拷贝 export, whoever asks. Only reading in the office (查阅) by an employee is the keeper's.
+MANAGER_MODES = ("borrow", "copy", "print", "export")
 # What the request asks for: fixed once it is decided on.
 _REQUEST_FIELDS = (
     "borrower_type",
@@ -151,9 +153,7 @@ class HanlingArchiveBorrow(models.Model):
     @api.depends("borrower_type", "mode")
     def _compute_needs_manager_approval(self):
         for borrow in self:
-            borrow.needs_manager_approval = (
-                borrow.borrower_type == "external" or borrow.mode in MANAGER_MODES
-            )
+            borrow.needs_manager_approval = borrow._requires_manager()
 
     @api.depends("state", "date_due")
     def _compute_is_overdue(self):
@@ -193,14 +193,21 @@ class HanlingArchiveBorrow(models.Model):
                     )
                 )
 
+    def _requires_manager(self):
+        """The office manager decides (篇5 4.2.4, 4.2.8): outside persons, and every mode but reading."""
+        self.ensure_one()
+        # Read from the request itself, not the stored flag: a request stored under an older
+        # rule is decided under today's.
+        return self.borrower_type == "external" or self.mode in MANAGER_MODES
+
     def _check_approver(self):
         """Refuse unless the current user may decide on every one of these requests."""
         is_manager = self.env.user.has_group("hanling_property.group_manager")
-        if not is_manager and self.filtered("needs_manager_approval"):
+        if not is_manager and self.filtered(lambda b: b._requires_manager()):
             raise AccessError(
                 _(
-                    "Outside persons and every copy, print or export need the office manager's "
-                    "written approval."
+                    "Outside persons and every loan, print, copy or export need the office "
+                    "manager's written approval (篇5 4.2.4, 4.2.8)."
                 )
             )
         if not self.env.user.has_group("hanling_archive.group_archive_keeper") and not is_manager:
@@ -223,7 +230,28 @@ class HanlingArchiveBorrow(models.Model):
                     names=", ".join(own.mapped("name")),
                 )
             )
+        self._check_written_approval()
         return self._action_approve()
+
+    def _check_written_approval(self):
+        """The manager's written approval, and an outside person's proof, filed with the request (篇5 4.2.6, 4.2.8)."""
+        for borrow in self.filtered(lambda b: b._requires_manager()):
+            if not ((borrow.approval_note or "").strip() or borrow.approval_file):
+                raise UserError(
+                    _(
+                        "%(name)s needs the office manager's written approval: write the "
+                        "approval or attach the signed approval before approving (篇5 4.2.8).",
+                        name=borrow.name,
+                    )
+                )
+            if borrow.borrower_type == "external" and not borrow.proof_file:
+                raise UserError(
+                    _(
+                        "%(name)s: file a copy of the outside person's proof with the request "
+                        "before approving (篇5 4.2.4, 4.2.6).",
+                        name=borrow.name,
+                    )
+                )
 
     def _action_approve(self):
         self.write(
@@ -267,7 +295,7 @@ class HanlingArchiveBorrow(models.Model):
     def action_request_approval(self):
         """Ask the office manager (an activity) for the requests that need their approval."""
         Users = self.env["res.users"]
-        for borrow in self.filtered(lambda b: b.state == "requested" and b.needs_manager_approval):
+        for borrow in self.filtered(lambda b: b.state == "requested" and b._requires_manager()):
             # The manager of the community the dossiers belong to; any office manager otherwise.
             managers = Users._hanling_role_users(
                 "hanling_property.group_manager", borrow.company_id
@@ -330,7 +358,7 @@ class HanlingArchiveBorrow(models.Model):
         approver = self.approved_by_id
         if not approver or approver in self._requesters():
             return False
-        return not self.needs_manager_approval or approver.has_group(
+        return not self._requires_manager() or approver.has_group(
             "hanling_property.group_manager"
         )
 

@@ -68,6 +68,8 @@ class ArchiveCase(HanlingCase):
             "mode": "read",
             "companion_id": cls.users["t_staff"].id,
             "date_due": "2099-12-31",
+            # The office manager's written approval (篇5 4.2.8); the borrow tests take it away.
+            "approval_note": "同意",
         }
         values.update(vals)
         return cls.Borrow.with_user(user or cls.users["t_staff"]).create(values)

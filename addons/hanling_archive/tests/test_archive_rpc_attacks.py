@@ -95,6 +95,12 @@ class TestArchiveRpcAttacks(HttpCase):
         # The office manager approves it (another person): now it prints, and is logged.
         self.authenticate("manager", "manager")
         __, error = self._call("hanling.archive.borrow", "action_approve", [[borrow_id]])
+        self.assertRegex(error or "", "needs the office manager's written approval")
+        __, error = self._call(
+            "hanling.archive.borrow", "write", [[borrow_id], {"approval_note": "同意打印"}]
+        )
+        self.assertFalse(error)
+        __, error = self._call("hanling.archive.borrow", "action_approve", [[borrow_id]])
         self.assertFalse(error)
         self.authenticate("staff", "staff")
         response = self._print_response()
