@@ -1,0 +1,278 @@
+"""The generated attack suite of the workflow guard (issue 14, docs/security.md).
+
+Nothing here names a procedure: the models come from the registry (every model that inherits
+``hanling.workflow.mixin``), their workflow-owned fields from ``_workflow_owned_fields()``, the
+roles from the ACLs (every demo office user with create or write access, and the portal
+resident through a route's ``sudo``), the context keys from the addons' source, read now
+(workflow_attack.context_keys). For each model, role and owned field it forges a value the
+document does not have and tries
+
+- ``create`` with it, ``copy(default=…)`` with it, ``write`` of it on an existing document;
+- each without context, with every collected key at once (plus ``default_<field>`` of every
+  owned field and Odoo's ``install_mode``, ``tracking_disable``, ``import_file``), and — for the
+  state — with each key alone;
+- ``create`` of a plain document with ``default_<field>`` of forged values in the context.
+
+Every attempt must be refused by the guard (``WorkflowGuardError`` naming the field) and leave
+the database as it was; a create under context defaults may succeed, with the fields' own
+defaults. The suite also fails when a model of our addons with a state or an approval does not
+use the guard, or when a guarded model leaves an approval or a money link undeclared.
+"""
+
+import re
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
+
+from workflow_attack import (  # tests/integration is on sys.path (pytest's rootdir import)
+    PORTAL_SUDO,
+    Attacker,
+    context_keys,
+    default_value,
+    forge,
+)
+
+# Fields that approve something, by their name; fields that link money records, by comodel.
+APPROVAL = re.compile(r"approv")
+APPROVAL_TYPES = ("many2one", "selection", "date", "datetime", "boolean", "monetary", "float")
+MONEY_MODELS = ("account.move", "account.move.line", "account.payment", "account.bank.statement.line")
+
+
+def is_ours(model):
+    return (getattr(type(model), "_original_module", "") or "").startswith("hanling_")
+
+
+@tagged("post_install", "-at_install")
+class TestWorkflowAttack(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Mixin = cls.env.registry["hanling.workflow.mixin"]
+        cls.guarded = sorted(
+            name
+            for name, model_class in cls.env.registry.items()
+            if issubclass(model_class, cls.Mixin)
+            and not model_class._abstract
+            and not model_class._transient
+        )
+        cls.keys = context_keys()
+        cls.attacker = Attacker(
+            cls.env, lambda name: sorted(cls.env[name]._workflow_owned_fields()), cls.keys
+        )
+        cls._build_missing_documents()
+
+    # ------------------------------------------------------------------ set-up
+
+    @classmethod
+    def _build_missing_documents(cls):
+        """A document to attack for the procedures without one in the demo data (drafts)."""
+        env = cls.env
+        builders = {
+            "hanling.nonconformity": cls._nonconformity,
+            "hanling.decoration.extension": cls._decoration_extension,
+            "hanling.event.attendance": cls._event_attendance,
+            "hanling.work.order.review": cls._work_order_review,
+        }
+        cls.no_document = []
+        for name in cls.guarded:
+            if cls.attacker.template(name):
+                continue
+            if name in builders:
+                builders[name](env)
+            if not cls.attacker.template(name):
+                cls.no_document.append(name)
+
+    @staticmethod
+    def _nonconformity(env):
+        complaint = env["hanling.complaint"].search(
+            [("state", "not in", ("closed", "cancel"))], limit=1
+        )
+        env["hanling.nonconformity"].create(
+            {"complaint_id": complaint.id, "description": "攻击测试:服务不合格"}
+        )
+
+    @staticmethod
+    def _decoration_extension(env):
+        permit = env["hanling.decoration.permit"].search(
+            [("state", "=", "in_progress")], limit=1
+        ) or env["hanling.decoration.permit"].search([], limit=1)
+        end = permit.date_planned_end or fields.Date.today()
+        env["hanling.decoration.extension"].create(
+            {"permit_id": permit.id, "date_end_new": end + timedelta(days=30), "reason": "工期延长"}
+        )
+
+    @staticmethod
+    def _event_attendance(env):
+        session = env["hanling.event.session"].search([("event_id.registration_ids", "!=", False)], limit=1)
+        registration = session.event_id.registration_ids[:1]
+        env["hanling.event.attendance"].create(
+            {"session_id": session.id, "registration_id": registration.id}
+        )
+
+    @staticmethod
+    def _work_order_review(env):
+        env["hanling.work.order.review"].create(
+            {"community_id": env["hanling.community"].search([], limit=1).id}
+        )
+
+    # ------------------------------------------------------------------ helpers
+
+    def assertRefused(self, outcome, model_name, name, what):
+        """Refused by the guard, naming the field, and nothing in the database changed."""
+        self.assertIsInstance(
+            outcome.error, WorkflowGuardError, f"{what} was not refused by the guard: {outcome!r}"
+        )
+        # The refusal names the field, in the attacker's language.
+        label = self.env[model_name]._fields[name]._description_string(outcome.env)
+        self.assertIn(label, str(outcome.error), f"{what}: refused for another field")
+        self.assertFalse(outcome.created, f"{what} created {outcome.created}")
+        self.assertFalse(outcome.changed, f"{what} changed {outcome.changed}")
+
+    def _attacks(self):
+        """(model, role, user, owned field names) for every guarded model and role."""
+        self.assertFalse(self.no_document, "no document to attack: add a builder in setUpClass")
+        for model_name in self.guarded:
+            names = self.attacker.owned_fields(model_name)
+            self.assertIn("state", names, f"{model_name}: the state is not workflow-owned")
+            for role in self.attacker.roles(model_name):
+                yield model_name, role, self.attacker.attacker_user(role), names
+
+    # ------------------------------------------------------------------ coverage
+
+    def test_every_procedure_uses_the_guard(self):
+        """Every model of our addons with a state or an approval inherits the guard."""
+        unguarded = {}
+        for name, model_class in self.env.registry.items():
+            Model = self.env[name]
+            if model_class._abstract or model_class._transient or not is_ours(Model):
+                continue
+            state = Model._fields.get("state")
+            reasons = []
+            if state is not None and not state.related:  # a related state is its document's
+                reasons.append("state")
+            reasons += [
+                field_name
+                for field_name, field in Model._fields.items()
+                if APPROVAL.search(field_name) and field.store and field.type in APPROVAL_TYPES
+            ]
+            if reasons and not issubclass(model_class, self.Mixin):
+                unguarded[name] = reasons
+        self.assertEqual(
+            unguarded,
+            {},
+            "models with a state or an approval that do not inherit hanling.workflow.mixin",
+        )
+        self.assertGreaterEqual(len(self.guarded), 8, self.guarded)
+
+    def test_approvals_and_money_links_are_workflow_owned(self):
+        """A guarded model declares its approvals (who, level, when) and its money links."""
+        undeclared = {}
+        for model_name in self.guarded:
+            Model = self.env[model_name]
+            owned = Model._workflow_owned_fields()
+            for name, field in Model._fields.items():
+                if not field.store or field.related or name in owned:
+                    continue
+                money_link = field.comodel_name in MONEY_MODELS and (
+                    (field._module or "").startswith("hanling_")
+                )
+                approval = APPROVAL.search(name) and field.type in APPROVAL_TYPES
+                if money_link or approval:
+                    undeclared.setdefault(model_name, []).append(name)
+        self.assertEqual(undeclared, {}, "approvals and money links missing from _workflow_fields")
+
+    def test_context_keys_are_collected(self):
+        # The collector must see the keys the code is known to read and set: a regression in
+        # its patterns would silently shrink every attack below.
+        self.assertIn("active_test", self.keys)
+        self.assertGreaterEqual(len(self.keys), 5, self.keys)
+
+    # ------------------------------------------------------------------ the attacks
+
+    def test_create_with_a_workflow_field_is_refused(self):
+        for model_name, role, user, names in self._attacks():
+            Model = self.env[model_name]
+            vals = self.attacker.create_values(self.attacker.template(model_name), role)
+            for name in names:
+                field = Model._fields[name]
+                value = forge(Model, field, default_value(Model, field), user)
+                if value is None:
+                    continue
+                for key, context in self.attacker.contexts(model_name, name, user, "create"):
+                    with self.subTest(model=model_name, role=role, field=name, key=key):
+                        outcome = self.attacker.create(model_name, role, vals, {name: value}, context)
+                        self.assertRefused(outcome, model_name, name, f"create {name}={value!r}")
+
+    def test_copy_with_a_workflow_field_is_refused(self):
+        for model_name, role, user, names in self._attacks():
+            Model = self.env[model_name]
+            record = self.attacker.target(model_name, role)
+            for name in names:
+                field = Model._fields[name]
+                value = forge(Model, field, default_value(Model, field), user)
+                if value is None:
+                    continue
+                for key, context in self.attacker.contexts(model_name, name, user, "copy"):
+                    with self.subTest(model=model_name, role=role, field=name, key=key):
+                        outcome = self.attacker.copy(record, role, {name: value}, context)
+                        self.assertRefused(outcome, model_name, name, f"copy {name}={value!r}")
+
+    def test_write_of_a_workflow_field_is_refused(self):
+        for model_name, role, user, names in self._attacks():
+            Model = self.env[model_name]
+            record = self.attacker.target(model_name, role)
+            before = self.attacker.snapshot(record, names)
+            for name in names:
+                value = forge(Model, Model._fields[name], record[name], user)
+                if value is None:
+                    continue
+                for key, context in self.attacker.contexts(model_name, name, user, "write"):
+                    with self.subTest(model=model_name, role=role, field=name, key=key):
+                        outcome = self.attacker.write(
+                            record, role, {name: value}, context, names, before
+                        )
+                        self.assertRefused(outcome, model_name, name, f"write {name}={value!r}")
+
+    def test_context_defaults_do_not_set_workflow_fields(self):
+        """``default_state=done`` & co. in the context: refused, or the fields' own values."""
+        compared = 0
+        for model_name, role, user, names in self._attacks():
+            Model = self.env[model_name]
+            vals = self.attacker.create_values(self.attacker.template(model_name), role)
+            # The document this role creates without context: what each owned field is anyway
+            # (its default, or what its compute makes of the values).
+            plain = self.attacker.create_with_defaults(model_name, role, vals, {}, names)
+            if plain.error is not None:
+                continue  # this role cannot create such a document (its record rules)
+            (expected,) = plain.values
+            forged = {}
+            for name in names:
+                value = forge(Model, Model._fields[name], expected[name], user)
+                if value is not None:
+                    forged[name] = value
+            # Every default at once; one by one only when that create fails (to see each).
+            outcome = self.attacker.create_with_defaults(model_name, role, vals, forged, names)
+            attempts = [(forged, outcome)]
+            if outcome.error is not None:
+                attempts = [({name: value}, None) for name, value in forged.items()]
+            for defaults, outcome in attempts:
+                keys = ", ".join(f"default_{name}" for name in defaults)
+                with self.subTest(model=model_name, role=role, key=keys):
+                    outcome = outcome or self.attacker.create_with_defaults(
+                        model_name, role, vals, defaults, names
+                    )
+                    if outcome.error is not None:
+                        self.assertIsInstance(outcome.error, WorkflowGuardError, repr(outcome))
+                        continue
+                    compared += 1
+                    (values,) = outcome.values
+                    for name, value in defaults.items():
+                        self.assertEqual(
+                            values[name],
+                            expected[name],
+                            f"{model_name}.{name} took default_{name}={value!r}",
+                        )
+        self.assertTrue(compared, "no create succeeded: the defaults were never checked")
