@@ -22,12 +22,12 @@ from odoo import Command, fields
 
 ADDONS = Path(__file__).resolve().parents[2] / "addons"
 
-# The demo users, one per office role, and the portal resident (login = password).
+# The demo users, one per office role, and the portal resident (login = password). The second
+# technician (tech2) holds the same role as tech and is left out.
 ROLE_LOGINS = (
     "duty",
     "staff",
     "tech",
-    "tech2",
     "engsup",
     "cssup",
     "manager",
@@ -223,6 +223,7 @@ class Attacker:
         self._last_ids = {}
         self._contexts = {}
         self._base_values = {}
+        self._can = {}
         users = env["res.users"].with_context(active_test=False)
         self.users = {login: users.search([("login", "=", login)]) for login in ROLE_LOGINS}
         missing = [login for login, user in self.users.items() if not user]
@@ -231,14 +232,33 @@ class Attacker:
 
     # --- who and what
 
-    def roles(self, model_name):
-        """The roles with create or write access to the model, and the resident's portal sudo."""
+    def roles(self, model_name, mode=None):
+        """The roles with ``mode`` access to the model (create or write when None), and the
+        resident through a portal route's sudo."""
+        modes = (mode,) if mode else ("create", "write")
         roles = []
         for login, user in self.users.items():
             Model = self.env[model_name].with_user(user).browse()
-            if Model.has_access("create") or Model.has_access("write"):
+            if any(Model.has_access(m) for m in modes):
                 roles.append(login)
         return [*roles, PORTAL_SUDO]
+
+    def can(self, door, model_name, role):
+        """Whether the role makes a plain (unforged) create or copy of the model's template.
+
+        Where it cannot (its record rules, the template's values), a forged attempt can only be
+        checked for leaving nothing behind, not for the guard's own refusal.
+        """
+        key = (door, model_name, role)
+        if key not in self._can:
+            template = self.template(model_name)
+            if door == "create":
+                vals = self.create_values(template, role)
+                outcome = self.create_with_defaults(model_name, role, vals, {})
+            else:
+                outcome = self.copy(template, role, {}, {})
+            self._can[key] = outcome.error is None
+        return self._can[key]
 
     def as_role(self, records, role):
         if role == PORTAL_SUDO:
@@ -253,16 +273,17 @@ class Attacker:
             return self.company.ids
         return KEY_VALUES.get(key, True)
 
-    def contexts(self, model_name, field_name, user, door="write"):
+    def contexts(self, model_name, field_name, user, door="write", alone=True):
         """The contexts to attack with: none, every key at once and, for the state, each key.
 
         Every key at once: the collected keys, Odoo's keys an attacker would try and
-        ``default_<field>`` of a forged value for every owned field. Each key alone: on
-        ``create`` and ``write`` (``copy`` is a create), ``default_state`` on ``create`` only.
+        ``default_<field>`` of a forged value for every owned field. Each key alone (when
+        ``alone``): on ``create`` and ``write`` (``copy`` is a create), ``default_state`` on
+        ``create`` only.
         """
-        cache_key = (model_name, user.id, door, field_name == "state")
+        cache_key = (model_name, user.id, door, field_name == "state" and alone)
         if cache_key not in self._contexts:
-            Model = self.env[model_name]
+            Model = self.env[model_name].with_user(user)
             defaults = {}
             for name in self.owned_fields(model_name):
                 field = Model._fields[name]
@@ -271,7 +292,7 @@ class Attacker:
                     defaults[f"default_{name}"] = value
             keys = {key: self.key_value(key) for key in (*self.keys, *ATTACKER_KEYS)}
             contexts = [("-", {}), ("all keys", {**keys, **defaults})]
-            if field_name == "state" and door in ("create", "write"):
+            if cache_key[3] and door in ("create", "write"):
                 if door == "create" and "default_state" in defaults:
                     keys["default_state"] = defaults["default_state"]
                 contexts += [(key, {key: value}) for key, value in keys.items()]
@@ -601,7 +622,7 @@ def write_baseline(env, path, addons_root, only=None):
             found = accepted.setdefault((model_name, role), {})
             for name in names:
                 field = Model._fields[name]
-                value = forge(Model, field, default_value(Model, field), user)
+                value = forge(Model, field, default_value(Model.with_user(user), field), user)
                 if value is not None:
                     _try_doors(
                         attacker.contexts(model_name, name, user, "create"),
