@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import psycopg2
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 
@@ -224,6 +225,7 @@ class Attacker:
         self._contexts = {}
         self._base_values = {}
         self._can = {}
+        self._fixes = {}
         users = env["res.users"].with_context(active_test=False)
         self.users = {login: users.search([("login", "=", login)]) for login in ROLE_LOGINS}
         missing = [login for login, user in self.users.items() if not user]
@@ -320,12 +322,15 @@ class Attacker:
     def base_values(self, template):
         """What a form would send to create a document like ``template`` (no owned field).
 
-        When the template's values cannot make a second document (one move-in per unit…),
-        the first many2one whose other records make it possible is changed.
+        When the template's values cannot make a second document (one move-in per unit, one
+        review per month, one booking of a room at a time), the first change that makes it
+        possible is kept: another record for one many2one, or every date five years earlier.
+        The change is also the ``default`` of the copies (:meth:`copy`).
         """
-        if template._name in self._base_values:
-            return self._base_values[template._name]
-        owned = set(self.owned_fields(template._name))
+        model_name = template._name
+        if model_name in self._base_values:
+            return self._base_values[model_name]
+        owned = set(self.owned_fields(model_name))
         fields_ = template._fields
         vals = {
             name: value
@@ -338,25 +343,39 @@ class Attacker:
                 and not fields_[name].compute
             )
         }
-        if not self._creates(template._name, vals):
-            for name, value in list(vals.items()):
-                field = template._fields[name]
-                if field.type != "many2one" or not value:
-                    continue
-                Comodel = self.env[field.comodel_name].sudo()
-                domain = [("id", "!=", value)]
-                if "company_id" in Comodel._fields:
-                    domain.append(("company_id", "in", (False, self.company.id)))
-                candidates = Comodel.search(domain, limit=15, order="id")
-                found = next(
-                    (c for c in candidates if self._creates(template._name, {**vals, name: c.id})),
-                    None,
-                )
-                if found:
-                    vals[name] = found.id
-                    break
-        self._base_values[template._name] = vals
-        return vals
+        fix = {}
+        if not self._creates(model_name, vals):
+            fix = next(
+                (
+                    change
+                    for change in self._changes(template, vals)
+                    if self._creates(model_name, {**vals, **change})
+                ),
+                {},
+            )
+        self._base_values[model_name] = {**vals, **fix}
+        self._fixes[model_name] = fix
+        return self._base_values[model_name]
+
+    def _changes(self, template, vals):
+        """Candidate changes of ``vals`` that may make a second document possible."""
+        for name, value in vals.items():
+            field = template._fields[name]
+            if field.type != "many2one" or not value:
+                continue
+            Comodel = self.env[field.comodel_name].sudo()
+            domain = [("id", "!=", value)]
+            if "company_id" in Comodel._fields:
+                domain.append(("company_id", "in", (False, self.company.id)))
+            for other in Comodel.search(domain, limit=15, order="id"):
+                yield {name: other.id}
+        earlier = {
+            name: template[name] - relativedelta(years=5)
+            for name, value in vals.items()
+            if template._fields[name].type in ("date", "datetime") and value
+        }
+        if earlier:
+            yield earlier
 
     def _creates(self, model_name, vals):
         outcome = self._run(
@@ -460,9 +479,11 @@ class Attacker:
         """``record.copy(default=forged)`` as the role, with the context."""
         last_id = self._last_id(record._name)
         rec = self.as_role(record, role).with_context(**context)
+        self.base_values(record)  # what a second document needs (another unit, other dates)
+        default = {**self._fixes[record._name], **forged}
         return self._run(
             rec.env,
-            lambda outcome: rec.copy(default=dict(forged)),
+            lambda outcome: rec.copy(default=default),
             self._check_created(record._name, last_id, forged),
         )
 
@@ -524,8 +545,11 @@ def _work_order_review(env):
 
 
 def _inspection_line(env):
-    # Lines are drawn by the inspection's start (the server's draw), never created by hand.
-    env["hanling.archive.inspection"].search([("state", "=", "planned")], limit=1).action_start()
+    # Lines are drawn by the inspection's start (the server's draw), never created by hand; a
+    # second inspection gives the attacks a place for another line.
+    inspection = env["hanling.archive.inspection"].search([("state", "=", "planned")], limit=1)
+    inspection.copy()
+    inspection.action_start()
 
 
 def _prevention_report(env):
