@@ -216,19 +216,25 @@ class TestWorkflowAttack(TransactionCase):
                         self.assertRefused(outcome, model_name, name, f"write {name}={value!r}")
 
     def test_guard_refusals_were_checked(self):
-        """Each guarded model is created and copied by at least one role (the strict checks)."""
-        unchecked = {
-            door: [
-                model_name
-                for model_name in self.guarded
-                if not any(
-                    self.attacker.can(door, model_name, role)
-                    for role in self.attacker.roles(model_name, "create")
-                )
-            ]
-            for door in ("create", "copy")
-        }
-        self.assertEqual(unchecked, {"create": [], "copy": []}, "no role made a plain document")
+        """Each guarded model is made unforged by some role (so the guard's own refusal of the
+        forged attempts was asserted), or by none because its required values are the
+        server's (inspection lines, drawn by their inspection); and a plain duplicate is never
+        refused by the guard (an owned field copied: it wants ``copy=False``)."""
+        unchecked, duplicate_refused = {}, {}
+        for model_name in self.guarded:
+            roles = self.attacker.roles(model_name, "create")
+            for door in ("create", "copy"):
+                errors = [self.attacker.plain(door, model_name, role) for role in roles]
+                if door == "copy":
+                    refused = [e for e in errors if isinstance(e, WorkflowGuardError)]
+                    if refused:
+                        duplicate_refused[model_name] = str(refused[0])
+                if all(e is not None for e in errors) and not all(
+                    isinstance(e, WorkflowGuardError) for e in errors
+                ):
+                    unchecked.setdefault(door, []).append(model_name)
+        self.assertEqual(duplicate_refused, {}, "Duplicate refused by the guard")
+        self.assertEqual(unchecked, {}, "no role made an unforged document")
 
     def test_context_defaults_do_not_set_workflow_fields(self):
         """``default_state=done`` & co. in the context: refused, or the fields' own values."""

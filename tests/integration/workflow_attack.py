@@ -224,7 +224,7 @@ class Attacker:
         self._last_ids = {}
         self._contexts = {}
         self._base_values = {}
-        self._can = {}
+        self._plain = {}
         self._fixes = {}
         users = env["res.users"].with_context(active_test=False)
         self.users = {login: users.search([("login", "=", login)]) for login in ROLE_LOGINS}
@@ -245,22 +245,26 @@ class Attacker:
                 roles.append(login)
         return [*roles, PORTAL_SUDO]
 
-    def can(self, door, model_name, role):
-        """Whether the role makes a plain (unforged) create or copy of the model's template.
+    def plain(self, door, model_name, role):
+        """The plain (unforged) create or copy of the model's template by the role: its error.
 
-        Where it cannot (its record rules, the template's values), a forged attempt can only be
-        checked for leaving nothing behind, not for the guard's own refusal.
+        None when the role makes it. Where it cannot (its record rules, the template's values),
+        a forged attempt can only be checked for leaving nothing behind, not for the guard's
+        own refusal naming the forged field.
         """
         key = (door, model_name, role)
-        if key not in self._can:
+        if key not in self._plain:
             template = self.template(model_name)
             if door == "create":
                 vals = self.create_values(template, role)
                 outcome = self.create_with_defaults(model_name, role, vals, {})
             else:
                 outcome = self.copy(template, role, {}, {})
-            self._can[key] = outcome.error is None
-        return self._can[key]
+            self._plain[key] = outcome.error
+        return self._plain[key]
+
+    def can(self, door, model_name, role):
+        return self.plain(door, model_name, role) is None
 
     def as_role(self, records, role):
         if role == PORTAL_SUDO:
