@@ -697,20 +697,21 @@ def _try_doors(contexts, attempt, found, door):
 
 
 def _doors(doors):
-    """ "create, write [hanling_archive_transition]": plain doors, and keys only where needed."""
+    """ "create, write [hanling_archive_transition]": plain doors, keyed ones where needed."""
     plain = sorted({d for d in doors if "[" not in d})
-    keyed = sorted(
-        d for d in doors if "[" in d and d.split(" [")[0] not in plain and "[all keys]" not in d
-    )
-    return ", ".join(plain + keyed) or ", ".join(sorted(doors))
+    keyed = sorted(d for d in doors if "[" in d and d.split(" [")[0] not in plain)
+    return ", ".join(plain + keyed)
 
 
 def _write_report(path, models, tried, accepted, attacker):
     state_or_approval = re.compile(r"^state$|approv|_level$")
 
     def is_hot(model_name, name):
-        # The state, and approvals, approvers and levels (not the text or scan of a letter).
+        # The state, approvals, approvers and levels (not the text or scan of a letter), and
+        # the links to money records.
         field = attacker.env[model_name]._fields[name]
+        if field.comodel_name in ("account.move", "account.payment"):
+            return True
         return bool(state_or_approval.search(name)) and field.type not in (
             "text",
             "char",
@@ -733,10 +734,10 @@ def _write_report(path, models, tried, accepted, attacker):
         "rolled back). `[key]` after a door: accepted only with that context key.",
         "",
         "The heuristic list also holds fields a form may legitimately set (planned dates, an",
-        "estimate, a deadline, the text of a written approval): the **state and approval**",
-        "column is the one that counts; the other column is for review.",
+        "estimate, a deadline, the text of a written approval): the column of the **state,",
+        "approvals and money links** is the one that counts; the other is for review.",
         "",
-        "| Model | Tried | State and approvals forged (doors: roles) | Other fields accepted |",
+        "| Model | Tried | State, approvals, money links forged (doors: roles) | Other fields accepted |",
         "|---|---|---|---|",
     ]
     for model_name in models:
@@ -771,7 +772,7 @@ def _write_report(path, models, tried, accepted, attacker):
     office = open_models(lambda role: role != PORTAL_SUDO)
     lines += [
         "",
-        f"**{len(every)} of {len(models)}** models accepted a forged state or approval from at "
+        f"**{len(every)} of {len(models)}** models accepted a forged state, approval or money link at "
         "least one role: " + ", ".join(f"`{m}`" for m in every) + ".",
         "",
         f"From an office user's own call (the portal routes' `sudo` left aside): "
