@@ -137,7 +137,8 @@ class TestWorkflowRpc(HttpCase):
         response = self.url_open(f"/report/pdf/{DOSSIER_REPORT}/{self.dossier.id}")
         self.assertEqual(response.status_code, 400, response.text[:500])
         self.assertNotIn(b"%PDF", response.content)
-        self.assertIn("approved by the office manager", response.text)
+        # The archive's refusal (in the user's language): no approved request for printing.
+        self.assertIn("4.2.8", response.text)
 
     # ------------------------------------------------------------------ issue 14, attack 2
 
@@ -200,7 +201,8 @@ class TestWorkflowRpc(HttpCase):
         )
         self.assertEqual(self.env["account.payment"].search([]), self.payments)
         self.assertEqual(self.env["account.move"].search([]), self.moves)
-        self.assertFalse(report.compensation_payment_ids | report.compensation_move_ids)
+        self.assertFalse(report.compensation_payment_ids)
+        self.assertFalse(report.compensation_move_ids)
 
     # ------------------------------------------------------------------ the other doors
 
