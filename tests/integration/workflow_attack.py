@@ -772,8 +772,8 @@ def _write_report(path, models, tried, accepted, attacker):
     office = open_models(lambda role: role != PORTAL_SUDO)
     lines += [
         "",
-        f"**{len(every)} of {len(models)}** models accepted a forged state, approval or money link at "
-        "least one role: " + ", ".join(f"`{m}`" for m in every) + ".",
+        f"**{len(every)} of {len(models)}** models accepted a forged state, approval or money "
+        "link from at least one role: " + ", ".join(f"`{m}`" for m in every) + ".",
         "",
         f"From an office user's own call (the portal routes' `sudo` left aside): "
         f"**{len(office)} of {len(models)}**: " + ", ".join(f"`{m}`" for m in office) + ".",
