@@ -135,17 +135,19 @@ class HanlingDeadlineMixin(models.AbstractModel):
     # ------------------------------------------------------------------ CRUD
 
     def write(self, vals):
-        # Reminders of the deadlines this write may close: only records flagged until now can
-        # have one, so most writes cost nothing here.
+        # The reminders of the deadlines this write closes (met, or left unmet): only a write
+        # that moves a document out of a running deadline looks for them.
         touched = [
             spec
             for spec in self._deadline_specs().values()
-            if spec["activity"] and {spec["due"], spec["done"], spec["state_field"]} & set(vals)
+            if spec["activity"] and {spec["done"], spec["state_field"]} & set(vals)
         ]
-        flagged = {spec["key"]: self.filtered(spec["flag"]) for spec in touched}
+        running = {
+            spec["key"]: self.filtered(lambda r, s=spec: r._deadline_is_open(s)) for spec in touched
+        }
         result = super().write(vals)
         for spec in touched:
-            flagged[spec["key"]]._deadline_close_reminders(spec)
+            running[spec["key"]]._deadline_close_reminders(spec)
         return result
 
     # ------------------------------------------------------------------ reminders
@@ -175,8 +177,9 @@ class HanlingDeadlineMixin(models.AbstractModel):
         if not reminders:
             return
         met = set(closed.filtered(spec["done"]).ids) if spec["done"] else set()
-        reminders.filtered(lambda a: a.res_id not in met).unlink()
-        reminders.filtered(lambda a: a.res_id in met).action_feedback()
+        done = reminders.filtered(lambda a: a.res_id in met)
+        (reminders - done).unlink()
+        done.action_feedback()
 
     def _deadline_schedule_reminders(self, spec):
         """One reminder per overdue record of ``spec`` that has none open."""
@@ -254,9 +257,7 @@ class HanlingDeadlineMixin(models.AbstractModel):
     def _deadline_models(self):
         names = self.env.registry.descendants([self._name], "_inherit")
         return [
-            name
-            for name in names
-            if not self.env[name]._abstract and self.env[name]._deadlines
+            name for name in names if not self.env[name]._abstract and self.env[name]._deadlines
         ]
 
     @api.model

@@ -1,6 +1,5 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-
 from odoo.tools.translate import LazyTranslate
 
 from ..tools import normalize_cn_phone

@@ -28,3 +28,4 @@ from . import test_ownership_transfer
 from . import test_decoration_access
 from . import test_document_hooks
 from . import test_portal_decoration
+from . import test_deadline_mixin
