@@ -209,28 +209,32 @@ class HanlingDeadlineMixin(models.AbstractModel):
                     "user_id": user.id,
                 }
             )
-        self.env["mail.activity"].sudo().create(vals_list)
+        self.env["mail.activity"].create(vals_list)
         return missing
 
     # ------------------------------------------------------------------ scheduled check
+
+    @api.model
+    def _deadline_update_flags(self, spec):
+        """Recompute the flags of ``spec`` that time (or a late run) left behind; no others."""
+        limit = self._deadline_limit(spec)
+        stale = self.search(
+            [(spec["flag"], "=", False), *self._deadline_overdue_domain(spec, limit)]
+        ) | self.search(
+            [(spec["flag"], "=", True), *self._deadline_not_overdue_domain(spec, limit)]
+        )
+        for ids in split_every(DEADLINE_BATCH, stale.ids):
+            batch = self.browse(ids)
+            self.env.add_to_compute(self._fields[spec["flag"]], batch)
+            batch.flush_recordset([spec["flag"]])
+        return stale
 
     @api.model
     def _deadline_check(self):
         """Bring this model's flags and reminders up to date; return the overdue records."""
         overdue = self.browse()
         for spec in self._deadline_specs().values():
-            flag = self._fields[spec["flag"]]
-            limit = self._deadline_limit(spec)
-            # Flags left behind by time (or a late run): recompute exactly those.
-            stale = self.search(
-                [(spec["flag"], "=", False), *self._deadline_overdue_domain(spec, limit)]
-            ) | self.search(
-                [(spec["flag"], "=", True), *self._deadline_not_overdue_domain(spec, limit)]
-            )
-            for ids in split_every(DEADLINE_BATCH, stale.ids):
-                batch = self.browse(ids)
-                self.env.add_to_compute(flag, batch)
-                batch.flush_recordset([spec["flag"]])
+            self._deadline_update_flags(spec)
             late = self.search([(spec["flag"], "=", True)])
             overdue |= late
             if not spec["activity"]:
@@ -240,13 +244,9 @@ class HanlingDeadlineMixin(models.AbstractModel):
             # Reminders whose deadline was met or abandoned without a write of this model
             # (a late run, a change made elsewhere).
             activity_type = self.env.ref(spec["activity"])
-            reminders = (
-                self.env["mail.activity"]
-                .sudo()
-                .search_fetch(
-                    [("res_model", "=", self._name), ("activity_type_id", "=", activity_type.id)],
-                    ["res_id"],
-                )
+            reminders = self.env["mail.activity"].search_fetch(
+                [("res_model", "=", self._name), ("activity_type_id", "=", activity_type.id)],
+                ["res_id"],
             )
             reminded = sorted(set(reminders.mapped("res_id")))
             for ids in split_every(DEADLINE_BATCH, reminded):
