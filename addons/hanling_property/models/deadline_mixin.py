@@ -42,9 +42,10 @@ class HanlingDeadlineMixin(models.AbstractModel):
     deadline; the reminder marked done when the deadline is met (``done`` set) and removed when
     the document leaves the open states without meeting it. The flag follows writes at once;
     time passing is caught by one scheduled action (``ir_cron_deadlines``) over every model with
-    deadlines, idempotent and indifferent to how late it runs. A reminder dismissed while the
-    deadline is still overdue comes back on the next run; one on a deadline moved later stays
-    until the deadline is met.
+    deadlines, idempotent and indifferent to how late it runs; it also corrects stale flags
+    (after a migration) and closes the reminders a write did not (see ``write``). A reminder
+    dismissed while the deadline is still overdue comes back on the next run; one on a deadline
+    moved later stays until the deadline is met or abandoned.
     """
 
     _name = "hanling.deadline.mixin"
@@ -135,19 +136,18 @@ class HanlingDeadlineMixin(models.AbstractModel):
     # ------------------------------------------------------------------ CRUD
 
     def write(self, vals):
-        # The reminders of the deadlines this write closes (met, or left unmet): only a write
-        # that moves a document out of a running deadline looks for them.
+        # The reminders of the deadlines this write closes (met, or left unmet) go at once when
+        # the document was flagged: a write of a document on time costs no query here. Those of
+        # a deadline moved later and then closed go with the next scheduled check.
         touched = [
             spec
             for spec in self._deadline_specs().values()
             if spec["activity"] and {spec["done"], spec["state_field"]} & set(vals)
         ]
-        running = {
-            spec["key"]: self.filtered(lambda r, s=spec: r._deadline_is_open(s)) for spec in touched
-        }
+        flagged = {spec["key"]: self.filtered(spec["flag"]) for spec in touched}
         result = super().write(vals)
         for spec in touched:
-            running[spec["key"]]._deadline_close_reminders(spec)
+            flagged[spec["key"]]._deadline_close_reminders(spec)
         return result
 
     # ------------------------------------------------------------------ reminders

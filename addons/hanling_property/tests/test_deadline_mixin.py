@@ -245,12 +245,14 @@ class TestComplaintDeadlines(DeadlineMixinCase, ComplaintCase):
             self._check()
             self.assertEqual(self._reminders(complaint, DEADLINE), reminder)
             # A later deadline: no longer overdue; the reminder stays until the complaint is
-            # dealt with, and goes with it (cancelled: removed, not done).
+            # dealt with, and goes with it (cancelled: removed, not done) at the next check.
             complaint.date_deadline = fields.Datetime.now() + timedelta(days=2)
             self.assertFalse(complaint.is_overdue)
+            self._check()
             self.assertEqual(self._reminders(complaint, DEADLINE), reminder)
             complaint.cancel_reason = "业主撤回"
             complaint.action_cancel()
+            self._check()
             self.assertFalse(self._reminders(complaint, DEADLINE))
             self.assertFalse(self._done_messages(complaint, DEADLINE))
 
