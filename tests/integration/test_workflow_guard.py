@@ -89,6 +89,6 @@ class TestWorkflowGuard(ErrandCase):
             self.assertTrue(record, f"the demo data has a {model}")
             before = record.state
             with self.subTest(model=model), self.assertRaises(UserError):
-                record.with_user(self.manager).write({"state": "cancelled"})
+                record.with_user(self.manager).write({"state": "cancel"})
             record.invalidate_recordset()
             self.assertEqual(record.state, before)

@@ -1,23 +1,31 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
 from odoo.addons.hanling_property.models.deadline_mixin import deadline_flag
+from odoo.addons.hanling_property.tools.workflow import workflow_step
 
 _lt = LazyTranslate(__name__)
 
 # Modes that let data leave the office: the office manager approves them in writing (篇5 4.2.8).
 MANAGER_MODES = ("copy", "print", "export")
-# Fields only the transition methods may write.
-_TRANSITION_FIELDS = {
-    "state",
-    "approved_by_id",
-    "date_approved",
-    "date_lent",
-    "date_returned",
-    "rejected_by_id",
-    "date_rejected",
-}
+# What the request asks for: fixed once it is decided on.
+_REQUEST_FIELDS = (
+    "borrower_type",
+    "borrower_user_id",
+    "department",
+    "outside_name",
+    "outside_organisation",
+    "proof",
+    "proof_file",
+    "proof_file_name",
+    "dossier_ids",
+    "material",
+    "purpose",
+    "mode",
+    "companion_id",
+    "date_due",
+)
 
 
 class HanlingArchiveBorrow(models.Model):
@@ -25,9 +33,30 @@ class HanlingArchiveBorrow(models.Model):
 
     _name = "hanling.archive.borrow"
     _description = "Archive Borrowing Request"
-    _inherit = ["mail.thread", "mail.activity.mixin", "hanling.deadline.mixin"]
+    _inherit = [
+        "hanling.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hanling.deadline.mixin",
+    ]
     _order = "date_request desc, id desc"
     _check_company_auto = True
+    _sequence_code = "hanling.archive.borrow"
+    # Who decided, when, and when the files went out and came back: the buttons' own.
+    _workflow_fields = (
+        "state",
+        "approved_by_id",
+        "date_approved",
+        "rejected_by_id",
+        "date_rejected",
+        "date_lent",
+        "date_returned",
+    )
+    _workflow_lock = {
+        ("requested", "approved", "lent", "returned", "rejected"): ("date_request",),
+        ("approved", "lent", "returned", "rejected"): (*_REQUEST_FIELDS, "reject_reason"),
+        ("lent", "returned", "rejected"): ("approval_note", "approval_file", "approval_file_name"),
+    }
     # 篇5 4.2: lent files come back by the due date; the accompanying employee gets them back.
     _deadlines = {
         "return": {
@@ -173,55 +202,40 @@ class HanlingArchiveBorrow(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if _TRANSITION_FIELDS & set(vals):
-                raise UserError(_("A borrowing request starts as requested."))
-            if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.archive.borrow") or "/"
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if _TRANSITION_FIELDS & set(vals) and not self.env.context.get(
-            "hanling_archive_transition"
-        ):
-            raise UserError(_("Use the buttons to approve, lend, return or reject a request."))
-        if self.filtered(lambda b: b.state != "requested") and {
-            "dossier_ids",
-            "mode",
-            "borrower_type",
-            "borrower_user_id",
-            "outside_name",
-            "date_due",
-            "companion_id",
-        } & set(vals):
-            raise UserError(_("An approved or closed request cannot be changed."))
-        return super().write(vals)
-
-    def _transition(self, vals):
-        return self.with_context(hanling_archive_transition=True).write(vals)
-
     def _check_approver(self):
+        """Refuse unless the current user may decide on every one of these requests."""
         is_manager = self.env.user.has_group("hanling_property.group_manager")
         if not is_manager and self.filtered("needs_manager_approval"):
-            raise UserError(
+            raise AccessError(
                 _(
                     "Outside persons and every copy, print or export need the office manager's "
                     "written approval."
                 )
             )
         if not self.env.user.has_group("hanling_archive.group_archive_keeper") and not is_manager:
-            raise UserError(_("Only the archive keeper or the office manager decides on requests."))
+            raise AccessError(
+                _("Only the archive keeper or the office manager decides on requests.")
+            )
 
+    @workflow_step
     def action_approve(self):
-        if self.filtered(lambda b: b.state != "requested"):
-            raise UserError(_("Only requested loans can be approved."))
+        self._check_state(["requested"], message=_("Only requested loans can be approved."))
         self._check_approver()
+        # Nobody approves a request they registered or would use: the approval is someone
+        # else's written word (篇5 4.2.8).
+        own = self.filtered(lambda b: self.env.user in b._requesters())
+        if own:
+            raise AccessError(
+                _(
+                    "%(names)s: a request is approved by someone other than the person who "
+                    "registered it, accompanies the borrower or borrows.",
+                    names=", ".join(own.mapped("name")),
+                )
+            )
         return self._action_approve()
 
     def _action_approve(self):
-        self._transition(
+        self.write(
             {
                 "state": "approved",
                 "approved_by_id": self.env.uid,
@@ -231,13 +245,13 @@ class HanlingArchiveBorrow(models.Model):
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
+    @workflow_step
     def action_reject(self):
-        if self.filtered(lambda b: b.state != "requested"):
-            raise UserError(_("Only requested loans can be rejected."))
+        self._check_state(["requested"], message=_("Only requested loans can be rejected."))
         if self.filtered(lambda b: not b.reject_reason):
             raise UserError(_("Give the reason of the rejection."))
         self._check_approver()
-        self._transition(
+        self.write(
             {
                 "state": "rejected",
                 "rejected_by_id": self.env.uid,
@@ -247,26 +261,26 @@ class HanlingArchiveBorrow(models.Model):
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
+    @workflow_step
     def action_lend(self):
-        if self.filtered(lambda b: b.state != "approved"):
-            raise UserError(_("Only approved requests can be lent."))
-        return self._transition({"state": "lent", "date_lent": fields.Datetime.now()})
+        self._check_state(["approved"], message=_("Only approved requests can be lent."))
+        return self.write({"state": "lent", "date_lent": fields.Datetime.now()})
 
+    @workflow_step
     def action_return(self):
-        if self.filtered(lambda b: b.state != "lent"):
-            raise UserError(_("Only lent files can be returned."))
-        self._transition({"state": "returned", "date_returned": fields.Datetime.now()})
+        self._check_state(["lent"], message=_("Only lent files can be returned."))
+        self.write({"state": "returned", "date_returned": fields.Datetime.now()})
         return True
 
     def action_request_approval(self):
         """Ask the office manager (an activity) for the requests that need their approval."""
-        managers = self.env.ref("hanling_property.group_manager").users
+        Users = self.env["res.users"]
         for borrow in self.filtered(lambda b: b.state == "requested" and b.needs_manager_approval):
             # The manager of the community the dossiers belong to; any office manager otherwise.
-            manager = (
-                borrow.dossier_ids.community_id.manager_id[:1]
-                or managers.filtered(lambda u, b=borrow: b.company_id in u.company_ids)[:1]
+            managers = Users._hanling_role_users(
+                "hanling_property.group_manager", borrow.company_id
             )
+            manager = borrow.dossier_ids.community_id.manager_id[:1] or managers[:1]
             if manager:
                 borrow.activity_schedule(
                     "mail.mail_activity_data_todo",
@@ -289,6 +303,9 @@ class HanlingArchiveBorrow(models.Model):
                 ("borrower_user_id", "=", self.env.uid),
             ]
         )
+        # Only a decision by someone else counts, by the office manager where the mode needs
+        # one (also for requests decided before the buttons were the only way to decide).
+        borrows = borrows.filtered(lambda b: b._is_valid_release())
         for borrow in borrows:
             if not dossiers - borrow.dossier_ids:
                 return borrow
@@ -307,6 +324,22 @@ class HanlingArchiveBorrow(models.Model):
                 "approved by the office manager (篇5 4.2.8). Not covered: %(dossiers)s.",
                 dossiers=uncovered or "-",
             )
+        )
+
+    def _requesters(self):
+        """Who asked: the borrowing employee, the companion and who registered the request."""
+        self.ensure_one()
+        # The server's own user (data files) registers requests for nobody.
+        registered_by = self.create_uid.filtered(lambda u: not u._is_superuser())
+        return self.borrower_user_id | self.companion_id | registered_by
+
+    def _is_valid_release(self):
+        self.ensure_one()
+        approver = self.approved_by_id
+        if not approver or approver in self._requesters():
+            return False
+        return not self.needs_manager_approval or approver.has_group(
+            "hanling_property.group_manager"
         )
 
     @api.ondelete(at_uninstall=False)

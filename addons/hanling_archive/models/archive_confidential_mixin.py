@@ -3,6 +3,8 @@ import logging
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from ..tools import is_unlogged_read, unlogged_read
+
 _logger = logging.getLogger(__name__)
 
 # What the web client reads to show a record as a link or a tag.
@@ -34,20 +36,20 @@ class HanlingArchiveConfidentialMixin(models.AbstractModel):
 
     @api.model
     def web_search_read(self, *args, **kwargs):
-        # A list shows rows, not a record being opened: no access-log line per row.
-        no_log = self.with_context(_hanling_archive_no_log=True)
-        return super(HanlingArchiveConfidentialMixin, no_log).web_search_read(*args, **kwargs)
+        # A list shows rows, not a record being opened: no access-log line per row. The server
+        # says so (tools.access_log), never the caller's context.
+        with unlogged_read():
+            return super().web_search_read(*args, **kwargs)
 
     def web_read(self, specification):
-        if self.env.context.get("_hanling_archive_no_log"):
+        if is_unlogged_read():
             return super().web_read(specification)
         # The web client reads exactly one record through web_read when a form opens (lists
         # use web_search_read): log that, not every ORM read, which would be noise (computes,
         # onchanges, reports) and could not tell a person's look from the code's. The records
         # of the form's sub-lists are read in the same call and are not logged separately.
-        result = super(
-            HanlingArchiveConfidentialMixin, self.with_context(_hanling_archive_no_log=True)
-        ).web_read(specification)
+        with unlogged_read():
+            result = super().web_read(specification)
         # Reading only the name (a many2one or a tag on another document) is not opening it.
         if len(self) == 1 and set(specification) - NAME_ONLY_FIELDS:
             self._archive_log("open")

@@ -1,15 +1,20 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
-# Fields only the transition methods may write.
-_TRANSITION_FIELDS = {
-    "state",
-    "date_submitted",
-    "reviewer_id",
-    "date_reviewed",
-    "filed_by_id",
-    "date_filed",
-}
+from odoo.addons.hanling_property.tools.workflow import workflow_step
+
+# What the office manager reviews: fixed once reviewed.
+_RECORD_FIELDS = (
+    "name",
+    "kind",
+    "partner_id",
+    "complaint_id",
+    "date_event",
+    "description",
+    "handling",
+    "document_ids",
+    "review_note",
+)
 
 
 class HanlingArchiveEvent(models.Model):
@@ -17,9 +22,26 @@ class HanlingArchiveEvent(models.Model):
 
     _name = "hanling.archive.event"
     _description = "Important Event Record"
-    _inherit = ["mail.thread", "mail.activity.mixin", "hanling.archive.confidential.mixin"]
+    _inherit = [
+        "hanling.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hanling.archive.confidential.mixin",
+    ]
     _order = "date_event desc, id desc"
     _check_company_auto = True
+    _workflow_fields = (
+        "state",
+        "date_submitted",
+        "reviewer_id",
+        "date_reviewed",
+        "filed_by_id",
+        "date_filed",
+    )
+    _workflow_lock = {
+        ("submitted", "reviewed", "filed"): ("dossier_id",),
+        ("reviewed", "filed"): _RECORD_FIELDS,
+    }
 
     name = fields.Char(string="Title", required=True, tracking=True)
     kind = fields.Selection(
@@ -84,31 +106,21 @@ class HanlingArchiveEvent(models.Model):
             self.partner_id = self.partner_id or self.complaint_id.partner_id
             self.name = self.name or self.complaint_id.name
 
-    def write(self, vals):
-        if _TRANSITION_FIELDS & set(vals) and not self.env.context.get(
-            "hanling_archive_transition"
-        ):
-            raise UserError(_("Use the buttons to submit, review or file an important event."))
-        return super().write(vals)
-
-    def _transition(self, vals):
-        return self.with_context(hanling_archive_transition=True).write(vals)
-
+    @workflow_step
     def action_submit(self):
-        if self.filtered(lambda e: e.state != "draft"):
-            raise UserError(_("Only draft events can be submitted for review."))
+        self._check_state(["draft"], message=_("Only draft events can be submitted for review."))
         if self.filtered(lambda e: not e.document_ids):
             raise UserError(_("Attach the evidence before submitting an important event."))
         return self._action_submit()
 
     def _action_submit(self):
-        self._transition({"state": "submitted", "date_submitted": fields.Datetime.now()})
-        managers = self.env.ref("hanling_property.group_manager").users
+        self.write({"state": "submitted", "date_submitted": fields.Datetime.now()})
+        Users = self.env["res.users"]
         for event in self:
             # The community's own manager reviews; any office manager of the company otherwise.
             manager = (
                 event.dossier_id.community_id.manager_id
-                or managers.filtered(lambda u, e=event: e.company_id in u.company_ids)[:1]
+                or Users._hanling_role_users("hanling_property.group_manager", event.company_id)[:1]
             )
             if manager:
                 event.activity_schedule(
@@ -118,15 +130,18 @@ class HanlingArchiveEvent(models.Model):
                 )
         return True
 
-    def action_review(self):
+    def _check_reviewer(self):
         if not self.env.user.has_group("hanling_property.group_manager"):
-            raise UserError(_("Only the office manager reviews important events."))
-        if self.filtered(lambda e: e.state != "submitted"):
-            raise UserError(_("Only events awaiting review can be reviewed."))
+            raise AccessError(_("Only the office manager reviews important events."))
+
+    @workflow_step
+    def action_review(self):
+        self._check_reviewer()
+        self._check_state(["submitted"], message=_("Only events awaiting review can be reviewed."))
         return self._action_review()
 
     def _action_review(self):
-        self._transition(
+        self.write(
             {
                 "state": "reviewed",
                 "reviewer_id": self.env.uid,
@@ -136,26 +151,26 @@ class HanlingArchiveEvent(models.Model):
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
+    @workflow_step
     def action_return(self):
-        if not self.env.user.has_group("hanling_property.group_manager"):
-            raise UserError(_("Only the office manager reviews important events."))
-        if self.filtered(lambda e: e.state != "submitted"):
-            raise UserError(_("Only events awaiting review can be returned."))
-        self._transition({"state": "draft", "date_submitted": False})
+        self._check_reviewer()
+        self._check_state(["submitted"], message=_("Only events awaiting review can be returned."))
+        self.write({"state": "draft", "date_submitted": False})
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
+    @workflow_step
     def action_file(self):
         if not self.env.user.has_group("hanling_archive.group_archive_keeper"):
-            raise UserError(_("Only the archive keeper files important events."))
-        if self.filtered(lambda e: e.state != "reviewed"):
-            raise UserError(
-                _("An important event is filed only after the office manager has reviewed it.")
-            )
+            raise AccessError(_("Only the archive keeper files important events."))
+        self._check_state(
+            ["reviewed"],
+            message=_("An important event is filed only after the office manager has reviewed it."),
+        )
         return self._action_file()
 
     def _action_file(self):
-        return self._transition(
+        return self.write(
             {"state": "filed", "filed_by_id": self.env.uid, "date_filed": fields.Datetime.now()}
         )
 

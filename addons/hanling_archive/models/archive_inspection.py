@@ -6,6 +6,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.hanling_property.tools.workflow import workflow_step
+
 # Spot checks cover at least this share of the dossiers (篇5 4.1.1 2)).
 MIN_SAMPLE_PERCENT = 5.0
 # The full check is due at this occupancy rate, or this long after the first move-in.
@@ -19,9 +21,18 @@ class HanlingArchiveInspection(models.Model):
 
     _name = "hanling.archive.inspection"
     _description = "Archive Inspection"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_due desc, id desc"
     _check_company_auto = True
+    _sequence_code = "hanling.archive.inspection"
+    # The draw (how many dossiers it came from) and the dates are the server's; the results are
+    # the lines' (hanling.archive.inspection.line), fixed when the inspection is completed.
+    _workflow_fields = ("state", "date_start", "date_done", "population_count")
+    _workflow_lock = {
+        ("in_progress", "done"): ("community_id", "kind", "sample_percent"),
+        ("planned", "done"): ("line_ids",),
+        ("done",): ("date_due", "inspector_id", "followup_user_id", "conclusion"),
+    }
 
     name = fields.Char(
         string="Number", required=True, readonly=True, copy=False, default=lambda self: _("New")
@@ -89,27 +100,10 @@ class HanlingArchiveInspection(models.Model):
             if not MIN_SAMPLE_PERCENT <= inspection.sample_percent <= 100:
                 raise ValidationError(_("A spot check covers between 5% and 100% of the dossiers."))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("hanling.archive.inspection") or "/"
-                )
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if self.filtered(lambda i: i.state != "planned") and {
-            "community_id",
-            "kind",
-            "sample_percent",
-        } & set(vals):
-            raise UserError(_("The scope of a started inspection cannot be changed."))
-        return super().write(vals)
-
+    @workflow_step
     def action_start(self):
-        if self.filtered(lambda i: i.state != "planned"):
-            raise UserError(_("Only planned inspections can be started."))
+        self.check_access("write")
+        self._check_state(["planned"], message=_("Only planned inspections can be started."))
         return self._action_start()
 
     def _action_start(self):
@@ -138,7 +132,7 @@ class HanlingArchiveInspection(models.Model):
         missing = sample._missing_by_set()
         # sudo: inspection lines are created only here, by the server's draw; no user (not
         # even the supervisor) has the right to create or re-point them.
-        self.env["hanling.archive.inspection.line"].sudo().create(
+        self.env["hanling.archive.inspection.line"].sudo()._create_drawn(
             [
                 {
                     "inspection_id": self.id,
@@ -164,9 +158,12 @@ class HanlingArchiveInspection(models.Model):
         # The OS entropy source: nobody can predict or replay which dossiers are drawn.
         return random.SystemRandom()
 
+    @workflow_step
     def action_done(self):
-        if self.filtered(lambda i: i.state != "in_progress"):
-            raise UserError(_("Only inspections in progress can be completed."))
+        self.check_access("write")
+        self._check_state(
+            ["in_progress"], message=_("Only inspections in progress can be completed.")
+        )
         if self.line_ids.filtered(lambda line: line.result == "pending"):
             raise UserError(_("Record the result of every checked dossier first."))
         return self._action_done()

@@ -1,12 +1,18 @@
-from odoo import _, fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+
+from odoo.addons.hanling_property.tools.workflow import workflow_step
 
 
 class HanlingArchiveInspectionLine(models.Model):
     _name = "hanling.archive.inspection.line"
     _description = "Archive Inspection Line"
+    _inherit = ["hanling.workflow.mixin"]
     _order = "inspection_id, id"
     _check_company_auto = True
+    # The server draws the dossiers (hanling.archive.inspection._draw_sample): nobody creates
+    # or re-points a line. Its state is the inspection's: results are recorded while it runs.
+    _workflow_fields = ("state", "inspection_id", "dossier_id")
+    _workflow_lock = {("planned", "done"): ("result", "missing_type_ids", "note")}
 
     inspection_id = fields.Many2one(
         "hanling.archive.inspection", required=True, index=True, ondelete="cascade", readonly=True
@@ -36,12 +42,18 @@ class HanlingArchiveInspectionLine(models.Model):
     )
     note = fields.Char(string="Finding")
 
-    def write(self, vals):
-        if {"inspection_id", "dossier_id"} & set(vals):
-            raise UserError(_("The dossiers drawn for an inspection cannot be changed."))
-        if self.filtered(lambda line: line.inspection_id.state != "in_progress"):
-            raise UserError(_("Results are recorded while the inspection is in progress."))
-        return super().write(vals)
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Nobody holds the right to create lines (only the draw does, under sudo): say that
+        # first, rather than which of the values the draw owns.
+        self.check_access("create")
+        return super().create(vals_list)
+
+    @api.model
+    @workflow_step
+    def _create_drawn(self, vals_list):
+        """The lines of the dossiers just drawn (the inspection's start)."""
+        return self.create(vals_list)
 
     def _finding_text(self):
         self.ensure_one()

@@ -7,3 +7,5 @@ from . import test_archive_event
 from . import test_archive_inspection
 from . import test_archive_rpc_paths
 from . import test_archive_filing
+from . import test_archive_workflow_guard
+from . import test_archive_rpc_attacks

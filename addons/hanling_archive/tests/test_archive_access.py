@@ -1,5 +1,7 @@
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
+
+from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
 
 from .common import ArchiveCase
 
@@ -168,8 +170,8 @@ class TestArchiveAccess(ArchiveCase):
 
     def test_transition_fields_not_writable(self):
         borrow = self._make_borrow()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(WorkflowGuardError, "State of Archive Borrowing Request"):
             borrow.with_user(self.users["t_staff"]).write({"state": "approved"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(WorkflowGuardError, "State of Archive Borrowing Request"):
             self._make_borrow(state="approved")
         self.assertEqual(borrow.state, "requested")

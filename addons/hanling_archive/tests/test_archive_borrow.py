@@ -2,8 +2,10 @@ from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+
+from odoo.addons.hanling_property.tools.workflow import EditLockError
 
 from .common import ArchiveCase
 
@@ -27,28 +29,30 @@ class TestArchiveBorrow(ArchiveCase):
         self.assertTrue(borrow.name.startswith("JY"))
         self.assertFalse(borrow.needs_manager_approval)
         # Plain customer-service staff register requests but do not decide on them.
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(AccessError, "Only the archive keeper or the office manager"):
             borrow.with_user(self.staff).action_approve()
         borrow.with_user(self.keeper).action_approve()
         self.assertEqual(borrow.state, "approved")
         self.assertEqual(borrow.approved_by_id, self.keeper)
         self.assertTrue(borrow.date_approved)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only requested loans can be approved"):
             borrow.action_approve()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only lent files can be returned"):
             borrow.action_return()
         borrow.with_user(self.staff).action_lend()
         self.assertEqual(borrow.state, "lent")
         self.assertTrue(borrow.date_lent)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(EditLockError, "is Lent: How can no longer be changed"):
             borrow.with_user(self.staff).write({"mode": "export"})
         borrow.with_user(self.staff).action_return()
         self.assertEqual(borrow.state, "returned")
         self.assertTrue(borrow.date_returned)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only approved requests can be lent"):
             borrow.action_lend()
-        with self.assertRaises(UserError):
-            borrow.unlink()
+        with self.assertRaisesRegex(
+            UserError, "The borrowing register keeps every decided request"
+        ):
+            borrow.with_user(self.manager).unlink()  # may delete requests, not decided ones
 
     def test_outside_person_needs_proof_and_manager(self):
         with self.assertRaises(ValidationError):
@@ -63,7 +67,7 @@ class TestArchiveBorrow(ArchiveCase):
             proof="律师执业证及委托书",
         )
         self.assertTrue(borrow.needs_manager_approval)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(AccessError, "need the office manager's written approval"):
             borrow.with_user(self.keeper).action_approve()
         self.assertEqual(borrow.state, "requested")
         borrow.with_user(self.staff).action_request_approval()
@@ -88,7 +92,7 @@ class TestArchiveBorrow(ArchiveCase):
             borrow = self._make_borrow(mode=mode)
             with self.subTest(mode=mode):
                 self.assertTrue(borrow.needs_manager_approval)
-                with self.assertRaises(UserError):
+                with self.assertRaisesRegex(AccessError, "need the office manager's written"):
                     borrow.with_user(self.keeper).action_approve()
                 borrow.with_user(self.manager).action_approve()
                 self.assertEqual(borrow.state, "approved")
@@ -103,17 +107,17 @@ class TestArchiveBorrow(ArchiveCase):
 
     def test_reject_needs_reason(self):
         borrow = self._make_borrow(mode="export")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Give the reason of the rejection"):
             borrow.with_user(self.manager).action_reject()
         borrow.reject_reason = "用途不明"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(AccessError, "need the office manager's written approval"):
             borrow.with_user(self.keeper).action_reject()
         borrow.with_user(self.manager).action_reject()
         self.assertEqual(borrow.state, "rejected")
         self.assertEqual(borrow.rejected_by_id, self.manager)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only requested loans can be approved"):
             borrow.action_approve()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only approved requests can be lent"):
             borrow.action_lend()
 
     def test_overdue_flagged_and_reminded(self):
@@ -143,10 +147,10 @@ class TestArchiveBorrow(ArchiveCase):
 
     def test_export_refused_without_approved_request(self):
         residents = self.resident.with_user(self.staff)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             residents.export_data(["name", "id_number"])
         borrow = self._make_borrow(mode="export")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             residents.export_data(["name"])  # still only requested
         borrow.with_user(self.manager).action_approve()
         rows = residents.export_data(["name", "id_number"])["datas"]
@@ -163,46 +167,48 @@ class TestArchiveBorrow(ArchiveCase):
         borrow = self._make_borrow(mode="export")
         borrow.with_user(self.manager).action_approve()
         both = self.dossier | self.other_dossier
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             both.with_user(self.staff).export_data(["label"])
         self.assertTrue(self.dossier.with_user(self.staff).export_data(["label"])["datas"])
         # The request is personal: another reader cannot use it.
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             self.dossier.with_user(self.keeper).export_data(["label"])
         # A print permission does not allow an export.
         printing = self._make_borrow(mode="print", dossier_ids=[(6, 0, both.ids)])
         printing.with_user(self.manager).action_approve()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             self.other_dossier.with_user(self.staff).export_data(["label"])
         # An expired permission no longer counts.
         with patch(
             "odoo.fields.Date.context_today", return_value=fields.Date.to_date("2100-01-01")
         ):
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(
+                UserError, "cannot be exported without a borrowing request"
+            ):
                 self.dossier.with_user(self.staff).export_data(["label"])
         borrow.action_lend()
         borrow.action_return()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             self.dossier.with_user(self.staff).export_data(["label"])
 
     def test_export_refused_for_documents_and_events_too(self):
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             self.documents.with_user(self.staff).export_data(["name"])
         event = self.env["hanling.archive.event"].create(
             {"name": "漏水纠纷", "kind": "complaint", "dossier_id": self.dossier.id}
         )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             event.with_user(self.staff).export_data(["name"])
 
     def test_export_through_relations_refused(self):
         """Exporting a partner, a community or a register cannot reach into the archive."""
         staff = self.staff
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             self.owner.with_user(staff).export_data(
                 ["name", "hanling_archive_record_ids/id_number"]
             )
         borrow = self._make_borrow().with_context(import_compat=False)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be exported without a borrowing request"):
             borrow.with_user(staff).export_data(["name", "dossier_ids/document_ids/name"])
         # The names of the dossiers a request covers are part of the register itself.
         rows = borrow.with_user(staff).export_data(["name", "dossier_ids/display_name"])["datas"]
@@ -212,9 +218,9 @@ class TestArchiveBorrow(ArchiveCase):
 
     def test_print_refused_without_approved_request(self):
         Report = self.env["ir.actions.report"].with_user(self.staff)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be printed without a borrowing request"):
             Report._render_qweb_html(DOSSIER_REPORT, self.dossier.ids)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "cannot be printed without a borrowing request"):
             Report._render_qweb_pdf(DOSSIER_REPORT, self.dossier.ids)
         printed = [("action", "=", "print"), ("user_id", "=", self.staff.id)]
         self.assertFalse(self.Log.search(printed))

@@ -111,9 +111,9 @@ class TestArchiveDossier(ArchiveCase):
 
     def test_file_documents_refuses_unknown_codes(self):
         count = self.env["hanling.archive.document"].search_count([])
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Unknown archive document types"):
             self.Dossier._file_documents(self.unit2, "move_in", [("no_such_type", False, False)])
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Unknown archive document set"):
             self.Dossier._file_documents(self.unit2, "no_such_set", [("id_copy", False, False)])
         self.assertEqual(self.env["hanling.archive.document"].search_count([]), count)
 

@@ -1,5 +1,7 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
+
+from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
 
 from .common import ArchiveCase
 
@@ -34,34 +36,40 @@ class TestArchiveEvent(ArchiveCase):
     def test_filed_only_after_manager_review(self):
         event = self._event()
         staff, manager = self.users["t_staff"], self.users["t_manager"]
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Attach the evidence before submitting"):
             event.action_submit()  # no evidence yet
         self._add_evidence(event)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "filed only after the office manager has reviewed it"
+        ):
             event.with_user(self.keeper).action_file()  # not reviewed
         event.with_user(staff).action_submit()
         self.assertEqual(event.state, "submitted")
         self.assertTrue(event.date_submitted)
         self.assertEqual(len(event.activity_ids), 1)
         self.assertTrue(event.activity_ids.user_id.has_group("hanling_property.group_manager"))
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            AccessError, "Only the office manager reviews important events"
+        ):
             event.with_user(self.keeper).action_review()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "filed only after the office manager has reviewed it"
+        ):
             event.with_user(self.keeper).action_file()
         event.with_user(manager).action_review()
         self.assertEqual(event.state, "reviewed")
         self.assertEqual(event.reviewer_id, manager)
         self.assertFalse(event.activity_ids)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(AccessError, "Only the archive keeper files important events"):
             event.with_user(staff).action_file()  # customer-service staff are not the keeper
         event.with_user(self.keeper).action_file()
         self.assertEqual(event.state, "filed")
         self.assertEqual(event.filed_by_id, self.keeper)
         self.assertTrue(event.date_filed)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only draft events can be submitted"):
             event.action_submit()
-        with self.assertRaises(UserError):
-            event.unlink()
+        with self.assertRaisesRegex(UserError, "Only draft important events can be deleted"):
+            event.with_user(self.keeper).unlink()  # may delete drafts only
 
     def test_review_asked_of_the_community_manager(self):
         self.community.manager_id = self.users["t_manager"]
@@ -74,7 +82,9 @@ class TestArchiveEvent(ArchiveCase):
         event = self._event()
         self._add_evidence(event)
         event.action_submit()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            AccessError, "Only the office manager reviews important events"
+        ):
             event.with_user(self.keeper).action_return()
         event.with_user(self.users["t_manager"]).action_return()
         self.assertEqual(event.state, "draft")
@@ -82,9 +92,9 @@ class TestArchiveEvent(ArchiveCase):
 
     def test_state_not_writable_directly(self):
         event = self._event()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(WorkflowGuardError, "State of Important Event Record"):
             event.write({"state": "filed"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(WorkflowGuardError, "Reviewed By of Important Event Record"):
             event.write({"reviewer_id": self.users["t_manager"].id})
         self.assertEqual(event.state, "draft")
 

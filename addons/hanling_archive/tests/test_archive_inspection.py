@@ -7,6 +7,12 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from odoo.addons.hanling_property.tools.workflow import (
+    EditLockError,
+    WorkflowGuardError,
+    workflow_grant,
+)
+
 from .common import ArchiveCase
 
 
@@ -34,7 +40,9 @@ class TestArchiveInspection(ArchiveCase):
         inspection.action_start()
         inspection.line_ids.write({"result": "ok"})
         inspection.action_done()
-        inspection.date_done = date_done
+        # Set-up: an inspection completed on an earlier day.
+        with workflow_grant("hanling.archive.inspection"):
+            inspection.date_done = date_done
         return inspection
 
     def _many_dossiers(self, count):
@@ -174,7 +182,7 @@ class TestArchiveInspection(ArchiveCase):
         inspection.action_start()
         line = inspection.line_ids
         self.assertEqual(len(line), 1)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(WorkflowGuardError, "Dossier of Archive Inspection Line"):
             line.write(
                 {
                     "dossier_id": self.dossier.id
@@ -188,9 +196,9 @@ class TestArchiveInspection(ArchiveCase):
             )
         with self.assertRaises(AccessError):
             line.unlink()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(EditLockError, r"In Progress: Sample \(%\) can no longer"):
             inspection.write({"sample_percent": 50})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only planned inspections can be started"):
             inspection.action_start()
 
     def test_findings_create_follow_up_tasks(self):
@@ -208,7 +216,7 @@ class TestArchiveInspection(ArchiveCase):
         good = inspection.line_ids - bad
         self.assertEqual(len(bad.missing_type_ids), 10, "prefilled from the electronic dossier")
         self.assertFalse(good.missing_type_ids)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Record the result of every checked dossier first"):
             inspection.action_done()  # results missing
         good.write({"result": "ok"})
         bad.write({"result": "missing", "note": "入伙资料未收齐"})
@@ -219,7 +227,7 @@ class TestArchiveInspection(ArchiveCase):
         self.assertEqual(empty.activity_ids.user_id, self.keeper)
         self.assertIn("入伙资料未收齐", str(empty.activity_ids.note))
         self.assertFalse(self.dossier.activity_ids)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(EditLockError, "is Done: Result can no longer be changed"):
             good.write({"result": "damaged"})
         html, __ = (
             self.env["ir.actions.report"]
@@ -239,6 +247,6 @@ class TestArchiveInspection(ArchiveCase):
         inspection = self.Inspection.create(
             {"community_id": community.id, "kind": "spot", "date_due": self.today}
         )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "has no dossier to inspect"):
             inspection.action_start()
         self.assertEqual(inspection.state, "planned")

@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.hanling_property.tools import normalize_cn_phone
+from odoo.addons.hanling_property.tools.workflow import workflow_step
 
 ERRAND_STATES = [
     ("draft", "Draft"),
@@ -26,6 +27,13 @@ PAYMENT_STATUSES = [
 
 # Posted payments: "in_process" until matched with a bank statement, "paid" once matched.
 POSTED_PAYMENT_STATES = ("in_process", "paid")
+
+# The states after each step (the edit lock: what was signed or ordered stays as it was).
+_AFTER_DRAFT = ("confirmed", "prepaid", "ordered", "delivered", "settled", "done", "cancel")
+_AFTER_CONFIRMED = _AFTER_DRAFT[1:]
+_AFTER_PREPAID = _AFTER_DRAFT[2:]
+_AFTER_ORDERED = _AFTER_DRAFT[3:]
+_CLOSED = ("done", "cancel")
 
 _CN_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _CN_UNITS = ["", "拾", "佰", "仟"]
@@ -95,6 +103,98 @@ class HanlingErrand(models.Model):
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id", "description"]
+    _sequence_code = "hanling.errand"
+    # The steps' own: the state and its timestamps, who booked it, the money records (the
+    # prepayment and its receipt number, the payments, the resident invoice, the supplier bill)
+    # and the stamp of the resident's sign-off.
+    _workflow_fields = (
+        "state",
+        "date_confirmed",
+        "date_prepaid",
+        "date_ordered",
+        "date_settled",
+        "date_done",
+        "date_cancelled",
+        "date_booked",
+        "booked_by_id",
+        "payment_ids",
+        "prepayment_id",
+        "receipt_number",
+        "invoice_id",
+        "purchase_bill_id",
+        "resident_signed_on",
+    )
+    _workflow_lock = {
+        # The commission form the resident signed.
+        _AFTER_DRAFT: (
+            "unit_id",
+            "partner_id",
+            "resident_employer",
+            "community_id",
+            "service_id",
+            "kind",
+            "date_received",
+            "channel",
+            "received_by_id",
+            "involves_purchase",
+            "commission_signed_by",
+            "commission_signature",
+        ),
+        # What the prepayment was asked for.
+        _AFTER_CONFIRMED: (
+            "contact_phone",
+            "description",
+            "purpose",
+            "payment_method",
+            "estimated_amount",
+        ),
+        # What was ordered from the supplier.
+        _AFTER_PREPAID: (
+            "occasion",
+            "delivery_method",
+            "delivery_place",
+            "recipient_name",
+            "recipient_phone",
+            "cake_size",
+            "cake_design",
+            "cake_colours",
+            "cake_text",
+            "cake_brand",
+            "with_card",
+            "card_text",
+            "with_flowers",
+            "flowers_description",
+            "special_arrangements",
+            "supplier_id",
+            "supervisor_id",
+        ),
+        # What was delivered and signed for (the form asks for it while the goods are out).
+        _AFTER_ORDERED: (
+            "delivery_date",
+            "supplier_order_note",
+            "recipient_must_sign",
+            "greeting",
+            "gift_description",
+            "project_manager_id",
+            "date_delivered",
+            "delivered_by_id",
+            "received_by_name",
+            "recipient_signature",
+        ),
+        # What the settlement invoiced (the form asks for the voucher after the order).
+        ("settled", "done", "cancel"): ("voucher_amount", "voucher_attachment_ids"),
+        # The resident's sign-off (the form asks for it once settled).
+        _CLOSED: (
+            "fapiao_requested",
+            "fapiao_title",
+            "fapiao_tax_id",
+            "fapiao_number",
+            "resident_opinion",
+            "resident_signed_by",
+            "resident_signature",
+        ),
+        ("cancel",): ("cancel_reason",),
+    }
     # One number per errand, even if two requests draw at once (migration 18.0.1.1.0 renames
     # duplicates left by older versions before adding it).
     _sql_constraints = [
@@ -419,16 +519,6 @@ class HanlingErrand(models.Model):
 
     # ------------------------------------------------------------------ CRUD
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        vals_list = [dict(vals) for vals in vals_list]  # the number is not the caller's
-        for vals in vals_list:
-            if vals.get("state", "draft") != "draft" and not self.env.su:
-                raise UserError(_("A new errand starts as a draft."))
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.errand") or "/"
-        return super().create(vals_list)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_started(self):
         if self.filtered(lambda e: e.state not in ("draft", "cancel")):
@@ -439,6 +529,7 @@ class HanlingErrand(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    @workflow_step
     def action_confirm(self):
         """The resident signs the commission form (篇4 3)."""
         self._check_state(["draft"], _("Commissioning"))
@@ -489,6 +580,7 @@ class HanlingErrand(models.Model):
             },
         }
 
+    @workflow_step
     def _action_register_prepayment(self, amount, journal=None, date=None):
         """Post the inbound prepayment with a receipt number; the errand becomes prepaid."""
         self.ensure_one()
@@ -520,6 +612,7 @@ class HanlingErrand(models.Model):
         )
         return payment
 
+    @workflow_step
     def action_order(self):
         """Place the order with the supplier; the duty supervisor is notified (篇4 5, 6)."""
         for errand in self:
@@ -566,6 +659,7 @@ class HanlingErrand(models.Model):
                 )
         return True
 
+    @workflow_step
     def action_deliver(self):
         """Delivered and signed for by the recipient (篇4 7)."""
         self._check_state(["ordered"], _("Delivering"))
@@ -595,6 +689,7 @@ class HanlingErrand(models.Model):
         self.activity_feedback(["mail.mail_activity_data_todo"])
         return True
 
+    @workflow_step
     def action_settle(self):
         """Invoice the actual cost, reconcile with the prepayment, refund the difference (篇4 8)."""
         self._check_state(["delivered"], _("Settling"))
@@ -633,6 +728,7 @@ class HanlingErrand(models.Model):
             },
         }
 
+    @workflow_step
     def _action_collect_balance(self, amount, journal=None, date=None):
         """Inbound top-up payment reconciled with the resident invoice."""
         self.ensure_one()
@@ -662,6 +758,7 @@ class HanlingErrand(models.Model):
         self._reconcile_receivables(invoice, payment)
         return payment
 
+    @workflow_step
     def action_done(self):
         """The resident confirms the service and gives their opinion (篇4 9)."""
         self._check_state(["settled"], _("Completing"))
@@ -693,6 +790,7 @@ class HanlingErrand(models.Model):
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         return True
 
+    @workflow_step
     def action_cancel(self):
         """Cancel before delivery; a prepayment is refunded through accounting."""
         self._check_state(["draft", "confirmed", "prepaid", "ordered"], _("Cancelling"))
@@ -709,6 +807,7 @@ class HanlingErrand(models.Model):
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
+    @workflow_step
     def action_draft(self):
         self._check_state(["cancel"], _("Resetting to draft"))
         # sudo: payments are accounting records; only their existence matters here.
@@ -717,6 +816,7 @@ class HanlingErrand(models.Model):
         self.write({"state": "draft", "date_cancelled": False, "date_confirmed": False})
         return True
 
+    @workflow_step
     def action_book(self):
         """The accountant has received the money and vouchers and booked them (篇4 10)."""
         if not self.env.user.has_group("account.group_account_invoice"):
@@ -734,6 +834,7 @@ class HanlingErrand(models.Model):
         self.write({"date_booked": fields.Datetime.now(), "booked_by_id": self.env.user.id})
         return True
 
+    @workflow_step
     def action_create_purchase_bill(self):
         """Record the supplier's purchase voucher as a vendor bill (draft, for the accountant)."""
         self.ensure_one()

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from odoo.addons.hanling_property.tools.workflow import workflow_step
+
 # The order may change until it is delivered: what was signed for is what is invoiced.
 LINE_EDITABLE_STATES = ("draft", "confirmed", "ordered")
 
@@ -64,14 +66,17 @@ class HanlingErrand(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    @workflow_step
     def action_confirm(self):
         self.filtered(lambda e: e.kind == "delivery")._check_delivery_lines()
         return super().action_confirm()
 
+    @workflow_step
     def action_order(self):
         self.filtered(lambda e: e.kind == "delivery")._check_delivery_lines()
         return super().action_order()
 
+    @workflow_step
     def action_deliver(self):
         unsigned = self.filtered(
             lambda e: e.kind == "delivery" and e.state == "ordered" and not e.recipient_signature
@@ -85,6 +90,7 @@ class HanlingErrand(models.Model):
             )
         return super().action_deliver()
 
+    @workflow_step
     def _action_register_prepayment(self, amount, journal=None, date=None):
         if self.kind == "delivery":
             raise UserError(
@@ -92,6 +98,7 @@ class HanlingErrand(models.Model):
             )
         return super()._action_register_prepayment(amount, journal=journal, date=date)
 
+    @workflow_step
     def _action_collect_balance(self, amount, journal=None, date=None):
         if self.kind == "delivery":
             raise UserError(
@@ -103,6 +110,7 @@ class HanlingErrand(models.Model):
             )
         return super()._action_collect_balance(amount, journal=journal, date=date)
 
+    @workflow_step
     def action_create_purchase_bill(self):
         if self.filtered(lambda e: e.kind == "delivery"):
             raise UserError(

@@ -7,6 +7,10 @@ class HanlingErrandLine(models.Model):
 
     _name = "hanling.errand.line"
     _description = "Goods Delivery Line"
+    # The listed price and the subtotal are the server's (computed when the article is chosen):
+    # what the resident is billed cannot be typed in.
+    _inherit = ["hanling.workflow.mixin"]
+    _workflow_fields = ()
     _order = "errand_id, sequence, id"
     _check_company_auto = True
 

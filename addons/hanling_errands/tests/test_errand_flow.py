@@ -47,17 +47,17 @@ class TestErrandFlow(ErrandCase):
 
     def test_confirm_requires_signature(self):
         errand = self._errand()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "must sign the commission form"):
             errand.action_confirm()
         self.assertEqual(errand.state, "draft")
         errand.commission_signed_by = "王伟"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "must sign the commission form"):
             errand.action_confirm()
         errand.commission_signature = SIGNATURE
         errand.action_confirm()
         self.assertEqual(errand.state, "confirmed")
         self.assertTrue(errand.date_confirmed)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Commissioning is not possible"):
             errand.action_confirm()
 
     def test_confirm_requires_resident(self):
@@ -65,7 +65,7 @@ class TestErrandFlow(ErrandCase):
             self.env["hanling.errand"].with_user(self.staff).create({"description": "代订牛奶"})
         )
         self._sign_commission(errand)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Record the resident, their phone"):
             errand.action_confirm()
 
     def test_full_flow_timestamps(self):
@@ -93,11 +93,11 @@ class TestErrandFlow(ErrandCase):
         errand = self._confirmed()
         errand.write({"supplier_id": self.supplier.id, "supervisor_id": self.supervisor.id})
         # A purchase errand is prepaid before ordering.
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Ordering is not possible"):
             errand.action_order()
         errand._action_register_prepayment(300.0, self.cash_journal)
         errand.supplier_id = False
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Choose the supplier and the duty supervisor"):
             errand.action_order()
         self.assertEqual(errand.state, "prepaid")
 
@@ -113,16 +113,16 @@ class TestErrandFlow(ErrandCase):
     def test_deliver_before_ordering_refused(self):
         errand = self._prepaid()
         errand.write({"received_by_name": "王伟", "recipient_signature": SIGNATURE})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Delivering is not possible"):
             errand.action_deliver()
         self.assertEqual(errand.state, "prepaid")
 
     def test_deliver_requires_recipient_and_signature(self):
         errand = self._ordered()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Record who received the delivery"):
             errand.action_deliver()
         errand.received_by_name = "王伟"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "The recipient must sign for the delivery"):
             errand.action_deliver()
         errand.recipient_must_sign = False
         errand.action_deliver()
@@ -130,10 +130,12 @@ class TestErrandFlow(ErrandCase):
 
     def test_settle_without_voucher_refused(self):
         errand = self._delivered()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Record the supplier's purchase voucher"):
             errand.action_settle()
         errand.voucher_amount = 268.0
-        with self.assertRaises(UserError):  # the voucher itself must be attached
+        with self.assertRaisesRegex(
+            UserError, "Record the supplier's purchase voucher"
+        ):  # the voucher itself must be attached
             errand.action_settle()
         self.assertEqual(errand.state, "delivered")
         self.assertFalse(errand.invoice_id)
@@ -141,12 +143,12 @@ class TestErrandFlow(ErrandCase):
     def test_settle_before_delivery_refused(self):
         errand = self._ordered()
         self._attach_voucher(errand, 268.0)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Settling is not possible"):
             errand.action_settle()
 
     def test_settle_twice_refused(self):
         errand = self._settled()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Settling is not possible"):
             errand.action_settle()
         self.assertEqual(
             len(errand.sudo().payment_ids.filtered(lambda p: p.hanling_errand_role == "refund")), 1
@@ -154,43 +156,53 @@ class TestErrandFlow(ErrandCase):
 
     def test_done_refusals(self):
         errand = self._settled()
-        with self.assertRaises(UserError):  # no opinion, no signature
+        with self.assertRaisesRegex(
+            UserError, "Record the resident's opinion"
+        ):  # no opinion, no signature
             errand.action_done()
         errand.resident_opinion = "满意"
-        with self.assertRaises(UserError):  # no signature
+        with self.assertRaisesRegex(
+            UserError, r"The resident must sign \(signature and name\)"
+        ):  # no signature
             errand.action_done()
         errand.write({"resident_signature": SIGNATURE, "resident_signed_by": "王伟"})
         errand.write({"fapiao_requested": True, "fapiao_title": "王伟"})
-        with self.assertRaises(UserError):  # fapiao asked for and not issued
+        with self.assertRaisesRegex(
+            UserError, "asked for a fapiao"
+        ):  # fapiao asked for and not issued
             errand.action_done()
         errand.fapiao_number = "04400123"
         errand.action_done()
         self.assertEqual(errand.state, "done")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Completing is not possible"):
             errand.action_done()
 
     def test_done_before_settlement_refused(self):
         errand = self._delivered()
         self._sign_off(errand)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Completing is not possible"):
             errand.action_done()
 
     def test_cancel_rules(self):
         errand = self._ordered()
-        with self.assertRaises(UserError):  # a reason is required
+        with self.assertRaisesRegex(
+            UserError, "Record why the errand is cancelled"
+        ):  # a reason is required
             errand.action_cancel()
         errand.cancel_reason = "业户改变主意"
         errand.action_cancel()
         self.assertEqual(errand.state, "cancel")
         self.assertTrue(errand.date_cancelled)
         self.assertFalse(errand.activity_ids)
-        with self.assertRaises(UserError):  # money moved: no reset
+        with self.assertRaisesRegex(
+            UserError, "moved money cannot be reset"
+        ):  # money moved: no reset
             errand.action_draft()
 
     def test_cancel_after_delivery_refused(self):
         errand = self._delivered()
         errand.cancel_reason = "太晚了"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Cancelling is not possible"):
             errand.action_cancel()
         self.assertEqual(errand.state, "delivered")
         self.assertEqual(errand.amount_refunded, 0.0)
@@ -206,13 +218,15 @@ class TestErrandFlow(ErrandCase):
 
     def test_unlink_started_refused(self):
         errand = self._confirmed()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only draft or cancelled errands can be deleted"):
             errand.sudo().unlink()
 
     def test_errand_without_purchase(self):
         # 代寄邮件: nothing is bought, no prepayment, settled without voucher or invoice.
         errand = self._confirmed(kind="mail", involves_purchase=False, description="代寄快递")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "No prepayment is collected for an errand without purchase"
+        ):
             errand._action_register_prepayment(20.0, self.cash_journal)
         errand.write({"supplier_id": self.supplier.id, "supervisor_id": self.supervisor.id})
         errand.action_order()
@@ -234,7 +248,7 @@ class TestErrandFlow(ErrandCase):
         )
         self.assertTrue(errand.greeting)
         errand.write({"supplier_id": self.supplier.id, "supervisor_id": self.supervisor.id})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "project manager must go along"):
             errand.action_order()
         errand.project_manager_id = self.manager
         errand.action_order()
@@ -282,7 +296,7 @@ class TestErrandFlow(ErrandCase):
         self.assertEqual(errand.channel, "visit")
         self.assertEqual(errand.received_by_id, self.duty)
         self.assertEqual(entry.state, "converted")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Creating a document is not possible"):
             entry.action_create_errand()
 
     def test_reports_render(self):

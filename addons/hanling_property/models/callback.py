@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools.translate import LazyTranslate
 
+from ..tools.workflow import workflow_step
 from .deadline_mixin import deadline_flag
 
 _lt = LazyTranslate(__name__)
@@ -20,9 +21,33 @@ class HanlingCallback(models.Model):
 
     _name = "hanling.callback"
     _description = "Callback Visit"
-    _inherit = ["mail.thread", "mail.activity.mixin", "hanling.deadline.mixin"]
+    _inherit = [
+        "hanling.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hanling.deadline.mixin",
+    ]
     _order = "date_due, id"
     _check_company_auto = True
+    # A callback is planned by its document's procedure (_schedule_callback) and belongs to that
+    # document for good: the link is the server's, like the state.
+    _workflow_fields = ("state", "date_done", "res_model", "res_id")
+    _workflow_lock = {
+        # What the resident said, to whom and when, is the record of the call (篇3 4.4).
+        ("done", "cancel"): (
+            "company_id",
+            "partner_id",
+            "unit_id",
+            "user_id",
+            "date_due",
+            "satisfaction",
+            "comment",
+            "opinion",
+            "prevention_suggestion",
+            "service_suggestion",
+            "evaluation",
+        ),
+    }
     # The planned call is the reminder: an overdue callback gets one again if it was dismissed.
     _deadlines = {
         "callback": {
@@ -82,6 +107,12 @@ class HanlingCallback(models.Model):
         for callback in self:
             callback.attempt_count = len(callback.attempt_ids)
 
+    @api.model
+    @workflow_step
+    def _plan(self, vals_list):
+        """Create the callbacks a document's procedure plans (see _schedule_callback)."""
+        return self.create(vals_list)
+
     def _get_document(self):
         self.ensure_one()
         if not self.res_model or not self.res_id or self.res_model not in self.env:
@@ -96,6 +127,7 @@ class HanlingCallback(models.Model):
         )
         return True
 
+    @workflow_step
     def action_done(self):
         self._check_planned()
         if self.filtered(lambda c: not c.satisfaction):
@@ -112,6 +144,7 @@ class HanlingCallback(models.Model):
                 documents._on_callback_done(callbacks)
         return True
 
+    @workflow_step
     def action_cancel(self):
         self._check_planned()
         self.write({"state": "cancel"})
@@ -130,8 +163,9 @@ class HanlingCallback(models.Model):
         }
 
     def _check_planned(self):
-        if self.filtered(lambda c: c.state != "planned"):
-            raise UserError(_("Only a planned callback can be updated this way."))
+        self._check_state(
+            ["planned"], message=_("Only a planned callback can be updated this way.")
+        )
 
 
 class HanlingCallbackAttempt(models.Model):
@@ -185,7 +219,7 @@ class HanlingCallbackMixin(models.AbstractModel):
 
     def _schedule_callback(self, date_due, user=None, values=None):
         """Plan one callback per document, with a phone-call activity for the caller."""
-        callbacks = self.env["hanling.callback"].create(
+        callbacks = self.env["hanling.callback"]._plan(
             [
                 {
                     "res_model": record._name,
@@ -224,7 +258,11 @@ class HanlingCallbackMixin(models.AbstractModel):
             )
 
     def _on_callback_done(self, callbacks):
-        """Hook: a callback of these documents was completed."""
+        """Hook: a callback of these documents was completed.
+
+        An override that moves the document on is a workflow step of the document's model
+        (``@workflow_step``): the callback's own step grants nothing on the document.
+        """
 
     def action_view_callbacks(self):
         self.ensure_one()

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
+from ..tools.workflow import workflow_step
 from .deadline_mixin import deadline_flag
 
 _lt = LazyTranslate(__name__)
@@ -34,6 +35,9 @@ ESCALATION_LEVELS = [
 ]
 
 SATISFIED = ("4", "5")
+
+MANAGER = "hanling_property.group_manager"
+COMPANY_REP = "hanling_property.group_company_rep"
 
 
 class HanlingComplaint(models.Model):
@@ -71,6 +75,55 @@ class HanlingComplaint(models.Model):
             "open_states": ("planned",),
         },
     }
+
+    _workflow_fields = (
+        "state",
+        "date_assessed",
+        "date_handling",
+        "date_resolved",
+        "date_closed",
+        "date_cancelled",
+        "escalation_level",
+        "date_escalated_manager",
+        "date_escalated_company",
+        "is_deferred",
+        "deferral_consent_by_id",
+        "deferral_consent_date",
+    )
+    _workflow_lock = {
+        # The intake is what the resident said and who took it: fixed once assessed.
+        ("assessing", "handling", "resolved", "closed", "cancel"): (
+            "date_received",
+            "channel",
+            "received_by_id",
+            "superior_id",
+            "superior_instruction",
+            "is_urgent",
+            "deferral_consent",
+            "company_id",
+        ),
+        ("handling", "resolved", "closed", "cancel"): (
+            "unit_id",
+            "partner_id",
+            "contact_phone",
+            "community_id",
+            "content",
+        ),
+        ("resolved", "closed", "cancel"): (
+            "department_id",
+            "date_deadline",
+            "escalation_note",
+            "resolution_kind",
+            "loss_remedy",
+            "other_partner_id",
+            "developer_contact",
+            "resolution",
+            "mediation_note",
+            "coordination_note",
+        ),
+        ("closed", "cancel"): ("category", "cancel_reason"),
+    }
+    _sequence_code = "hanling.complaint"
 
     name = fields.Char(
         string="Number", required=True, readonly=True, copy=False, default="/", index="trigram"
@@ -120,10 +173,13 @@ class HanlingComplaint(models.Model):
         copy=False,
     )
     deferral_consent_date = fields.Datetime(string="Consent Recorded On", readonly=True, copy=False)
-    # 首问责任制: the first responder follows the complaint until it is closed.
+    # 首问责任制: the first responder follows the complaint until it is closed. It is the one who
+    # received it (corrected only while the complaint is just received).
     first_responder_id = fields.Many2one(
         "res.users",
         string="First Responder",
+        compute="_compute_first_responder_id",
+        store=True,
         readonly=True,
         copy=False,
         index=True,
@@ -235,6 +291,11 @@ class HanlingComplaint(models.Model):
                 else False
             )
 
+    @api.depends("received_by_id")
+    def _compute_first_responder_id(self):
+        for complaint in self:
+            complaint.first_responder_id = complaint.received_by_id or self.env.user
+
     @api.depends("nonconformity_ids")
     def _compute_nonconformity_count(self):
         for complaint in self:
@@ -287,10 +348,6 @@ class HanlingComplaint(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.complaint") or "/"
-            vals["first_responder_id"] = vals.get("received_by_id") or self.env.uid
         complaints = super().create(vals_list)
         for complaint in complaints:
             complaint.message_subscribe(partner_ids=complaint._hanling_followers_to_add().ids)
@@ -298,15 +355,7 @@ class HanlingComplaint(models.Model):
         return complaints
 
     def write(self, vals):
-        if "received_by_id" in vals and self.filtered(lambda c: c.state != "received"):
-            raise UserError(
-                _("Who received a complaint can only be corrected while it is just received.")
-            )
         result = super().write(vals)
-        if "received_by_id" in vals:
-            # The one who received it is its first responder (首问责任制).
-            for complaint in self:
-                complaint.first_responder_id = complaint.received_by_id
         if vals.get("department_id"):
             self._notify_department()
         if {"received_by_id", "superior_id", "department_id"} & set(vals):
@@ -343,6 +392,7 @@ class HanlingComplaint(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    @workflow_step
     def action_defer(self):
         """Leave a non-urgent night complaint for the day shift, with the resident's consent."""
         self._check_state(["received"], _("Deferring to the day shift"))
@@ -369,6 +419,7 @@ class HanlingComplaint(models.Model):
         )
         return True
 
+    @workflow_step
     def action_assess(self):
         self._check_state(["received"], _("Assessing"))
         if self.filtered(lambda c: not c.department_id):
@@ -379,6 +430,7 @@ class HanlingComplaint(models.Model):
     def _action_assess(self):
         self.write({"state": "assessing", "date_assessed": fields.Datetime.now()})
 
+    @workflow_step
     def action_handle(self):
         self._check_state(["assessing"], _("Handling"))
         self._action_handle()
@@ -387,6 +439,7 @@ class HanlingComplaint(models.Model):
     def _action_handle(self):
         self.write({"state": "handling", "date_handling": fields.Datetime.now()})
 
+    @workflow_step
     def action_resolve(self):
         self._check_state(["handling"], _("Resolving"))
         for complaint in self:
@@ -419,6 +472,7 @@ class HanlingComplaint(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
+    @workflow_step
     def action_close(self):
         self._check_state(["resolved"], _("Closing"))
         self._check_callback_done()
@@ -438,6 +492,7 @@ class HanlingComplaint(models.Model):
     def _action_close(self):
         self.write({"state": "closed", "date_closed": fields.Datetime.now()})
 
+    @workflow_step
     def action_cancel(self):
         self._check_state(["received", "assessing", "handling"], _("Cancelling"))
         if self.filtered(lambda c: not (c.cancel_reason or "").strip()):
@@ -450,12 +505,12 @@ class HanlingComplaint(models.Model):
         return True
 
     def _action_cancel(self):
-        self._hanling_nonconformities().filtered(lambda n: n.state == "draft").write(
-            {"state": "cancel"}
-        )
+        # The drafts go with the complaint, through their own step.
+        self._hanling_nonconformities().filtered(lambda n: n.state == "draft")._action_cancel()
         self.callback_ids.filtered(lambda c: c.state == "planned").action_cancel()
         self.write({"state": "cancel", "date_cancelled": fields.Datetime.now()})
 
+    @workflow_step
     def action_escalate(self):
         """Department → office manager (篇3 4.2.2) → company (篇3 4.2.4), each step timed and notified."""
         self._check_state(["received", "assessing", "handling"], _("Escalating"))
@@ -472,16 +527,20 @@ class HanlingComplaint(models.Model):
 
     def _action_escalate(self):
         now = fields.Datetime.now()
+        users_of = self.env["res.users"]._hanling_role_users
         for complaint in self:
+            reps = users_of(COMPANY_REP, complaint.company_id)
             if complaint.escalation_level == "department":
                 complaint.write({"escalation_level": "manager", "date_escalated_manager": now})
-                users = complaint._hanling_office_managers()
+                # The office managers proper: the company representatives hold the role too.
+                managers = users_of(MANAGER, complaint.company_id)
+                users = (managers - reps) or managers
                 summary = _(
                     "Complaint escalated to the office manager: %(name)s", name=complaint.name
                 )
             else:
                 complaint.write({"escalation_level": "company", "date_escalated_company": now})
-                users = complaint._hanling_company_reps()
+                users = reps
                 summary = _("Complaint escalated to the company: %(name)s", name=complaint.name)
             complaint.message_subscribe(partner_ids=users.partner_id.ids)
             complaint._hanling_schedule_todo(users, summary, complaint.escalation_note)
@@ -582,23 +641,7 @@ class HanlingComplaint(models.Model):
                 user_id=user.id,
             )
 
-    def _hanling_group_users(self, xmlid):
-        self.ensure_one()
-        # sudo: reading group members is an administrative read; only ids and companies are used.
-        users = self.env.ref(xmlid).sudo().users
-        return users.filtered(
-            lambda u: u.active and not u.share and self.company_id in u.company_ids
-        ).sudo(False)
-
-    def _hanling_office_managers(self):
-        """Members of the office manager group (without the company representatives, if any remain)."""
-        managers = self._hanling_group_users("hanling_property.group_manager")
-        pure = managers - self._hanling_group_users("hanling_property.group_company_rep")
-        return pure or managers
-
-    def _hanling_company_reps(self):
-        return self._hanling_group_users("hanling_property.group_company_rep")
-
+    @workflow_step
     def _on_callback_done(self, callbacks):
         for complaint in self:
             complaint.message_post(

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..tools.locking import lock_for_update
+from ..tools.workflow import workflow_step
 
 
 class HanlingCounterSale(models.Model):
@@ -9,9 +9,31 @@ class HanlingCounterSale(models.Model):
 
     _name = "hanling.counter.sale"
     _description = "Business Centre Sale"
-    _inherit = ["mail.thread"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread"]
     _order = "id desc"
     _check_company_auto = True
+    _sequence_code = "hanling.counter.sale"
+    _workflow_fields = (
+        "state",
+        "date_paid",
+        "cashier_id",
+        "invoice_id",
+        "refund_id",
+        "date_refunded",
+    )
+    _workflow_lock = {
+        # Charged (or dropped): the sale is what the receipt and the invoice say.
+        ("paid", "refunded", "cancel"): (
+            "community_id",
+            "company_id",
+            "partner_id",
+            "unit_id",
+            "payment_channel",
+            "line_ids",
+        ),
+        # The reason is written when the money is given back, and kept.
+        ("draft", "refunded", "cancel"): ("refund_reason",),
+    }
 
     name = fields.Char(readonly=True, copy=False, default=lambda self: _("New"), index="trigram")
     community_id = fields.Many2one(
@@ -50,7 +72,7 @@ class HanlingCounterSale(models.Model):
             ("draft", "Draft"),
             ("paid", "Paid"),
             ("refunded", "Refunded"),
-            ("cancelled", "Cancelled"),
+            ("cancel", "Cancelled"),
         ],
         default="draft",
         required=True,
@@ -99,26 +121,16 @@ class HanlingCounterSale(models.Model):
             sale.amount_total = invoice.amount_total if invoice else 0.0
             sale.amount_paid = invoice.amount_total - invoice.amount_residual if invoice else 0.0
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if not vals.get("name") or vals["name"] == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.counter.sale") or _(
-                    "New"
-                )
-        return super().create(vals_list)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_paid(self):
-        if self.filtered(lambda s: s.state == "paid"):
+        if self.filtered(lambda s: s.state in ("paid", "refunded")):
             raise UserError(_("A paid sale cannot be deleted: it is in the books."))
 
+    @workflow_step
     def action_pay(self):
-        # Two cashiers charging the same sale: one invoice and one payment (tools/locking.py).
-        lock_for_update(self)
+        # Two cashiers charging the same sale: one invoice and one payment (the row lock).
+        self._check_state(["draft"], message=_("Only a draft sale can be charged."))
         for sale in self:
-            if sale.state != "draft":
-                raise UserError(_("Only a draft sale can be charged."))
             if not sale.line_ids:
                 raise UserError(_("Add at least one service to charge."))
             if sale.line_ids.filtered(lambda line: line.price_unit <= 0 or line.quantity <= 0):
@@ -144,21 +156,21 @@ class HanlingCounterSale(models.Model):
                 {"state": "paid", "date_paid": fields.Datetime.now(), "cashier_id": self.env.uid}
             )
 
+    @workflow_step
     def action_cancel(self):
-        if self.filtered(lambda s: s.state != "draft"):
-            raise UserError(
-                _("Only a draft sale can be cancelled; a paid one needs a credit note.")
-            )
-        self.write({"state": "cancelled"})
+        self._check_state(
+            ["draft"],
+            message=_("Only a draft sale can be cancelled; a paid one needs a credit note."),
+        )
+        self.write({"state": "cancel"})
 
+    @workflow_step
     def action_refund(self):
         """Give the money back over the counter: credit note and outbound payment."""
         if not self.env.user.has_group("hanling_property.group_cs_supervisor"):
             raise AccessError(_("Only a customer-service supervisor refunds a counter sale."))
-        lock_for_update(self)
+        self._check_state(["paid"], message=_("Only a paid sale can be refunded."))
         for sale in self:
-            if sale.state != "paid":
-                raise UserError(_("Only a paid sale can be refunded."))
             if not sale.refund_reason:
                 raise UserError(
                     _("Write down why the sale “%(name)s” is refunded.", name=sale.name)
@@ -266,6 +278,24 @@ class HanlingCounterSaleLine(models.Model):
     )
     currency_id = fields.Many2one(related="sale_id.currency_id")
     price_subtotal = fields.Monetary(string="Amount", compute="_compute_price_subtotal")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.sale_id._check_edit_lock({"line_ids": True})
+        return lines
+
+    def write(self, vals):
+        # The lines are the sale's: frozen with it once charged (its _workflow_lock).
+        self.sale_id._check_edit_lock({"line_ids": True})
+        res = super().write(vals)
+        if "sale_id" in vals:
+            self.sale_id._check_edit_lock({"line_ids": True})
+        return res
+
+    def unlink(self):
+        self.sale_id._check_edit_lock({"line_ids": True})
+        return super().unlink()
 
     @api.depends("service_id")
     def _compute_from_service(self):

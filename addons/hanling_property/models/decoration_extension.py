@@ -1,14 +1,23 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.workflow import workflow_step
+
 
 class HanlingDecorationExtension(models.Model):
     """装修延期申请表: a request to finish the works later than planned."""
 
     _name = "hanling.decoration.extension"
     _description = "Decoration Extension Request"
+    _inherit = ["hanling.workflow.mixin"]
     _order = "permit_id, id"
     _check_company_auto = True
+
+    _workflow_fields = ("state", "approver_id")
+    # The request is decided as written.
+    _workflow_lock = {
+        ("approved", "refused"): ("permit_id", "date_request", "date_end_new", "reason"),
+    }
 
     permit_id = fields.Many2one(
         "hanling.decoration.permit", required=True, index=True, ondelete="cascade"
@@ -38,12 +47,15 @@ class HanlingDecorationExtension(models.Model):
                 )
 
     def _check_decidable(self):
-        if any(extension.state != "requested" for extension in self):
-            raise UserError(_("This extension request has already been decided."))
+        # The row lock as well: one decision per request.
+        self._check_state(
+            ["requested"], message=_("This extension request has already been decided.")
+        )
         if any(e.permit_id.state not in ("approved", "in_progress") for e in self):
             raise UserError(_("Extensions are decided only while the permit is valid."))
         self.permit_id._check_supervisor()
 
+    @workflow_step
     def action_approve(self):
         self._check_decidable()
         self.write({"state": "approved", "approver_id": self.env.user.id})
@@ -53,6 +65,7 @@ class HanlingDecorationExtension(models.Model):
             )
         return True
 
+    @workflow_step
     def action_refuse(self):
         self._check_decidable()
         self.write({"state": "refused", "approver_id": self.env.user.id})

@@ -1,14 +1,32 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.workflow import workflow_step
+
 
 class HanlingDecorationHotWork(models.Model):
     """动用明火申请表: each use of an open flame (welding, cutting) is approved on its own."""
 
     _name = "hanling.decoration.hot.work"
     _description = "Hot-work Permit"
+    _inherit = ["hanling.workflow.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
+
+    _workflow_fields = ("state", "approver_id", "date_decision")
+    # The fire risk was judged on these: a decided request is not rewritten.
+    _workflow_lock = {
+        ("approved", "refused"): (
+            "permit_id",
+            "work_type",
+            "location",
+            "operator",
+            "operator_certificate",
+            "date_from",
+            "date_to",
+            "extinguisher_ready",
+        ),
+    }
 
     permit_id = fields.Many2one(
         "hanling.decoration.permit", required=True, index=True, ondelete="cascade"
@@ -45,10 +63,13 @@ class HanlingDecorationHotWork(models.Model):
     def _check_decidable(self):
         if len(self) != 1:
             raise UserError(_("Hot-work requests are decided one by one."))
-        if self.state != "requested":
-            raise UserError(_("This hot-work request has already been decided."))
+        # The row lock as well: one decision per request.
+        self._check_state(
+            ["requested"], message=_("This hot-work request has already been decided.")
+        )
         self.permit_id._check_supervisor()
 
+    @workflow_step
     def action_approve(self):
         self._check_decidable()
         if self.permit_id.state not in ("approved", "in_progress"):
@@ -64,6 +85,7 @@ class HanlingDecorationHotWork(models.Model):
         )
         return True
 
+    @workflow_step
     def action_refuse(self):
         self._check_decidable()
         self.write(

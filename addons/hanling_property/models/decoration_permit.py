@@ -3,12 +3,15 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
 from ..tools import normalize_cn_phone
+from ..tools.workflow import workflow_step
 from .deadline_mixin import deadline_flag
 
 _lt = LazyTranslate(__name__)
 
 OPEN_STATES = ("draft", "submitted", "approved", "in_progress", "completion_requested")
 DEPOSIT_STATES = ("submitted", "approved", "in_progress", "completion_requested", "completed")
+# From the issue of the permit on, what was approved stays as approved.
+ISSUED_STATES = ("approved", "in_progress", "completion_requested", "completed", "closed")
 
 
 class HanlingDecorationPermit(models.Model):
@@ -38,6 +41,52 @@ class HanlingDecorationPermit(models.Model):
             "summary": _lt("Decoration works past the permitted end: %(name)s"),
         },
     }
+
+    _workflow_fields = (
+        "state",
+        "date_submitted",
+        "date_approved",
+        "approver_id",
+        "permit_number",
+        "date_started",
+        "date_completion_requested",
+        "date_completed",
+        "date_closed",
+        "date_rejected",
+        "deposit_account_id",
+        "deposit_move_ids",
+    )
+    _workflow_lock = {
+        # The application as received.
+        ("submitted", *ISSUED_STATES, "rejected"): (
+            "unit_id",
+            "partner_id",
+            "date_received",
+            "received_by_id",
+            "channel",
+            "company_id",
+        ),
+        # What the permit allows, and the deposit it was issued against (extensions move the
+        # end date, not the planned one).
+        (*ISSUED_STATES, "rejected"): (
+            "contractor_id",
+            "date_planned_start",
+            "date_planned_end",
+            "deposit_amount",
+            "scope",
+        ),
+        ("closed", "rejected"): (
+            "document_line_ids",
+            "worker_ids",
+            "extension_ids",
+            "hot_work_ids",
+            "violation_ids",
+        ),
+        # The reasons of a decision are written with it.
+        ("draft", *ISSUED_STATES, "rejected"): ("rejection_reason",),
+        ("draft", "submitted", "approved", "completed", "closed", "rejected"): ("inspection_note",),
+    }
+    _sequence_code = "hanling.decoration.permit"
 
     name = fields.Char(
         string="Application", required=True, readonly=True, copy=False, default=lambda s: _("New")
@@ -216,10 +265,6 @@ class HanlingDecorationPermit(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "hanling.decoration.permit"
-                ) or _("New")
             if vals.get("contractor_phone"):
                 vals["contractor_phone"] = normalize_cn_phone(self.env, vals["contractor_phone"])
         return super().create(vals_list)
@@ -238,6 +283,7 @@ class HanlingDecorationPermit(models.Model):
         ):
             raise AccessError(_("Only a customer-service or engineering supervisor can do this."))
 
+    @workflow_step
     def action_submit(self):
         self._check_state(("draft",), message=_("Only a draft application can be submitted."))
         self._action_submit()
@@ -245,15 +291,19 @@ class HanlingDecorationPermit(models.Model):
 
     def _action_submit(self):
         self.write({"state": "submitted", "date_submitted": fields.Datetime.now()})
-        group = self.env.ref("hanling_property.group_cs_supervisor")
         for permit in self:
-            supervisor = group.users.filtered(lambda u, c=permit.company_id: c in u.company_ids)[:1]
+            supervisor = self.env["res.users"]._hanling_role_users(
+                "hanling_property.group_cs_supervisor",
+                permit.company_id,
+                "hanling_property.group_manager",
+            )[:1]
             permit.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Review the decoration application"),
                 user_id=(supervisor or self.env.user).id,
             )
 
+    @workflow_step
     def action_approve(self):
         self._check_state(
             ("submitted",), message=_("Only a submitted application can be approved.")
@@ -282,7 +332,9 @@ class HanlingDecorationPermit(models.Model):
                     "date_approved": fields.Datetime.now(),
                     "approver_id": self.env.user.id,
                     "permit_number": permit.permit_number
-                    or self.env["ir.sequence"].next_by_code("hanling.decoration.permit.number"),
+                    or self.env["ir.sequence"]
+                    .with_company(permit.company_id)
+                    .next_by_code("hanling.decoration.permit.number"),
                 }
             )
         permit_lines = self.document_line_ids.filtered(
@@ -291,6 +343,7 @@ class HanlingDecorationPermit(models.Model):
         permit_lines.filtered(lambda line: not line.received).write({"received": True})
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
+    @workflow_step
     def action_reject(self):
         self._check_state(
             ("submitted",), message=_("Only a submitted application can be rejected.")
@@ -305,11 +358,13 @@ class HanlingDecorationPermit(models.Model):
         self.write({"state": "rejected", "date_rejected": fields.Datetime.now()})
         self.activity_unlink(["mail.mail_activity_data_todo"])
 
+    @workflow_step
     def action_draft(self):
         self._check_state(("rejected",), message=_("Only a rejected application can be reopened."))
         self.write({"state": "draft", "date_rejected": False})
         return True
 
+    @workflow_step
     def action_start(self):
         self._check_state(
             ("approved",), message=_("The works can only start once the permit is issued.")
@@ -317,6 +372,7 @@ class HanlingDecorationPermit(models.Model):
         self.write({"state": "in_progress", "date_started": fields.Datetime.now()})
         return True
 
+    @workflow_step
     def action_request_completion(self):
         self._check_state(
             ("in_progress",), message=_("Only works in progress can be declared finished.")
@@ -328,15 +384,19 @@ class HanlingDecorationPermit(models.Model):
         self.write(
             {"state": "completion_requested", "date_completion_requested": fields.Datetime.now()}
         )
-        group = self.env.ref("hanling_property.group_eng_supervisor")
         for permit in self:
-            inspector = group.users.filtered(lambda u, c=permit.company_id: c in u.company_ids)[:1]
+            inspector = self.env["res.users"]._hanling_role_users(
+                "hanling_property.group_eng_supervisor",
+                permit.company_id,
+                "hanling_property.group_manager",
+            )[:1]
             permit.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Inspect the finished decoration works"),
                 user_id=(inspector or self.env.user).id,
             )
 
+    @workflow_step
     def action_complete(self):
         self._check_state(
             ("completion_requested",), message=_("Only works declared finished can be inspected.")
@@ -349,6 +409,7 @@ class HanlingDecorationPermit(models.Model):
         self.write({"state": "completed", "date_completed": fields.Datetime.now()})
         self.activity_feedback(["mail.mail_activity_data_todo"])
 
+    @workflow_step
     def action_inspection_failed(self):
         self._check_state(
             ("completion_requested",), message=_("Only works declared finished can be inspected.")
@@ -360,6 +421,7 @@ class HanlingDecorationPermit(models.Model):
         self.activity_unlink(["mail.mail_activity_data_todo"])
         return True
 
+    @workflow_step
     def action_close(self):
         self._check_state(
             ("completed",), message=_("Only a permit whose works passed inspection can be closed.")
@@ -391,7 +453,9 @@ class HanlingDecorationPermit(models.Model):
                     )
                 )
 
+    @workflow_step
     def _action_close(self):
+        """Also the end of the deposit settlement (wizard)."""
         self.write({"state": "closed", "date_closed": fields.Datetime.now()})
         self._hanling_documents_collected()
 
@@ -446,6 +510,7 @@ class HanlingDecorationPermit(models.Model):
         self.deposit_account_id = account
         return account
 
+    @workflow_step
     def _register_deposit(self, amount, journal=None, date=None):
         """Receive the deposit as an inbound payment held on the deposit liability account."""
         self.ensure_one()
@@ -463,6 +528,7 @@ class HanlingDecorationPermit(models.Model):
         )
         return payment.sudo(False)
 
+    @workflow_step
     def _post_deductions(self, date=None):
         """Move the pending violation deductions from the deposit to income (one entry)."""
         self.ensure_one()
@@ -525,6 +591,7 @@ class HanlingDecorationPermit(models.Model):
                     )
                 )
 
+    @workflow_step
     def _refund_deposit(self, amount, journal, date=None):
         """Return (part of) the deposit held by an outbound payment."""
         self.ensure_one()

@@ -2,6 +2,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import normalize_cn_phone
+from ..tools.locking import lock_for_update
+from ..tools.workflow import workflow_step
 
 
 class HanlingDecorationWorker(models.Model):
@@ -9,8 +11,12 @@ class HanlingDecorationWorker(models.Model):
 
     _name = "hanling.decoration.worker"
     _description = "Decoration Worker"
+    _inherit = ["hanling.workflow.mixin"]
     _order = "permit_id, id"
     _check_company_auto = True
+
+    # The temporary pass is the worker's state: issued, returned or lost through the buttons.
+    _workflow_fields = ("pass_state", "date_pass_issued", "date_pass_returned")
 
     permit_id = fields.Many2one(
         "hanling.decoration.permit", required=True, index=True, ondelete="cascade"
@@ -60,7 +66,9 @@ class HanlingDecorationWorker(models.Model):
         for worker in self:
             normalize_cn_phone(self.env, worker.phone, label)
 
+    @workflow_step
     def action_issue_pass(self):
+        lock_for_update(self)
         for worker in self:
             if worker.pass_state == "issued":
                 raise UserError(_("%(name)s already holds a pass.", name=worker.name))
@@ -79,7 +87,9 @@ class HanlingDecorationWorker(models.Model):
         )
         return True
 
+    @workflow_step
     def action_return_pass(self):
+        lock_for_update(self)
         if any(worker.pass_state != "issued" for worker in self):
             raise UserError(_("Only an issued pass can be returned."))
         self.write(
@@ -87,7 +97,9 @@ class HanlingDecorationWorker(models.Model):
         )
         return True
 
+    @workflow_step
     def action_lost_pass(self):
+        lock_for_update(self)
         if any(worker.pass_state != "issued" for worker in self):
             raise UserError(_("Only an issued pass can be declared lost."))
         self.write({"pass_state": "lost", "date_pass_returned": fields.Date.context_today(self)})

@@ -70,14 +70,29 @@ class HanlingDocumentLine(models.Model):
                 vals.setdefault("received", True)
             if vals.get("received") and not vals.get("date_received"):
                 vals["date_received"] = fields.Date.context_today(self)
-        return super().create(vals_list)
+        lines = super().create(vals_list)
+        lines._check_parents_unlocked()
+        return lines
 
     def write(self, vals):
+        self._check_parents_unlocked()
         if vals.get("file") and "received" not in vals:
             vals["received"] = True
         if vals.get("received") and "date_received" not in vals:
             vals["date_received"] = fields.Date.context_today(self)
-        return super().write(vals)
+        result = super().write(vals)
+        if {"move_in_id", "permit_id", "transfer_id"} & set(vals):
+            self._check_parents_unlocked()
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked(self):
+        self._check_parents_unlocked()
+
+    def _check_parents_unlocked(self):
+        """The checklist is frozen with its document (a completed move-in, a closed permit…)."""
+        for parents in (self.move_in_id, self.permit_id, self.transfer_id):
+            parents._check_lines_unlocked("document_line_ids")
 
     def _missing_required(self):
         """Return the names of the required document types not received among these lines."""
@@ -150,6 +165,15 @@ class HanlingDocumentMixin(models.AbstractModel):
     def _compute_documents_complete(self):
         for record in self:
             record.documents_complete = not record.document_line_ids._missing_required()
+
+    def _check_lines_unlocked(self, field_name):
+        """Refuse a change of the lines ``field_name`` where the document's state froze them.
+
+        For lines changed on their own (not through the document's form): the document's
+        ``_workflow_lock`` decides, its own steps (the approval ticking the permit) may.
+        """
+        if self and not self._workflow_open():
+            self._check_edit_lock({field_name: True})
 
     def _default_document_lines(self, given=()):
         """Checklist lines for the document types of this set not among ``given`` (type ids)."""

@@ -1,6 +1,10 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.workflow import workflow_step
+from .intake_mixin import INTAKE_FIELDS
+from .referral_mixin import REFERRAL_FIELDS
+
 
 class HanlingDutyLog(models.Model):
     """值班记录表: every call, visit or letter is written down the moment it arrives (篇2 一)."""
@@ -16,6 +20,21 @@ class HanlingDutyLog(models.Model):
     ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
+    _sequence_code = "hanling.duty.log"
+    # The document created from the entry is the conversion's to link.
+    _workflow_fields = ("state", "res_model", "res_id")
+    # The entry is what the office wrote down when the request arrived, and how it was answered.
+    _workflow_lock = {
+        ("converted", "referred", "closed"): (
+            *INTAKE_FIELDS,
+            "request",
+            "kind",
+            "urgency",
+            "appointment_date",
+            "outcome",
+            *REFERRAL_FIELDS,
+        ),
+    }
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     request = fields.Text(string="What Is Wanted", required=True, tracking=True)
@@ -84,13 +103,7 @@ class HanlingDutyLog(models.Model):
             document = entry._get_document()
             entry.document_name = document.display_name if document else False
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.duty.log") or "/"
-        return super().create(vals_list)
-
+    @workflow_step
     def action_refer(self):
         self._check_state(["open"], _("Referring to a supplier"))
         if self._check_referral():
@@ -98,6 +111,7 @@ class HanlingDutyLog(models.Model):
         self.write({"state": "referred"})
         return True
 
+    @workflow_step
     def action_close(self):
         self._check_state(["open"], _("Closing"))
         if self.filtered(lambda e: not e.outcome):
@@ -123,6 +137,7 @@ class HanlingDutyLog(models.Model):
             return None
         return self.env[self.res_model].browse(self.res_id).exists()
 
+    @workflow_step
     def _action_convert(self, model_name, values=None):
         """Create the document the request calls for (work order, complaint, errand…).
 

@@ -4,10 +4,31 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..tools import normalize_cn_phone
+from ..tools.workflow import workflow_step
 
 
 class EventRegistration(models.Model):
-    _inherit = "event.registration"
+    # Odoo's own ``state`` stays Odoo's (its event code writes it); the guard owns what this
+    # addon adds: the waiting list, the confirmation and cancellation times, the money links.
+    _name = "event.registration"
+    _inherit = ["event.registration", "hanling.workflow.mixin"]
+    _workflow_fields = (
+        "hanling_waiting",
+        "hanling_waiting_since",
+        "hanling_date_confirmed",
+        "hanling_date_cancelled",
+        "hanling_invoice_id",
+        "hanling_refund_id",
+    )
+    # Who took part, and who pays for the child, once they attended or cancelled.
+    _workflow_lock = {
+        ("done", "cancel"): (
+            "hanling_attendee_kind",
+            "hanling_unit_id",
+            "hanling_age",
+            "hanling_guardian_id",
+        ),
+    }
 
     hanling_community_id = fields.Many2one(
         related="event_id.hanling_community_id", store=True, index=True, string="Community"
@@ -118,8 +139,9 @@ class EventRegistration(models.Model):
                 vals["hanling_pickup_phone"] = normalize_cn_phone(
                     self.env, vals["hanling_pickup_phone"], _("Pick-up Phone")
                 )
-        self._hanling_fill_waiting_list(vals_list)
+        waiting = self._hanling_fill_waiting_list(vals_list)
         registrations = super().create(vals_list)
+        registrations.browse([registrations.ids[i] for i in waiting])._hanling_put_on_waiting_list()
         registrations.filtered(
             lambda r: r.event_id.hanling_community_id and r.state in ("open", "done")
         )._hanling_on_confirmed()
@@ -133,7 +155,11 @@ class EventRegistration(models.Model):
         return super().write(vals)
 
     def _hanling_fill_waiting_list(self, vals_list):
-        """Registrations that do not fit in a full community event go on its waiting list."""
+        """Registrations that do not fit in a full community event stay unconfirmed.
+
+        Returns the positions in ``vals_list`` of those that go on the waiting list (marked by
+        ``_hanling_put_on_waiting_list`` once created).
+        """
         event_ids = {vals.get("event_id") for vals in vals_list if vals.get("event_id")}
         events = (
             self.env["event.event"]
@@ -142,8 +168,8 @@ class EventRegistration(models.Model):
         )
         available = {event.id: event.seats_available for event in events}
         default_state = self.default_get(["state"]).get("state", "open")
-        now = fields.Datetime.now()
-        for vals in vals_list:
+        waiting = []
+        for index, vals in enumerate(vals_list):
             event_id = vals.get("event_id")
             if event_id not in available or vals.get("state", default_state) not in (
                 "open",
@@ -153,7 +179,13 @@ class EventRegistration(models.Model):
             if available[event_id] > 0:
                 available[event_id] -= 1
                 continue
-            vals.update({"state": "draft", "hanling_waiting": True, "hanling_waiting_since": now})
+            vals["state"] = "draft"
+            waiting.append(index)
+        return waiting
+
+    @workflow_step
+    def _hanling_put_on_waiting_list(self):
+        self.write({"hanling_waiting": True, "hanling_waiting_since": fields.Datetime.now()})
 
     # ------------------------------------------------------------------ actions
 
@@ -201,6 +233,7 @@ class EventRegistration(models.Model):
 
     # ------------------------------------------------------------------ business
 
+    @workflow_step
     def _hanling_on_confirmed(self):
         self.write(
             {
@@ -269,6 +302,7 @@ class EventRegistration(models.Model):
         when = when or fields.Datetime.now()
         return when + timedelta(days=self.event_id.hanling_refund_days) <= self.event_id.date_begin
 
+    @workflow_step
     def _hanling_action_cancel(self):
         self.write({"hanling_waiting": False, "hanling_date_cancelled": fields.Datetime.now()})
         # sudo: the credit note follows the published refund rule, see _hanling_on_confirmed.

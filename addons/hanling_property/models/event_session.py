@@ -3,12 +3,18 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.workflow import workflow_step
+
 
 class HanlingEventSession(models.Model):
     _name = "hanling.event.session"
     _description = "Activity Session"
+    _inherit = ["hanling.workflow.mixin"]
     _order = "date_begin desc, id desc"
     _check_company_auto = True
+    # No state: the guard keeps the session's own room booking (unlinked with the session) and
+    # the time of its roll call for the server to set.
+    _workflow_fields = ("booking_id", "date_roll_call")
 
     name = fields.Char(compute="_compute_name", store=True)
     event_id = fields.Many2one(
@@ -79,6 +85,7 @@ class HanlingEventSession(models.Model):
         bookings.unlink()
         return res
 
+    @workflow_step
     def _sync_room_bookings(self):
         """Book the activity's room for each session, so residents cannot book it then."""
         to_create = self.filtered(lambda s: s.event_id.hanling_room_id and not s.booking_id)
@@ -104,6 +111,8 @@ class HanlingEventSession(models.Model):
         for session in (self - to_create).filtered("booking_id"):
             # sudo: the session's own room booking follows its times, whoever moves the session.
             booking = session.booking_id.sudo()
+            if booking.state == "cancel":
+                continue  # a cancelled booking keeps the times it freed
             if (booking.date_start, booking.date_stop) != (session.date_begin, session.date_end):
                 booking.write({"date_start": session.date_begin, "date_stop": session.date_end})
 
@@ -119,6 +128,7 @@ class HanlingEventSession(models.Model):
         action["name"] = self.name
         return action
 
+    @workflow_step
     def _roll_call(self):
         """Create the missing attendance lines for the confirmed participants."""
         registrations = self.env["event.registration"].search(
@@ -137,9 +147,16 @@ class HanlingEventSession(models.Model):
 class HanlingEventAttendance(models.Model):
     _name = "hanling.event.attendance"
     _description = "Session Attendance"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "session_id desc, name, id"
     _check_company_auto = True
+    _workflow_fields = ("state", "date_arrived", "date_collected", "date_alerted")
+    _workflow_lock = {
+        # The line is one participant at one session, once the roll call has started on it.
+        ("present", "absent", "left"): ("session_id", "registration_id"),
+        # Who took the child home is the record of the collection.
+        ("left",): ("collected_by",),
+    }
 
     session_id = fields.Many2one(
         "hanling.event.session", required=True, index=True, ondelete="cascade", string="Session"
@@ -194,21 +211,27 @@ class HanlingEventAttendance(models.Model):
                 raise ValidationError(_("The participant is not registered for this activity."))
 
     def action_present(self):
-        if self.filtered(lambda a: a.state not in ("pending", "absent")):
-            raise UserError(_("Only participants not yet checked or marked absent can arrive."))
+        self._check_state(
+            ["pending", "absent"],
+            message=_("Only participants not yet checked or marked absent can arrive."),
+        )
         self._action_present()
 
+    @workflow_step
     def _action_present(self):
         self.write({"state": "present", "date_arrived": fields.Datetime.now()})
 
+    @workflow_step
     def action_absent(self):
-        if self.filtered(lambda a: a.state != "pending"):
-            raise UserError(_("Only participants not yet checked can be marked absent."))
+        self._check_state(
+            ["pending"], message=_("Only participants not yet checked can be marked absent.")
+        )
         self.write({"state": "absent"})
 
     def action_collected(self):
-        if self.filtered(lambda a: a.state != "present"):
-            raise UserError(_("Only participants who are present can leave or be collected."))
+        self._check_state(
+            ["present"], message=_("Only participants who are present can leave or be collected.")
+        )
         for attendance in self:
             if attendance.is_child and not (attendance.collected_by or attendance.pickup_contact):
                 raise UserError(
@@ -216,6 +239,7 @@ class HanlingEventAttendance(models.Model):
                 )
         self._action_collected()
 
+    @workflow_step
     def _action_collected(self):
         now = fields.Datetime.now()
         for attendance in self:
@@ -228,6 +252,7 @@ class HanlingEventAttendance(models.Model):
         )
 
     @api.model
+    @workflow_step
     def _cron_alert_uncollected(self):
         """Alert the duty officer about children still present after the collection time."""
         now = fields.Datetime.now()

@@ -11,6 +11,19 @@ INTAKE_CHANNELS = [
     ("portal", "Online"),
 ]
 
+# The intake fields a document keeps as the office received the request: procedures freeze
+# them in ``_workflow_lock`` once the request is dispatched.
+INTAKE_FIELDS = (
+    "date_received",
+    "received_by_id",
+    "channel",
+    "company_id",
+    "unit_id",
+    "community_id",
+    "partner_id",
+    "contact_phone",
+)
+
 
 class HanlingIntakeMixin(models.AbstractModel):
     """What every resident request records the moment it reaches the office (篇2 一, 篇3 4.1).

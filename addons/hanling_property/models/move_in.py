@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.workflow import workflow_step
+
 # Manual 篇1 (一) 1): the reception of a new owner should take no more than 30 minutes.
 MOVE_IN_TARGET_MINUTES = 30
 
@@ -18,6 +20,20 @@ class HanlingMoveIn(models.Model):
     _check_company_auto = True
     _hanling_document_set = "move_in"
 
+    _workflow_fields = ("state", "date_started", "date_done", "occupancy_id")
+    _workflow_lock = {
+        ("in_progress", "done", "cancel"): ("unit_id", "mode", "date_appointment", "company_id"),
+        # What the owner was received with and signed for.
+        ("done", "cancel"): (
+            "partner_id",
+            "identity_checked",
+            "user_id",
+            "document_line_ids",
+            "key_ids",
+        ),
+    }
+    _sequence_code = "hanling.move.in"
+
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default=lambda s: _("New")
     )
@@ -26,7 +42,7 @@ class HanlingMoveIn(models.Model):
             ("draft", "Scheduled"),
             ("in_progress", "In Reception"),
             ("done", "Completed"),
-            ("cancelled", "Cancelled"),
+            ("cancel", "Cancelled"),
         ],
         default="draft",
         required=True,
@@ -141,8 +157,6 @@ class HanlingMoveIn(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.move.in") or _("New")
             if not vals.get("utility_ids"):
                 vals["utility_ids"] = [
                     fields.Command.create({"utility": u})
@@ -157,6 +171,7 @@ class HanlingMoveIn(models.Model):
         if any(m.state == "done" for m in self):
             raise UserError(_("A completed move-in cannot be deleted."))
 
+    @workflow_step
     def action_start(self):
         self._check_state(["draft"], message=_("Only a scheduled move-in can be started."))
         self._action_start()
@@ -165,6 +180,7 @@ class HanlingMoveIn(models.Model):
     def _action_start(self):
         self.write({"state": "in_progress", "date_started": fields.Datetime.now()})
 
+    @workflow_step
     def action_done(self):
         # One completion, one occupancy: the state guard locks the rows first.
         self._check_state(["in_progress"], message=_("Start the reception before completing it."))
@@ -204,6 +220,7 @@ class HanlingMoveIn(models.Model):
             }
         )
 
+    @workflow_step
     def action_cancel(self):
         self._check_state(
             ["draft", "in_progress"],
@@ -213,13 +230,12 @@ class HanlingMoveIn(models.Model):
         return True
 
     def _action_cancel(self):
-        self.write({"state": "cancelled"})
+        self.write({"state": "cancel"})
         self.activity_unlink(["mail.mail_activity_data_todo"])
 
+    @workflow_step
     def action_reset(self):
-        self._check_state(
-            ["cancelled"], message=_("Only a cancelled move-in can be scheduled again.")
-        )
+        self._check_state(["cancel"], message=_("Only a cancelled move-in can be scheduled again."))
         self.write({"state": "draft", "date_started": False})
         return True
 
@@ -266,6 +282,23 @@ class HanlingMoveInKey(models.Model):
         ("quantity_positive", "CHECK(quantity > 0)", "The number of keys must be positive."),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        keys = super().create(vals_list)
+        keys.move_in_id._check_lines_unlocked("key_ids")
+        return keys
+
+    def write(self, vals):
+        self.move_in_id._check_lines_unlocked("key_ids")
+        result = super().write(vals)
+        if "move_in_id" in vals:
+            self.move_in_id._check_lines_unlocked("key_ids")
+        return result
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked(self):
+        self.move_in_id._check_lines_unlocked("key_ids")
+
 
 class HanlingMoveInDefect(models.Model):
     _name = "hanling.move.in.defect"
@@ -288,7 +321,11 @@ class HanlingMoveInDefect(models.Model):
 class HanlingMoveInUtility(models.Model):
     _name = "hanling.move.in.utility"
     _description = "Utility to Activate"
+    _inherit = ["hanling.workflow.mixin"]
     _order = "id"
+
+    _workflow_fields = ("state",)
+    _workflow_lock = {("done",): ("move_in_id", "utility")}
 
     move_in_id = fields.Many2one("hanling.move.in", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="move_in_id.company_id", store=True, index=True)
@@ -306,11 +343,33 @@ class HanlingMoveInUtility(models.Model):
         [("not_needed", "Not Needed"), ("requested", "Requested"), ("done", "Activated")],
         required=True,
         default="not_needed",
+        readonly=True,
+        copy=False,
     )
-    date_done = fields.Date(string="Activated On")
+    date_done = fields.Date(string="Activated On", help="Today unless given when activated.")
     note = fields.Char()
 
-    @api.onchange("state")
-    def _onchange_state(self):
-        if self.state == "done" and not self.date_done:
-            self.date_done = fields.Date.context_today(self)
+    @workflow_step
+    def action_request(self):
+        self._check_state(
+            ["not_needed"], message=_("Only a utility not asked for yet can be requested.")
+        )
+        self.write({"state": "requested"})
+        return True
+
+    @workflow_step
+    def action_activate(self):
+        self._check_state(
+            ["not_needed", "requested"], message=_("This utility is already activated.")
+        )
+        today = fields.Date.context_today(self)
+        for utility in self:
+            utility.write({"state": "done", "date_done": utility.date_done or today})
+        return True
+
+    @workflow_step
+    def action_not_needed(self):
+        """Take back a request made by mistake."""
+        self._check_state(["requested"], message=_("Only a requested utility can be taken back."))
+        self.write({"state": "not_needed"})
+        return True

@@ -2,12 +2,13 @@ from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
 
+from ..tools.workflow import workflow_step
 from .deadline_mixin import deadline_flag
 
 _lt = LazyTranslate(__name__)
 
-# Fields fixed once the report is submitted for approval: the approval is given on them.
-APPROVED_FIELDS = {"loss_amount", "compensation_method", "compensation_amount", "complaint_id"}
+MANAGER = "hanling_property.group_manager"
+COMPANY_REP = "hanling_property.group_company_rep"
 
 
 class HanlingNonconformity(models.Model):
@@ -35,6 +36,32 @@ class HanlingNonconformity(models.Model):
             "summary": _lt("Corrective action past its deadline: %(name)s"),
         },
     }
+
+    _workflow_fields = (
+        "state",
+        "date_submitted",
+        "date_approved",
+        "approved_by_id",
+        "approved_level",
+        "date_done",
+        "compensation_move_ids",
+        "compensation_payment_ids",
+    )
+    _workflow_lock = {
+        # The approval is given on these: fixed from the submission (send back to draft to
+        # change them, and the report is approved again).
+        ("submitted", "approved", "done", "cancel"): (
+            "complaint_id",
+            "description",
+            "cause",
+            "corrective_action",
+            "loss_amount",
+            "compensation_method",
+            "compensation_amount",
+        ),
+        ("done", "cancel"): ("responsible_id", "date_deadline", "manager_id", "result"),
+    }
+    _sequence_code = "hanling.nonconformity"
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     complaint_id = fields.Many2one(
@@ -150,15 +177,18 @@ class HanlingNonconformity(models.Model):
     @api.depends(
         "complaint_id.escalation_level",
         "loss_amount",
+        "compensation_amount",
         "company_id.hanling_complaint_loss_threshold",
     )
     def _compute_approval_level(self):
         for report in self:
             threshold = report.company_id.hanling_complaint_loss_threshold
+            # A compensation above the threshold goes to the company too, whatever loss is
+            # written beside it.
+            amount = max(report.loss_amount, report.compensation_amount)
             report.approval_level = (
                 "company"
-                if report.complaint_id.escalation_level == "company"
-                or report.loss_amount > threshold
+                if report.complaint_id.escalation_level == "company" or amount > threshold
                 else "manager"
             )
 
@@ -204,23 +234,6 @@ class HanlingNonconformity(models.Model):
             if report.loss_amount < 0 or report.compensation_amount < 0:
                 raise ValidationError(_("Loss and compensation cannot be negative."))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("hanling.nonconformity") or "/"
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if APPROVED_FIELDS & set(vals) and self.filtered(lambda r: r.state != "draft"):
-            raise UserError(
-                _(
-                    "The loss and the compensation are fixed once the report is submitted for approval; "
-                    "send it back to draft to change them."
-                )
-            )
-        return super().write(vals)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_draft(self):
         if self.filtered(lambda r: r.state not in ("draft", "cancel")):
@@ -228,6 +241,7 @@ class HanlingNonconformity(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    @workflow_step
     def action_submit(self):
         self._check_state(["draft"], _("Submitting for approval"))
         for report in self:
@@ -267,6 +281,7 @@ class HanlingNonconformity(models.Model):
                     user_id=user.id,
                 )
 
+    @workflow_step
     def action_approve(self):
         self._check_state(["submitted"], _("Approving"))
         for report in self:
@@ -283,29 +298,45 @@ class HanlingNonconformity(models.Model):
                 "approved_by_id": self.env.uid,
                 "approved_level": report.approval_level,
             }
-            if not report.manager_id:
-                values["manager_id"] = (
-                    self.env.uid
-                    if report.approval_level == "manager"
-                    else report.complaint_id._hanling_office_managers()[:1].id or self.env.uid
+            if not report.manager_id and report.approval_level == "manager":
+                values["manager_id"] = self.env.uid
+            elif not report.manager_id:
+                # The office manager proper writes the prevention report, not the company.
+                managers = self.env["res.users"]._hanling_role_users(
+                    MANAGER, report.company_id, COMPANY_REP
                 )
+                values["manager_id"] = managers[:1].id or self.env.uid
             report.write(values)
         self.activity_feedback(["hanling_property.mail_activity_type_nonconformity_approval"])
 
+    @workflow_step
     def action_draft(self):
         """Send back for changes (refused by the approver, or to correct the amounts)."""
         self._check_state(["submitted", "cancel"], _("Sending back to draft"))
         self.activity_unlink(["hanling_property.mail_activity_type_nonconformity_approval"])
-        self.write({"state": "draft"})
+        # A report cancelled after its approval comes back without it: it is approved again.
+        self.write(
+            {
+                "state": "draft",
+                "date_submitted": False,
+                "date_approved": False,
+                "approved_by_id": False,
+                "approved_level": False,
+            }
+        )
         return True
 
+    @workflow_step
     def action_compensate(self):
         """Pay the approved compensation through accounting: a credit note or an outbound payment."""
         self.ensure_one()
-        if self.state != "approved":
-            raise UserError(
-                _("A compensation can only be paid after the nonconformity report is approved.")
-            )
+        # The row lock: two clicks at once pay once.
+        self._check_state(
+            ["approved"],
+            message=_(
+                "A compensation can only be paid after the nonconformity report is approved."
+            ),
+        )
         if self.approval_level == "company" and self.approved_level != "company":
             raise UserError(
                 _("This compensation now needs the company management representative's approval.")
@@ -330,6 +361,7 @@ class HanlingNonconformity(models.Model):
         )
         return True
 
+    @workflow_step
     def action_done(self):
         self._check_state(["approved"], _("Closing"))
         if self.filtered(lambda r: not (r.result or "").strip()):
@@ -345,15 +377,21 @@ class HanlingNonconformity(models.Model):
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         self._schedule_prevention_reminder()
 
+    @workflow_step
     def action_cancel(self):
         self._check_state(["draft", "submitted", "approved"], _("Cancelling"))
         if self.filtered(lambda r: r.compensation_paid):
             raise UserError(
                 _("A report with compensation recorded in accounting cannot be cancelled.")
             )
+        self._action_cancel()
+        return True
+
+    @workflow_step
+    def _action_cancel(self):
+        """Also called by the complaint when it is cancelled with its draft reports."""
         self.activity_unlink(["hanling_property.mail_activity_type_nonconformity_approval"])
         self.write({"state": "cancel"})
-        return True
 
     def action_create_prevention_report(self):
         self.ensure_one()
@@ -389,15 +427,19 @@ class HanlingNonconformity(models.Model):
 
     def _get_approvers(self):
         self.ensure_one()
+        users_of = self.env["res.users"]._hanling_role_users
+        reps = users_of(COMPANY_REP, self.company_id)
         if self.approval_level == "company":
-            return self.complaint_id._hanling_company_reps()
-        return self.complaint_id._hanling_office_managers()
+            return reps
+        # The office managers proper: the company representatives hold the role too.
+        managers = users_of(MANAGER, self.company_id)
+        return (managers - reps) or managers
 
     def _check_approver(self):
         """Office manager (篇3 4.2.2); company representative beyond the office or the threshold (4.2.4, 4.2.5)."""
         self.ensure_one()
         if self.approval_level == "company":
-            if not self.env.user.has_group("hanling_property.group_company_rep"):
+            if not self.env.user.has_group(COMPANY_REP):
                 raise AccessError(
                     _(
                         "%(name)s must be approved by the company management representative: the complaint "
@@ -406,7 +448,7 @@ class HanlingNonconformity(models.Model):
                         threshold=self.company_id.hanling_complaint_loss_threshold,
                     )
                 )
-        elif not self.env.user.has_group("hanling_property.group_manager"):
+        elif not self.env.user.has_group(MANAGER):
             raise AccessError(_("%(name)s must be approved by the office manager.", name=self.name))
 
     def _prepare_compensation_refund_values(self, amount):

@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.workflow import workflow_step
+
 
 class HanlingOwnershipTransfer(models.Model):
     """过户: a sold unit passes to its new owner; the occupancy history stays on the unit."""
@@ -19,11 +21,27 @@ class HanlingOwnershipTransfer(models.Model):
     _check_company_auto = True
     _hanling_document_set = "transfer"
 
+    _workflow_fields = ("state", "date_done", "ended_occupancy_ids", "occupancy_id")
+    # The parties, the day and the papers of the transfer, as they were done.
+    _workflow_lock = {
+        ("done", "cancel"): (
+            "unit_id",
+            "previous_owner_ids",
+            "partner_id",
+            "date_transfer",
+            "end_other_occupants",
+            "user_id",
+            "company_id",
+            "document_line_ids",
+        ),
+    }
+    _sequence_code = "hanling.ownership.transfer"
+
     name = fields.Char(
         string="Reference", required=True, readonly=True, copy=False, default=lambda s: _("New")
     )
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Transferred"), ("cancelled", "Cancelled")],
+        [("draft", "Draft"), ("done", "Transferred"), ("cancel", "Cancelled")],
         default="draft",
         required=True,
         readonly=True,
@@ -100,20 +118,12 @@ class HanlingOwnershipTransfer(models.Model):
             if transfer.state == "draft" and transfer.partner_id in transfer.previous_owner_ids:
                 raise ValidationError(_("The new owner is already an owner of this unit."))
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", _("New")) == _("New"):
-                vals["name"] = self.env["ir.sequence"].next_by_code(
-                    "hanling.ownership.transfer"
-                ) or _("New")
-        return super().create(vals_list)
-
     @api.ondelete(at_uninstall=False)
     def _unlink_except_done(self):
         if any(t.state == "done" for t in self):
             raise UserError(_("A completed transfer cannot be deleted."))
 
+    @workflow_step
     def action_done(self):
         # One completion, one change of owners: the state guard locks the rows first.
         self._check_state(["draft"], message=_("Only a draft transfer can be completed."))
@@ -168,7 +178,8 @@ class HanlingOwnershipTransfer(models.Model):
             )
         )
 
+    @workflow_step
     def action_cancel(self):
         self._check_state(["draft"], message=_("Only a draft transfer can be cancelled."))
-        self.write({"state": "cancelled"})
+        self.write({"state": "cancel"})
         return True

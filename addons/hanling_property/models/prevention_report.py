@@ -7,9 +7,13 @@ class HanlingPreventionReport(models.Model):
 
     _name = "hanling.prevention.report"
     _description = "Corrective/Preventive Action Report"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "meeting_date desc, id desc"
     _check_company_auto = True
+
+    # No state of its own (it follows a closed nonconformity report): only its number.
+    _workflow_fields = ()
+    _sequence_code = "hanling.prevention.report"
 
     name = fields.Char(string="Number", required=True, readonly=True, copy=False, default="/")
     nonconformity_id = fields.Many2one(
@@ -47,11 +51,6 @@ class HanlingPreventionReport(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = (
-                    self.env["ir.sequence"].next_by_code("hanling.prevention.report") or "/"
-                )
         reports = super().create(vals_list)
         # The report exists: the manager's reminder is done.
         reports.nonconformity_id.activity_feedback(

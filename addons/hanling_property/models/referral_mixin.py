@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+# What was recommended to the resident; frozen in ``_workflow_lock`` once the request is closed.
+REFERRAL_FIELDS = ("referral_provider_id", "referral_note")
+
 
 class HanlingReferralMixin(models.AbstractModel):
     """A request outside the catalogue: recommend a specialist supplier (篇2 一 二)).

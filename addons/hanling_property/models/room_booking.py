@@ -1,13 +1,29 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
+
+from ..tools.workflow import workflow_step
 
 
 class HanlingRoomBooking(models.Model):
     _name = "hanling.room.booking"
     _description = "Room Booking"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+    _workflow_fields = ("state", "date_cancelled", "booked_by_id")
+    # A cancelled booking stays as it was: it freed the room for that time.
+    _workflow_lock = {
+        ("cancel",): (
+            "room_id",
+            "purpose",
+            "date_start",
+            "date_stop",
+            "attendees",
+            "partner_id",
+            "unit_id",
+            "event_id",
+        ),
+    }
 
     name = fields.Char(compute="_compute_name", store=True)
     room_id = fields.Many2one(
@@ -23,7 +39,7 @@ class HanlingRoomBooking(models.Model):
     date_stop = fields.Datetime(string="To", required=True, index=True, tracking=True)
     attendees = fields.Integer(string="Expected People")
     state = fields.Selection(
-        [("confirmed", "Confirmed"), ("cancelled", "Cancelled")],
+        [("confirmed", "Confirmed"), ("cancel", "Cancelled")],
         default="confirmed",
         required=True,
         readonly=True,
@@ -112,10 +128,12 @@ class HanlingRoomBooking(models.Model):
                 [tuple(set(room_ids))],
             )
 
+    @workflow_step
     def action_cancel(self):
-        if self.filtered(lambda b: b.state != "confirmed"):
-            raise UserError(_("Only confirmed bookings can be cancelled."))
+        self._check_state(["confirmed"], message=_("Only confirmed bookings can be cancelled."))
         self._action_cancel()
+        return True
 
+    @workflow_step
     def _action_cancel(self):
-        self.write({"state": "cancelled", "date_cancelled": fields.Datetime.now()})
+        self.write({"state": "cancel", "date_cancelled": fields.Datetime.now()})

@@ -1,6 +1,11 @@
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
+# What the resident gives at acceptance; a procedure freezes them in ``_workflow_lock`` outside
+# the step where the resident signs. ``resident_signed_on`` is stamped by the acceptance action:
+# a procedure lists it in ``_workflow_fields``.
+SIGNATURE_FIELDS = ("resident_signature", "resident_signed_by", "resident_opinion")
+
 
 class HanlingSignatureMixin(models.AbstractModel):
     """The resident tries the result, signs and gives an opinion (篇2 二 五), 篇4 9)."""

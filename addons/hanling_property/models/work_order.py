@@ -5,7 +5,11 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools.sql import create_index
 from odoo.tools.translate import LazyTranslate
 
+from ..tools.workflow import WorkflowGuardError, workflow_step
 from .deadline_mixin import deadline_flag
+from .intake_mixin import INTAKE_FIELDS
+from .referral_mixin import REFERRAL_FIELDS
+from .signature_mixin import SIGNATURE_FIELDS
 
 _lt = LazyTranslate(__name__)
 
@@ -17,6 +21,11 @@ FEE_GROUPS = (
     "hanling_property.group_eng_supervisor",
     "hanling_property.group_cs_supervisor",
 )
+# From dispatch on, from the end of the job on, and once the file is shut (篇2 二).
+DISPATCHED = ("assigned", "in_progress", "done", "accepted", "closed", "cancel", "referred")
+ON_SITE = ("in_progress", "done", "accepted", "closed", "cancel", "referred")
+FINISHED = ("done", "accepted", "closed", "cancel", "referred")
+SHUT = ("closed", "cancel", "referred")
 
 
 class HanlingWorkOrder(models.Model):
@@ -37,6 +46,46 @@ class HanlingWorkOrder(models.Model):
     _order = "date_received desc, id desc"
     _rec_names_search = ["name", "description"]
     _check_company_auto = True
+    _sequence_code = "hanling.work.order"
+    _workflow_fields = (
+        "state",
+        "date_assigned",
+        "date_arrived",
+        "date_finished",
+        "date_accepted",
+        "date_closed",
+        "date_cancelled",
+        "date_fee_fixed",
+        "fee_fixed_by_id",
+        "invoice_id",
+        "resident_signed_on",
+    )
+    _workflow_lock = {
+        # What the office took down and sent the technician to do.
+        DISPATCHED: (*INTAKE_FIELDS, "urgency", "description"),
+        # Once the technician is on site the appointment, the technician, the resident to bill
+        # and the reason to cancel are history (as the form showed them).
+        ON_SITE: (
+            "partner_id",
+            "contact_phone",
+            "appointment_date",
+            "technician_id",
+            "cancel_reason",
+        ),
+        # Once done: what was done, for which catalogue service, or who was recommended.
+        FINISHED: ("service_id", *REFERRAL_FIELDS),
+        # The technician's report is written on site only.
+        ("draft", *FINISHED): ("inspection_note", "change_note", "resident_informed", "work_note"),
+        # The resident signs the finished job, nothing before and nothing after.
+        ("draft", "assigned", "in_progress", "accepted", "closed", "cancel", "referred"): (
+            SIGNATURE_FIELDS
+        ),
+        # "Fee to be fixed" is the technician's call on site or at the end of the job; the
+        # supervisors' button clears it.
+        ("draft", "assigned", "accepted", "closed", "cancel", "referred"): ("fee_uncertain",),
+        # A shut file keeps its fee and its supervisor's findings.
+        SHUT: ("supervisor_id", "punctuality", "labour_price", "material_ids"),
+    }
     # One number per work order, even if two requests draw at once (migration 18.0.1.1.0 renames
     # duplicates left by older versions before adding it).
     _sql_constraints = [
@@ -348,25 +397,19 @@ class HanlingWorkOrder(models.Model):
             else:
                 order.invoice_status = "waiting"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        sequence = self.env["ir.sequence"]
-        # Copies: the number drawn must not end up in the caller's dictionary (creating twice
-        # from the same values would reuse it).
-        vals_list = [dict(vals) for vals in vals_list]
-        for vals in vals_list:
-            if vals.get("state", "draft") != "draft" and not self.env.su:
-                raise UserError(_("A new work order starts as new."))
-            if vals.get("name", "/") == "/":
-                company = vals.get("company_id") or self.env.company.id
-                vals["name"] = (
-                    sequence.with_company(company).next_by_code("hanling.work.order") or "/"
-                )
-        return super().create(vals_list)
-
     def write(self, vals):
         if "labour_price" in vals:
             self._check_fee_editable()
+        if (
+            "fee_uncertain" in vals
+            and not vals["fee_uncertain"]
+            and not self._workflow_open()
+            and self.filtered(lambda o: o.fee_uncertain and o.state == "done")
+        ):
+            # Unticking it after the job would bill the resident without the supervisors.
+            raise WorkflowGuardError(
+                _("The fee to be fixed is settled by the supervisors' “Fix the Fee” button.")
+            )
         res = super().write(vals)
         if vals.get("punctuality"):
             # The supervisor's call at the appointment time is done once its answer is recorded.
@@ -393,6 +436,7 @@ class HanlingWorkOrder(models.Model):
         self._action_assign()
         return True
 
+    @workflow_step
     def _action_assign(self):
         now = fields.Datetime.now()
         for order in self:
@@ -419,6 +463,7 @@ class HanlingWorkOrder(models.Model):
             "context": {"default_order_id": self.id},
         }
 
+    @workflow_step
     def _on_missed_visit(self, visits):
         """A visit was missed: new appointment, the office told, the supervisor re-checks."""
         for order in self:
@@ -445,6 +490,7 @@ class HanlingWorkOrder(models.Model):
         self._action_start()
         return True
 
+    @workflow_step
     def _action_start(self):
         self.write({"state": "in_progress", "date_arrived": fields.Datetime.now()})
 
@@ -459,6 +505,7 @@ class HanlingWorkOrder(models.Model):
         self._action_finish()
         return True
 
+    @workflow_step
     def _action_finish(self):
         # A paid service without a price is quoted on site: the supervisors fix it.
         self.filtered(
@@ -472,6 +519,7 @@ class HanlingWorkOrder(models.Model):
         self._action_accept()
         return True
 
+    @workflow_step
     def _action_accept(self):
         now = fields.Datetime.now()
         self._stamp_resident_signature()
@@ -498,6 +546,7 @@ class HanlingWorkOrder(models.Model):
         self._action_set_fee()
         return True
 
+    @workflow_step
     def _action_set_fee(self):
         self.write(
             {
@@ -509,6 +558,7 @@ class HanlingWorkOrder(models.Model):
         self.activity_feedback(["hanling_property.mail_activity_type_work_order_fee"])
         self.filtered(lambda o: o.state in ("accepted", "closed"))._create_invoices()
 
+    @workflow_step
     def action_create_invoice(self):
         self._check_state(["accepted", "closed"], _("Invoicing"))
         if self.filtered(lambda o: o.invoice_id):
@@ -528,9 +578,11 @@ class HanlingWorkOrder(models.Model):
         self._action_close()
         return True
 
+    @workflow_step
     def _action_close(self):
         self.write({"state": "closed", "date_closed": fields.Datetime.now()})
 
+    @workflow_step
     def action_cancel(self):
         self._check_state(["draft", "assigned"], _("Cancelling"))
         if self.filtered(lambda o: not o.cancel_reason):
@@ -543,6 +595,7 @@ class HanlingWorkOrder(models.Model):
         )
         return True
 
+    @workflow_step
     def action_refer(self):
         self._check_state(["draft", "assigned", "in_progress"], _("Referring to a supplier"))
         if self._check_referral():
@@ -604,19 +657,15 @@ class HanlingWorkOrder(models.Model):
                 user_id=order.supervisor_id.id,
             )
 
-    @api.model
-    def _get_cs_supervisors(self, company):
-        """Customer-service supervisors of a company, supervisors proper before the managers."""
-        manager_group = self.env.ref("hanling_property.group_manager")
-        users = self.env.ref("hanling_property.group_cs_supervisor").users
-        return users.filtered(lambda u: not u.share and company in u.company_ids).sorted(
-            lambda u: (manager_group in u.groups_id, u.id)
-        )
-
     def _schedule_fee_activities(self):
         """The engineering supervisor and a customer-service supervisor fix the fee together."""
         for order in self:
-            cs_user = self._get_cs_supervisors(order.company_id)[:1]
+            # A customer-service supervisor proper before the office manager.
+            cs_user = self.env["res.users"]._hanling_role_users(
+                "hanling_property.group_cs_supervisor",
+                order.company_id,
+                exclude_group_xmlid="hanling_property.group_manager",
+            )[:1]
             for user in (order.supervisor_id | cs_user) or self.env.user:
                 order.activity_schedule(
                     "hanling_property.mail_activity_type_work_order_fee",

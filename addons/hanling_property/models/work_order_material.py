@@ -45,16 +45,22 @@ class HanlingWorkOrderMaterial(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         lines = super().create(vals_list)
-        lines.order_id._check_fee_editable()
+        lines._check_order_editable()
         return lines
 
     def write(self, vals):
-        self.order_id._check_fee_editable()
+        self._check_order_editable()
         res = super().write(vals)
         if "order_id" in vals:
-            self.order_id._check_fee_editable()
+            self._check_order_editable()
         return res
 
     def unlink(self):
-        self.order_id._check_fee_editable()
+        self._check_order_editable()
         return super().unlink()
+
+    def _check_order_editable(self):
+        # The lines are the order's materials: frozen with them (_workflow_lock), and the fee
+        # is the supervisors' once the job is done.
+        self.order_id._check_edit_lock({"material_ids": True})
+        self.order_id._check_fee_editable()

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.workflow import WorkflowGuardError, is_granted, workflow_step
+
 DECISIONS = [
     ("keep", "Keep"),
     ("change_price", "Change the Price"),
@@ -16,9 +18,21 @@ class HanlingWorkOrderReview(models.Model):
 
     _name = "hanling.work.order.review"
     _description = "Monthly Service Review"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date_from desc, community_id"
     _check_company_auto = True
+    _workflow_fields = ("state", "date_concluded")
+    # A concluded review is the record of the month: reopen it to change anything.
+    _workflow_lock = {
+        ("done",): (
+            "community_id",
+            "company_id",
+            "date_from",
+            "reviewer_id",
+            "conclusion",
+            "line_ids",
+        ),
+    }
 
     name = fields.Char(compute="_compute_name", store=True)
     community_id = fields.Many2one(
@@ -99,23 +113,22 @@ class HanlingWorkOrderReview(models.Model):
 
     def action_compute(self):
         """Recount the month's work orders per catalogue service; decisions already taken stay."""
-        if self.filtered(lambda r: r.state != "draft"):
-            raise UserError(_("A concluded review can no longer be recounted."))
+        self._check_state(["draft"], message=_("A concluded review can no longer be recounted."))
         for review in self:
             review._compute_lines()
         return True
 
+    @workflow_step
     def action_conclude(self):
-        if self.filtered(lambda r: r.state != "draft"):
-            raise UserError(_("This review is already concluded."))
+        self._check_state(["draft"], message=_("This review is already concluded."))
         if self.filtered(lambda r: not r.conclusion):
             raise UserError(_("Write the conclusions of the review first."))
         self.write({"state": "done", "date_concluded": fields.Datetime.now()})
         return True
 
+    @workflow_step
     def action_reopen(self):
-        if self.filtered(lambda r: r.state != "done"):
-            raise UserError(_("Only a concluded review can be reopened."))
+        self._check_state(["done"], message=_("Only a concluded review can be reopened."))
         self.write({"state": "draft"})
         return True
 
@@ -141,10 +154,16 @@ class HanlingWorkOrderReview(models.Model):
         done = self.search(
             [("date_from", "=", date_from), ("community_id", "in", communities.ids)]
         ).community_id
-        Order = self.env["hanling.work.order"]
         vals_list = []
         for community in communities - done:
-            reviewer = Order._get_cs_supervisors(community.company_id)[:1] or self.env.user
+            reviewer = (
+                self.env["res.users"]._hanling_role_users(
+                    "hanling_property.group_cs_supervisor",
+                    community.company_id,
+                    exclude_group_xmlid="hanling_property.group_manager",
+                )[:1]
+                or self.env.user
+            )
             vals_list.append(
                 {
                     "community_id": community.id,
@@ -175,7 +194,9 @@ class HanlingWorkOrderReview(models.Model):
             ("service_id", "!=", False),
         ]
 
+    @workflow_step
     def _compute_lines(self):
+        """Count the month (a step: the figures of the lines are the server's)."""
         self.ensure_one()
         Order = self.env["hanling.work.order"]
         domain = self._get_order_domain()
@@ -229,3 +250,45 @@ class HanlingWorkOrderReviewLine(models.Model):
     revenue = fields.Monetary(readonly=True, help="Invoiced amount of the month's orders.")
     decision = fields.Selection(DECISIONS, default="keep", required=True)
     note = fields.Char(string="Remarks")
+
+    # Counted from the work orders by the review's own step; the supervisor writes the decision
+    # and the remarks only.
+    _COUNTED_FIELDS = (
+        "review_id",
+        "service_id",
+        "order_count",
+        "on_time_rate",
+        "avg_duration",
+        "avg_satisfaction",
+        "revenue",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not is_granted("hanling.work.order.review"):
+            for vals in vals_list:
+                self._check_counted(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not is_granted("hanling.work.order.review"):
+            self._check_counted(vals)
+            self.review_id._check_edit_lock({"line_ids": True})
+        return super().write(vals)
+
+    def unlink(self):
+        if not is_granted("hanling.work.order.review"):
+            self.review_id._check_edit_lock({"line_ids": True})
+        return super().unlink()
+
+    def _check_counted(self, vals):
+        counted = set(self._COUNTED_FIELDS) & set(vals)
+        if counted:
+            raise WorkflowGuardError(
+                self.env._(
+                    "%(fields)s of a monthly review are counted by “Count the Month” only.",
+                    fields=", ".join(
+                        sorted(self._fields[name]._description_string(self.env) for name in counted)
+                    ),
+                )
+            )

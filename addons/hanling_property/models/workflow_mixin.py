@@ -74,9 +74,15 @@ class HanlingWorkflowMixin(models.AbstractModel):
                 command[0] == Command.CLEAR or (command[0] == Command.SET and not command[2])
                 for command in value or ()
             )
-        if field.default is not None and value == field.default(self):
+        if field.default is not None and value == self._workflow_default(name):
             return True
         return not value
+
+    def _workflow_default(self, name):
+        """The field's own default, in the format of a call's values (an id, not a record)."""
+        field = self._fields[name]
+        value = field.convert_to_cache(field.default(self), self, validate=False)
+        return field.convert_to_write(value, self)
 
     def _workflow_refuse(self, names):
         labels = ", ".join(
@@ -101,7 +107,7 @@ class HanlingWorkflowMixin(models.AbstractModel):
             for name in self._workflow_owned_fields() & set(defaults):
                 field = self._fields[name]
                 if field.default is not None:
-                    defaults[name] = field.default(self)
+                    defaults[name] = self._workflow_default(name)
                 else:
                     del defaults[name]
         return defaults

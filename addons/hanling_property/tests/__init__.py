@@ -6,6 +6,7 @@ from . import test_work_order_flow
 from . import test_work_order_billing
 from . import test_work_order_access
 from . import test_work_order_review
+from . import test_work_order_guard
 from . import test_tours
 from . import test_portal
 from . import test_complaint_flow
@@ -20,6 +21,8 @@ from . import test_community_events
 from . import test_community_rooms
 from . import test_community_directory
 from . import test_community_counter_sale
+from . import test_community_guard
+from . import test_guard_rpc
 from . import test_community_portal
 from . import test_move_in_flow
 from . import test_decoration_permit_flow
@@ -28,4 +31,7 @@ from . import test_ownership_transfer
 from . import test_decoration_access
 from . import test_document_hooks
 from . import test_portal_decoration
+from . import test_complaint_workflow_guard
+from . import test_decoration_workflow_guard
+from . import test_move_in_workflow_guard
 from . import test_deadline_mixin

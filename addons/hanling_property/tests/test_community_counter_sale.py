@@ -106,7 +106,7 @@ class TestCounterSale(HanlingCase):
         with self.assertRaises(UserError):
             unpriced.action_print_receipt()
         unpriced.action_cancel()
-        self.assertEqual(unpriced.state, "cancelled")
+        self.assertEqual(unpriced.state, "cancel")
 
     def test_access(self):
         with self.assertRaises(AccessError):

@@ -28,9 +28,9 @@ class TestCommunityDashboard(WorkOrderCase):
         )
 
     def test_figures_and_their_lists(self):
-        new, late, started = self._order(), self._order(), self._order()
+        new, started = self._order(), self._order()
+        late = self._order(date_received=self._ago(hours=2))  # 15 minutes to arrive: overdue
         self._assign(late)
-        late.date_received = self._ago(hours=2)  # 15 minutes to arrive: long overdue
         self._assign(started)
         started.with_user(self.tech).action_start()
         accepted = self._accept(self._finish(self._assign(self._order())))

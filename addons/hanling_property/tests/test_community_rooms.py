@@ -89,7 +89,7 @@ class TestRoomBooking(HanlingCase):
         )
         self.assertEqual((back_to_back | same_time_other_room).mapped("state"), ["confirmed"] * 2)
         self.booking.with_user(duty).action_cancel()
-        self.assertEqual(self.booking.state, "cancelled")
+        self.assertEqual(self.booking.state, "cancel")
         self.assertTrue(self.booking.date_cancelled)
         with self.assertRaises(UserError):
             self.booking.action_cancel()

@@ -4,6 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from ..tools.workflow import EditLockError
 from .complaint_common import ComplaintCase
 
 
@@ -141,7 +142,7 @@ class TestComplaintFlow(ComplaintCase):
         self.assertEqual(complaint.first_responder_id, self.users["t_duty"])
         complaint.department_id = self.department
         complaint.action_assess()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(EditLockError, "Received By can no longer be changed"):
             complaint.received_by_id = self.users["t_staff"]
         self.assertEqual(complaint.first_responder_id, self.users["t_duty"])
 

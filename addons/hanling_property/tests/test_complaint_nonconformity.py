@@ -2,6 +2,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..tools.workflow import EditLockError
 from .complaint_common import ComplaintCase
 
 APPROVAL = "hanling_property.mail_activity_type_nonconformity_approval"
@@ -51,8 +52,10 @@ class TestComplaintNonconformity(ComplaintCase):
         with self.assertRaisesRegex(UserError, "after the nonconformity report is approved"):
             report.with_user(manager).action_compensate()
         self.assertFalse(report.sudo().compensation_move_ids)
-        # The approval fixes the amounts.
-        with self.assertRaises(UserError):
+        # The approval is given on the amounts: they are fixed from the submission.
+        with self.assertRaisesRegex(
+            EditLockError, "Approved Compensation can no longer be changed"
+        ):
             report.compensation_amount = 1000.0
         with self.assertRaises(AccessError):
             report.action_approve()
@@ -169,8 +172,9 @@ class TestComplaintNonconformity(ComplaintCase):
             report.with_user(rep).action_compensate()
         report.with_user(rep).action_approve()
         self.assertEqual(report.approved_level, "company")
-        # Office manager is still the one who writes the prevention report.
-        self.assertEqual(report.manager_id, manager)
+        # An office manager (not the company) still writes the prevention report.
+        self.assertTrue(report.manager_id.has_group("hanling_property.group_manager"))
+        self.assertFalse(report.manager_id.has_group("hanling_property.group_company_rep"))
         report.with_user(manager).action_compensate()
         payment = report.sudo().compensation_payment_ids
         self.assertEqual(len(payment), 1)

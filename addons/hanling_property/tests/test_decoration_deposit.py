@@ -122,9 +122,9 @@ class TestDecorationDeposit(DecorationCase):
             self._add_violations(permit, 50)
         self.assertEqual(permit.violation_ids, deducted)
         # A posted deduction cannot be changed any more.
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "already posted to the accounts cannot be changed"):
             deducted[0].amount = 10
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "already posted to the accounts cannot be deleted"):
             deducted[0].unlink()
 
     def test_refund_larger_than_deposit_refused(self):

@@ -110,9 +110,8 @@ class TestDutyLog(HanlingCase):
         self.assertEqual(entry.state, "referred")
 
     def test_wrong_state_is_refused_with_a_clear_message(self):
-        entry = self._log(kind="inquiry", outcome="已答复")
+        entry = self._log(kind="inquiry", outcome="已答复", referral_note="某供应商")
         entry.action_close()
-        entry.referral_note = "某供应商"
         with self.assertRaises(UserError) as caught:
             entry.with_context(lang="zh_CN").action_refer()
         message = str(caught.exception)

@@ -166,4 +166,4 @@ class TestOwnershipTransfer(DecorationCase):
         with self.assertRaises(AccessError):
             transfer.with_user(self.users["t_duty"]).action_done()
         transfer.with_user(self.users["t_staff"]).action_cancel()
-        self.assertEqual(transfer.state, "cancelled")
+        self.assertEqual(transfer.state, "cancel")

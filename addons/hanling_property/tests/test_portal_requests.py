@@ -5,6 +5,7 @@ from PIL import Image
 from odoo import http
 from odoo.tests import HttpCase, tagged
 
+from ..tools.workflow import workflow_grant
 from .work_order_common import SIGNATURE
 
 
@@ -228,9 +229,10 @@ class TestPortalRequests(HttpCase):
 
     def test_closed_and_foreign_orders_refuse_every_action(self):
         closed = self.env.ref("hanling_property.work_order_leak_demo")
-        closed.write({"state": "closed"})  # test data: an order already closed
         other = self.env.ref("hanling_property.work_order_socket_demo")
-        other.write({"state": "done"})  # another resident's finished order
+        with workflow_grant("hanling.work.order"):
+            closed.write({"state": "closed"})  # test data: an order already closed
+            other.write({"state": "done"})  # another resident's finished order
         for order, expected in ((closed, "error=not_done"), (other, "/my")):
             with self.subTest(order=order.name):
                 response = self._post(f"/my/work_orders/{order.id}/opinion", {"opinion": "x"})

@@ -198,7 +198,7 @@ class TestWorkOrderBilling(WorkOrderCase):
         )
         self.assertEqual(groups, {"invoiced": 1, "none": 1})
         with self.assertRaises(AccessError):
-            Order.browse(billed.id).write({"description": "x"})
+            Order.browse(billed.id).write({"punctuality": "late"})
 
     def test_revenue_is_booked_per_community(self):
         order = self._finish(self._assign(self._order()), self._materials())

@@ -49,7 +49,7 @@ class HanlingDecorationDepositSettle(models.TransientModel):
         self.ensure_one()
         permit = self.permit_id
         permit._check_state(
-            ("completed",), _("The deposit is settled once the works passed inspection.")
+            ("completed",), message=_("The deposit is settled once the works passed inspection.")
         )
         permit._check_supervisor()
         permit._check_can_close()
