@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up what is missing to run or test the addons: PostgreSQL, the Python packages, Odoo 18.0
-# Community. Sourced by run.sh and test.sh; safe to run again (it only does what is missing).
+# Community, wkhtmltopdf with Chinese fonts for the printed forms. Sourced by run.sh and test.sh;
+# safe to run again (it only does what is missing).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$(pwd)
@@ -74,9 +75,41 @@ Install it yourself, then run this command again:
 }
 
 setup_python() {
-    if ! "$PY" -c 'import pytest_odoo, odoo_test_helper, websocket, hypothesis' 2>/dev/null; then
+    if ! "$PY" -c 'import pytest_odoo, odoo_test_helper, websocket, hypothesis, phonenumbers' 2>/dev/null; then
         log "installing Python packages from requirements.txt"
         "$PY" -m pip install -q -r "$ROOT/requirements.txt" >&2
+    fi
+}
+
+has_chinese_font() {
+    # Any font that covers Simplified Chinese serves; without one wkhtmltopdf prints boxes.
+    command -v fc-list >/dev/null && [ -n "$(fc-list ':lang=zh-cn' family 2>/dev/null)" ]
+}
+
+setup_reports() {
+    # Printed forms (work order, permit, receipts...) are PDFs made by wkhtmltopdf; without it
+    # Odoo falls back to HTML. Odoo looks it up on the PATH, so any wkhtmltopdf found is kept
+    # (e.g. the wkhtmltox build Odoo recommends); otherwise the Debian package is installed.
+    local missing=()
+    command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
+    has_chinese_font || missing+=(fontconfig fonts-noto-cjk)
+    if [ ${#missing[@]} -gt 0 ]; then
+        log "installing for the PDF reports: ${missing[*]}"
+        apt_install "${missing[@]}"
+    fi
+    case "$(wkhtmltopdf --version 2>/dev/null || true)" in
+        *"patched qt"*) ;;
+        *) log "note: $(command -v wkhtmltopdf) is built without patched Qt: it prints one record at" \
+            "a time (several selected at once give no PDF) and no letterhead header or footer;" \
+            "the wkhtmltox 0.12.6.1 build (github.com/wkhtmltopdf/packaging) does both" ;;
+    esac
+}
+
+setup_pdf_check() {
+    # The report tests read the text of the printed PDFs with pdftotext (poppler-utils).
+    if ! command -v pdftotext >/dev/null; then
+        log "installing poppler-utils (pdftotext) for the report tests"
+        apt_install poppler-utils
     fi
 }
 
@@ -93,10 +126,12 @@ setup_all() {
     setup_postgres
     setup_odoo
     setup_python
+    setup_reports
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     setup_all
     setup_chromium
+    setup_pdf_check
     log "ready: Odoo $(odoo_version), PostgreSQL $(psql -X -At -d postgres -c 'show server_version')"
 fi

@@ -5,6 +5,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_all
 setup_chromium
+setup_pdf_check
 DB=${HANLING_TEST_DB:-hanling_test}
 ADDONS=hanling_property,hanling_archive,hanling_errands
 

@@ -2,12 +2,14 @@
     "name": "Hanling Resident Services",
     "summary": "Communities, units, residents, the service catalogue and the office's "
     "resident-service procedures for Chinese property management offices",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Property",
     "author": "Hanling",
     "website": "https://example.com/hanling",
     "license": "LGPL-3",
-    "depends": ["mail", "portal", "product", "account", "event"],
+    "depends": ["mail", "portal", "product", "account", "event", "phone_validation"],
+    # phone_validation reads numbers only with phonenumbers; without it, it accepts anything.
+    "external_dependencies": {"python": ["phonenumbers"]},
     "data": [
         "security/hanling_property_groups.xml",
         "security/hanling_property_security.xml",
@@ -90,6 +92,9 @@
         "demo/decoration_demo.xml",
     ],
     "assets": {
+        "web.report_assets_common": [
+            "hanling_property/static/src/scss/report_fonts.scss",
+        ],
         "web.assets_tests": [
             "hanling_property/static/tests/tours/*.js",
         ],

@@ -79,7 +79,7 @@ outcomes = race(
         300.0, e["account.journal"].browse(journal.id)
     ),
     [user("staff").id, user("cssup").id],
-    slow=("hanling.errand", "_create_payment"),
+    slow=("hanling.money.service", "_make_payments"),
 )
 payments = env["account.payment"].search([("hanling_errand_id", "=", errand.id)])
 result({

@@ -4,11 +4,13 @@ repairs what the new schema forbids. The upgrade from the released tag runs in t
 import importlib.util
 import os
 import re
+from datetime import datetime
 
 from odoo.tests import tagged
 from odoo.tools import SQL
 
 from odoo.addons.hanling_property.tests.work_order_common import WorkOrderCase
+from odoo.addons.hanling_property.tools.migration import rename_selection_value
 
 ADDONS = os.path.join(os.path.dirname(__file__), "..", "..", "addons")
 VERSION = re.compile(r"^18\.0\.\d+\.\d+\.\d+$")
@@ -66,4 +68,78 @@ class TestMigrations(WorkOrderCase):
         cr.execute(
             "ALTER TABLE hanling_work_order ADD CONSTRAINT hanling_work_order_name_company_uniq "
             "UNIQUE (company_id, name)"
+        )
+
+    def _stored_state(self, record):
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("SELECT state FROM %s WHERE id = %s", SQL.identifier(record._table), record.id)
+        )
+        return self.env.cr.fetchone()[0]
+
+    def test_cancelled_becomes_cancel(self):
+        """18.0.1.2.0: records, user defaults and saved filters lose the ``cancelled`` state."""
+        script = load_script("hanling_property", "18.0.1.2.0", "pre-migrate.py")
+        self.assertEqual(
+            set(script.MODELS),
+            {
+                "hanling.counter.sale",
+                "hanling.room.booking",
+                "hanling.move.in",
+                "hanling.ownership.transfer",
+            },
+        )
+        room = self.env["hanling.room"].create(
+            {"name": "棋牌室", "community_id": self.community.id, "room_type": "chess"}
+        )
+        buyer = self.env["res.partner"].create({"name": "陈静", "mobile": "13698765432"})
+        records = [
+            self.env["hanling.counter.sale"].create({"community_id": self.community.id}),
+            self.env["hanling.room.booking"].create(
+                {
+                    "room_id": room.id,
+                    "purpose": "象棋比赛",
+                    "date_start": datetime(2026, 5, 1, 1, 0),
+                    "date_stop": datetime(2026, 5, 1, 3, 0),
+                }
+            ),
+            self.env["hanling.move.in"].create({"unit_id": self.unit2.id, "partner_id": buyer.id}),
+            self.env["hanling.ownership.transfer"].create(
+                {"unit_id": self.unit2.id, "partner_id": buyer.id}
+            ),
+        ]
+        kept = self.env["hanling.counter.sale"].create({"community_id": self.community.id})
+        kept_state = self._stored_state(kept)
+        domain = "[('state', 'in', ['{0}', \"{0}\"]), ('date_cancelled', '!=', False)]"
+        filters = {}
+        for record in records:
+            # As 18.0.1.1.0 stored a cancelled document (in SQL: the key may be gone already).
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s SET state = 'cancelled' WHERE id = %s",
+                    SQL.identifier(record._table),
+                    record.id,
+                )
+            )
+            filters[record._name] = self.env["ir.filters"].create(
+                {"name": "已取消", "model_id": record._name, "domain": domain.format("cancelled")}
+            )
+        field = self.env["ir.model.fields"]._get("hanling.room.booking", "state")
+        default = self.env["ir.default"].create({"field_id": field.id, "json_value": '"cancelled"'})
+        self.env.invalidate_all()
+
+        script.migrate(self.env.cr, None)  # a fresh install: nothing to do
+        self.assertEqual(self._stored_state(records[0]), "cancelled")
+        script.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+
+        for record in records:
+            with self.subTest(model=record._name):
+                self.assertEqual(self._stored_state(record), "cancel")
+                self.assertEqual(filters[record._name].domain, domain.format("cancel"))
+        self.assertEqual(self._stored_state(kept), kept_state, "other states are left alone")
+        self.assertEqual(default.json_value, '"cancel"')
+        # A model whose table does not exist yet (an upgrade from 18.0.1.0.0) is skipped.
+        self.assertEqual(
+            rename_selection_value(self.env.cr, "hanling.no.such", "state", "a", "b"), 0
         )

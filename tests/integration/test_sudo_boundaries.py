@@ -168,7 +168,7 @@ class TestWorkOrderSudoBoundaries(WorkOrderCase):
 @tagged("post_install", "-at_install")
 class TestErrandSudoBoundaries(ErrandCase):
     def test_staff_handle_money_without_accounting_rights(self):
-        """errand._create_payment / _compute_amounts: amounts shown, accounting stays closed."""
+        """Errand payments (money service) / _compute_amounts: amounts shown, accounting closed."""
         errand = self._prepaid(300.0)
         self.assertEqual(errand.with_user(self.staff).amount_prepaid, 300.0)
         payment = errand.sudo().prepayment_id
@@ -193,7 +193,7 @@ class TestErrandSudoBoundaries(ErrandCase):
 @tagged("post_install", "-at_install")
 class TestCounterSaleSudoBoundaries(WorkOrderCase):
     def test_desk_charges_without_reaching_the_books(self):
-        """counter_sale._action_pay / _payment_journal: invoice and payment made under sudo."""
+        """counter_sale._action_pay: invoice and payment made by the money service (sudo)."""
         duty = self.duty
         copying = self.env.ref("hanling_property.service_paid_57")
         sale = (

@@ -1,3 +1,5 @@
+from stdnum.cn import ric
+
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -126,5 +128,5 @@ class HanlingArchiveResident(models.Model):
                 self.env, vals["phone"], self._fields["phone"]._description_string(self.env)
             )
         if vals.get("id_number"):
-            vals["id_number"] = vals["id_number"].strip().upper()
+            vals["id_number"] = ric.compact(vals["id_number"])
         return vals

@@ -33,6 +33,36 @@ class TestArchiveResident(ArchiveCase):
                 check_cn_id_number(bad)
             self.assertEqual(str(caught.exception), reason)
 
+    def test_id_number_valid_wrong_check_digit_wrong_birth_date(self):
+        """The record refuses, with the reason, what python-stdnum's ric module finds wrong."""
+        Resident = self.env["hanling.archive.resident"]
+        record = Resident.create(
+            {"dossier_id": self.dossier.id, "name": "王芳", "id_number": "440305198802291230"}
+        )
+        self.assertEqual(record.id_number, "440305198802291230", "29 February 1988 exists")
+        # A region code missing from stdnum's table (the former 番禺市) is still a real card.
+        record.id_number = "440181199503151246"
+        self.assertEqual(record.id_number, "440181199503151246")
+        count = Resident.search_count([])
+        for number, reason in [
+            # 440305198802291230 with one digit changed: the check digit no longer matches.
+            ("440305198802291231", "its check digit is wrong"),
+            ("440305198802191230", "its check digit is wrong"),
+            # The check digit is right for these digits, but there is no 30 February, no month 13.
+            ("110105194902300020", "its birth date is not a valid date"),
+            ("110105194913310021", "its birth date is not a valid date"),
+            ("44030519880229123", "it must have 17 digits followed by a digit or X"),
+        ]:
+            # assertRaises (not assertRaisesRegex) rolls the refused create back.
+            with self.subTest(number=number), self.assertRaises(ValidationError) as caught:
+                Resident.create(
+                    {"dossier_id": self.dossier.id, "name": "李娜", "id_number": number}
+                )
+            self.assertEqual(
+                str(caught.exception), f"The ID number “{number}” of 李娜 is not valid: {reason}."
+            )
+        self.assertEqual(Resident.search_count([]), count)
+
     def test_invalid_id_number_refused_and_nothing_changes(self):
         with self.assertRaises(ValidationError):
             self.resident.id_number = "440305199003071234"

@@ -41,7 +41,13 @@ _CN_SECTIONS = ["", "万", "亿"]
 
 
 def amount_in_chinese(amount):
-    """人民币大写 of an amount, as written on Chinese receipts (e.g. 壹佰贰拾元伍角整)."""
+    """人民币大写 of an amount, as written on Chinese receipts (e.g. 壹佰贰拾元伍角整).
+
+    Our own on purpose: num2words as Odoo 18 pins it (0.5.10/0.5.13) has no Chinese, and its
+    later lang_ZH writes Taiwan's forms (貳, 陸, 圓); l10n_cn's ``_convert_to_amount_in_word``
+    needs cn2an, which Odoo does not require, and words amounts differently (no 整 after 角,
+    壹佰万玖仟 for 1,009,000), so receipts already given would no longer match.
+    """
     cents = round(abs(amount) * 100)
     yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
     words = ""
@@ -558,6 +564,7 @@ class HanlingErrand(models.Model):
             )
         return self._action_confirm()
 
+    @workflow_step
     def _action_confirm(self):
         self.write({"state": "confirmed", "date_confirmed": fields.Datetime.now()})
         return True
@@ -593,14 +600,22 @@ class HanlingErrand(models.Model):
         if float_compare(amount, 0.0, precision_rounding=self.currency_id.rounding) <= 0:
             raise UserError(_("The prepayment must be a positive amount."))
         receipt = self.env["ir.sequence"].next_by_code("hanling.errand.receipt") or "/"
-        payment = self._create_payment(
-            "inbound",
-            amount,
-            "prepayment",
-            journal=journal,
-            date=date,
-            memo=_("%(receipt)s prepayment for errand %(name)s", receipt=receipt, name=self.name),
-            receipt_number=receipt,
+        payment = self.env["hanling.money.service"]._make_payments(
+            [
+                self._prepare_payment_values(
+                    "inbound",
+                    amount,
+                    "prepayment",
+                    journal=journal,
+                    date=date,
+                    memo=_(
+                        "%(receipt)s prepayment for errand %(name)s",
+                        receipt=receipt,
+                        name=self.name,
+                    ),
+                    receipt_number=receipt,
+                )
+            ]
         )
         self.write({"state": "prepaid", "date_prepaid": fields.Datetime.now()})
         self.message_post(
@@ -637,6 +652,7 @@ class HanlingErrand(models.Model):
             )
         return self._action_order()
 
+    @workflow_step
     def _action_order(self):
         self.write({"state": "ordered", "date_ordered": fields.Datetime.now()})
         for errand in self:
@@ -676,6 +692,7 @@ class HanlingErrand(models.Model):
             )
         return self._action_deliver()
 
+    @workflow_step
     def _action_deliver(self):
         now = fields.Datetime.now()
         for errand in self:
@@ -700,6 +717,7 @@ class HanlingErrand(models.Model):
                 raise UserError(_("%(name)s is already invoiced.", name=errand.name))
         return self._action_settle()
 
+    @workflow_step
     def _action_settle(self):
         for errand in self:
             # sudo: the actual cost is read from the supplier bill; only its amount is used.
@@ -747,16 +765,16 @@ class HanlingErrand(models.Model):
                     due=self._format_amount(due),
                 )
             )
-        payment = self._create_payment(
-            "inbound",
-            amount,
-            "balance",
-            journal=journal,
+        money = self.env["hanling.money.service"]
+        # The balance pays the resident invoice (and is reconciled with it) like a payment
+        # registered on the invoice in Accounting.
+        return money._register_payments(
+            invoice,
+            journal or money._payment_journal(self.company_id, self._payment_channels()),
             date=date,
             memo=_("Balance of errand %(name)s", name=self.name),
+            values={"hanling_errand_id": self.id, "hanling_errand_role": "balance"},
         )
-        self._reconcile_receivables(invoice, payment)
-        return payment
 
     @workflow_step
     def action_done(self):
@@ -786,6 +804,7 @@ class HanlingErrand(models.Model):
         signing_off._stamp_resident_signature()
         return self._action_done()
 
+    @workflow_step
     def _action_done(self):
         self.write({"state": "done", "date_done": fields.Datetime.now()})
         return True
@@ -800,6 +819,7 @@ class HanlingErrand(models.Model):
             self._check_money_rights()
         return self._action_cancel()
 
+    @workflow_step
     def _action_cancel(self):
         for errand in self:
             errand._refund_credit()
@@ -847,10 +867,9 @@ class HanlingErrand(models.Model):
             raise UserError(_("Choose the supplier first."))
         if self.currency_id.is_zero(self.voucher_amount):
             raise UserError(_("Enter the amount of the supplier's purchase voucher first."))
-        bill = (
-            self.env["account.move"]
-            .with_company(self.company_id)
-            .create(self._prepare_purchase_bill_values())
+        # A draft, for the accountant to check against the voucher and post.
+        bill = self.env["hanling.money.service"]._create_invoices(
+            [self._prepare_purchase_bill_values()], post=False
         )
         self.purchase_bill_id = bill
         return {
@@ -932,12 +951,15 @@ class HanlingErrand(models.Model):
         lines = self._get_receivable_lines()
         return -sum(lines.mapped("amount_residual"))
 
-    def _create_payment(
+    def _prepare_payment_values(
         self, payment_type, amount, role, *, journal=None, date=None, memo=None, receipt_number=None
     ):
+        """Hook: a payment of this errand (prepayment, refund), on a cash or bank journal."""
         self.ensure_one()
-        journal = journal or self._default_payment_journal()
-        vals = {
+        journal = journal or self.env["hanling.money.service"]._payment_journal(
+            self.company_id, self._payment_channels()
+        )
+        return {
             "payment_type": payment_type,
             "partner_type": "customer",
             "partner_id": self.partner_id.commercial_partner_id.id,
@@ -950,75 +972,46 @@ class HanlingErrand(models.Model):
             "hanling_errand_role": role,
             "hanling_receipt_number": receipt_number,
         }
-        # sudo: the service centre staff receive and pay back errand money without holding
-        # accounting rights; the payment is posted to the company's cash/bank journal.
-        payment = self.env["account.payment"].sudo().with_company(self.company_id).create(vals)
-        payment.action_post()
-        return payment.sudo(False)
 
-    def _default_payment_journal(self):
+    def _payment_channels(self):
+        """Journal types for the errand's payment method, the preferred one first."""
         self.ensure_one()
-        journal_type = "cash" if self.payment_method == "cash" else "bank"
-        # sudo: journals are accounting configuration the front desk cannot read.
-        journal = self.env["account.journal"].sudo().search(
-            [("company_id", "=", self.company_id.id), ("type", "=", journal_type)], limit=1
-        ) or self.env["account.journal"].sudo().search(
-            [("company_id", "=", self.company_id.id), ("type", "in", ("cash", "bank"))], limit=1
-        )
-        if not journal:
-            raise UserError(_("Configure a cash or bank journal to receive errand money."))
-        return journal
+        return ("cash", "bank") if self.payment_method == "cash" else ("bank", "cash")
 
     def _create_invoice(self):
+        """Invoice the actual cost on settlement and reconcile it with the errand's payments."""
         self.ensure_one()
         if not self.partner_id:
             raise UserError(_("The errand has no resident to invoice."))
-        # sudo: the service centre invoices the actual cost on settlement; the accountant
-        # reviews the invoices in Accounting.
-        invoice = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(self._prepare_invoice_values())
-        )
-        invoice.action_post()
+        money = self.env["hanling.money.service"]
+        invoice = money._create_invoices([self._prepare_invoice_values()])
         self.invoice_id = invoice
-        # sudo: the errand's own payments, reconciled with the invoice just created for it.
-        self._reconcile_receivables(invoice, self.sudo().payment_ids)
+        # sudo: the errand's own payments are read through its link (accounting records).
+        money._reconcile_receivables(invoice, self.sudo().payment_ids)
         return invoice
-
-    def _reconcile_receivables(self, invoice, payments):
-        """Reconcile the invoice with the payments' open receivable lines."""
-        # sudo: reconciling journal items is an accounting operation the service centre staff
-        # cannot do themselves; only this errand's invoice and payments are touched.
-        invoice = invoice.sudo()
-        payments = payments.sudo().filtered(lambda p: p.state in POSTED_PAYMENT_STATES)
-        lines = (invoice.line_ids | payments.move_id.line_ids).filtered(
-            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
-        )
-        if lines.filtered(lambda line: line.balance > 0) and lines.filtered(
-            lambda line: line.balance < 0
-        ):
-            lines.reconcile()
 
     def _refund_credit(self):
         """Pay back what the resident paid and did not use (the difference, or all on cancel)."""
         self.ensure_one()
         # sudo: the credit left and the prepayment's journal are read from accounting records;
-        # the refund itself is created by _create_payment (see the reason there).
+        # the refund itself is made by the money service.
         errand_sudo = self.sudo()
         credit = errand_sudo._get_credit_left()
         if float_is_zero(credit, precision_rounding=self.currency_id.rounding) or credit < 0:
             return self.env["account.payment"]
-        journal = errand_sudo.prepayment_id.journal_id or None
-        refund = self._create_payment(
-            "outbound",
-            credit,
-            "refund",
-            journal=journal,
-            memo=_("Refund for errand %(name)s", name=self.name),
+        money = self.env["hanling.money.service"]
+        refund = money._make_payments(
+            [
+                self._prepare_payment_values(
+                    "outbound",
+                    credit,
+                    "refund",
+                    journal=errand_sudo.prepayment_id.journal_id or None,
+                    memo=_("Refund for errand %(name)s", name=self.name),
+                )
+            ]
         )
-        self._reconcile_receivables(self.env["account.move"], errand_sudo.payment_ids)
+        money._reconcile_receivables(errand_sudo.payment_ids)
         self.message_post(
             body=_("%(amount)s refunded to the resident.", amount=self._format_amount(credit))
         )
@@ -1097,26 +1090,23 @@ class HanlingErrand(models.Model):
             ]
         else:
             lines = [(self._invoice_line_label(), 1.0, self.voucher_amount)]
-        return {
-            "move_type": "out_invoice",
-            "hanling_community_id": self.community_id.id,
-            "partner_id": self.partner_id.commercial_partner_id.id,
-            "company_id": self.company_id.id,
-            "invoice_origin": self.name,
-            "invoice_line_ids": [
-                fields.Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": name,
-                        "quantity": quantity,
-                        "price_unit": price,
-                        # The resident pays what the supplier charged: no tax on top.
-                        "tax_ids": [fields.Command.clear()],
-                    }
-                )
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.partner_id.commercial_partner_id,
+            [
+                {
+                    "product_id": product.id,
+                    "name": name,
+                    "quantity": quantity,
+                    "price_unit": price,
+                    # The resident pays what the supplier charged: no tax on top.
+                    "tax_ids": [fields.Command.clear()],
+                }
                 for name, quantity, price in lines
             ],
-        }
+            community=self.community_id,
+            invoice_origin=self.name,
+        )
 
     def _invoice_line_label(self):
         self.ensure_one()
@@ -1129,21 +1119,18 @@ class HanlingErrand(models.Model):
     def _prepare_purchase_bill_values(self):
         self.ensure_one()
         product = self.env.ref("hanling_errands.product_errand_goods")
-        return {
-            "move_type": "in_invoice",
-            "partner_id": self.supplier_id.id,
-            "company_id": self.company_id.id,
-            "invoice_origin": self.name,
-            "invoice_date": fields.Date.context_today(self),
-            "invoice_line_ids": [
-                fields.Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": self._invoice_line_label(),
-                        "quantity": 1.0,
-                        "price_unit": self.voucher_amount,
-                        "tax_ids": [fields.Command.clear()],
-                    }
-                )
-            ],
+        line = {
+            "product_id": product.id,
+            "name": self._invoice_line_label(),
+            "quantity": 1.0,
+            "price_unit": self.voucher_amount,
+            "tax_ids": [fields.Command.clear()],
         }
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.supplier_id,
+            [line],
+            move_type="in_invoice",
+            invoice_origin=self.name,
+            invoice_date=fields.Date.context_today(self),
+        )

@@ -322,6 +322,19 @@ class TestErrandFlow(ErrandCase):
         self.assertEqual(errand._amount_in_chinese(268.5), "贰佰陆拾捌元伍角整")
         self.assertEqual(errand._amount_in_chinese(1005.07), "壹仟零伍元零柒分")
         self.assertEqual(errand._amount_in_chinese(10010), "壹万零壹拾元整")
+        # The forms of the 人民银行 rules for filling in vouchers (正确填写票据和结算凭证的基本规定).
+        for amount, words in [
+            (0, "零元整"),
+            (0.07, "柒分"),
+            (325.04, "叁佰贰拾伍元零肆分"),
+            (6007.14, "陆仟零柒元壹角肆分"),
+            (107000.53, "壹拾万零柒仟元伍角叁分"),
+            (1009440.93, "壹佰万零玖仟肆佰肆拾元玖角叁分"),
+            (20000000.2, "贰仟万元贰角整"),
+            (100000001, "壹亿零壹元整"),
+        ]:
+            with self.subTest(amount=amount):
+                self.assertEqual(errand._amount_in_chinese(amount), words)
 
 
 @tagged("post_install", "-at_install")

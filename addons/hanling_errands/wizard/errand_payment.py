@@ -31,7 +31,13 @@ class HanlingErrandPayment(models.TransientModel):
     def _compute_journal_id(self):
         for wizard in self:
             wizard.journal_id = (
-                wizard.errand_id._default_payment_journal() if wizard.errand_id else False
+                self.env["hanling.money.service"]._payment_journal(
+                    wizard.company_id,
+                    wizard.errand_id._payment_channels(),
+                    raise_if_not_found=False,
+                )
+                if wizard.errand_id
+                else False
             )
 
     def action_confirm(self):

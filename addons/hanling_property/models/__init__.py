@@ -54,3 +54,5 @@ from . import unit_decoration
 from . import account_move
 from . import account_payment
 from . import decoration_permit_notify
+from . import money_service
+from . import account_chart_template

@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class HanlingCommunity(models.Model):
@@ -66,26 +67,24 @@ class HanlingCommunity(models.Model):
         string="Analytic Account",
         readonly=True,
         copy=False,
-        help="Revenue and costs of the community's resident services (created when first billed).",
+        help="Revenue and costs of the community's resident services (made with the community).",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        communities = super().create(vals_list)
+        self.env["hanling.money.service"]._create_community_analytic_accounts(communities)
+        return communities
+
     def _hanling_analytic_account(self):
-        """The community's analytic account, created on first use in the Communities plan."""
+        """The community's analytic account in the Communities plan (made with the community)."""
         self.ensure_one()
         if not self.analytic_account_id:
-            plan = self.env.ref("hanling_property.analytic_plan_communities")
-            # sudo: billing staff post invoices without analytic-accounting rights; the account
-            # is the community's own bookkeeping tag, created once.
-            self.sudo().analytic_account_id = (
-                self.env["account.analytic.account"]
-                .sudo()
-                .create(
-                    {
-                        "name": self.name,
-                        "code": self.code,
-                        "plan_id": plan.id,
-                        "company_id": self.company_id.id,
-                    }
+            raise UserError(
+                _(
+                    "The community %(community)s has no analytic account in the Communities "
+                    "plan, so its revenue cannot be reported. Ask the administrator to restore it.",
+                    community=self.name,
                 )
             )
         return self.analytic_account_id

@@ -139,18 +139,15 @@ class HanlingCounterSale(models.Model):
         return self.action_print_receipt() if len(self) == 1 else True
 
     def _action_pay(self):
-        for sale in self:
-            # sudo: the desk charges the published prices; the invoice and the payment are made
-            # for it because front-desk staff hold no accounting rights.
-            invoice = (
-                self.env["account.move"]
-                .sudo()
-                .with_company(sale.company_id)
-                .create(sale._prepare_invoice_values())
-            )
-            invoice.action_post()
-            sale._register_payment(invoice)
-            # sudo: the link to the invoice is written by the same privileged step (see above).
+        money = self.env["hanling.money.service"]
+        # The desk charges the published prices; the invoices and the payments are made by the
+        # money service because front-desk staff hold no accounting rights.
+        invoices = money._create_invoices([sale._prepare_invoice_values() for sale in self])
+        for sale, invoice in zip(self, invoices, strict=True):
+            journal = money._payment_journal(sale.company_id, (sale.payment_channel,))
+            money._register_payments(invoice, journal)
+            # sudo: the link to the invoice is a field of the invoicing group; it is written by
+            # the step that made the invoice.
             sale.sudo().invoice_id = invoice
             sale.write(
                 {"state": "paid", "date_paid": fields.Datetime.now(), "cashier_id": self.env.uid}
@@ -178,22 +175,25 @@ class HanlingCounterSale(models.Model):
         self._action_refund()
 
     def _action_refund(self):
-        for sale in self:
-            # sudo: see _action_pay.
-            invoice = sale.sudo().invoice_id
-            refund = invoice._reverse_moves(
-                [
-                    {
-                        "ref": _(
-                            "Refund of %(name)s: %(reason)s",
-                            name=sale.name,
-                            reason=sale.refund_reason,
-                        )
-                    }
-                ]
-            )
-            refund.action_post()
-            sale._register_payment(refund)
+        money = self.env["hanling.money.service"]
+        # sudo: the invoices are read through the links of the invoicing group (see _action_pay).
+        invoices = self.sudo().invoice_id
+        refunds = money._reverse_invoices(
+            invoices,
+            [
+                {
+                    "ref": _(
+                        "Refund of %(name)s: %(reason)s",
+                        name=sale.name,
+                        reason=sale.refund_reason,
+                    )
+                }
+                for sale in self
+            ],
+        )
+        for sale, refund in zip(self, refunds, strict=True):
+            journal = money._payment_journal(sale.company_id, (sale.payment_channel,))
+            money._register_payments(refund, journal)
             # sudo: see _action_pay; the link to the credit note it created.
             sale.sudo().refund_id = refund
             sale.write({"state": "refunded", "date_refunded": fields.Datetime.now()})
@@ -205,46 +205,14 @@ class HanlingCounterSale(models.Model):
 
     def _prepare_invoice_values(self):
         self.ensure_one()
-        return {
-            "move_type": "out_invoice",
-            "hanling_community_id": self.community_id.id,
-            "partner_id": self.partner_id.id,
-            "invoice_origin": self.name,
-            "ref": self.name,
-            "invoice_line_ids": [
-                fields.Command.create(line._prepare_invoice_line_values()) for line in self.line_ids
-            ],
-        }
-
-    def _payment_journal(self):
-        self.ensure_one()
-        # sudo: journals are accounting configuration; only the company's cash journal is taken.
-        journal = (
-            self.env["account.journal"]
-            .sudo()
-            .search(
-                [("type", "=", self.payment_channel), ("company_id", "=", self.company_id.id)],
-                limit=1,
-            )
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.partner_id,
+            [line._prepare_invoice_line_values() for line in self.line_ids],
+            community=self.community_id,
+            invoice_origin=self.name,
+            ref=self.name,
         )
-        if not journal:
-            raise UserError(
-                _("No payment journal of type “%(type)s” is configured.", type=self.payment_channel)
-            )
-        return journal
-
-    def _register_payment(self, invoice):
-        """Record the money taken at (or given back over) the desk against the move."""
-        self.ensure_one()
-        # sudo: see _action_pay.
-        self.env["account.payment.register"].sudo().with_company(self.company_id).with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create(
-            {
-                "journal_id": self._payment_journal().id,
-                "payment_date": fields.Date.context_today(self),
-            }
-        )._create_payments()
 
 
 class HanlingCounterSaleLine(models.Model):

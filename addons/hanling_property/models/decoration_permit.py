@@ -506,7 +506,7 @@ class HanlingDecorationPermit(models.Model):
         self.ensure_one()
         if self.deposit_account_id:
             return self.deposit_account_id
-        account = self.company_id._hanling_check_deposit_accounting()[0]
+        account = self.env["hanling.money.service"]._deposit_accounting(self.company_id)[0]
         self.deposit_account_id = account
         return account
 
@@ -514,19 +514,25 @@ class HanlingDecorationPermit(models.Model):
     def _register_deposit(self, amount, journal=None, date=None):
         """Receive the deposit as an inbound payment held on the deposit liability account."""
         self.ensure_one()
-        journal = journal or self._default_deposit_journal()
+        money = self.env["hanling.money.service"]
+        journal = journal or money._payment_journal(self.company_id)
         if self.state not in ("draft",) + DEPOSIT_STATES[:-1]:
             raise UserError(_("This permit no longer takes deposits."))
         if self.currency_id.compare_amounts(amount, 0) <= 0:
             raise UserError(_("The deposit received must be a positive amount."))
         account = self._deposit_account()
-        payment = self._create_deposit_payment("inbound", amount, journal, date, account)
+        payment = money._make_payments(
+            [self._prepare_deposit_payment_values("inbound", amount, journal, date, account)],
+            entry_values={"hanling_decoration_permit_id": self.id},
+        )
         self.message_post(
             body=_(
-                "Deposit of %(amount)s received (%(payment)s).", amount=amount, payment=payment.name
+                "Deposit of %(amount)s received (%(payment)s).",
+                amount=amount,
+                payment=money._references(payment),
             )
         )
-        return payment.sudo(False)
+        return payment
 
     @workflow_step
     def _post_deductions(self, date=None):
@@ -537,10 +543,10 @@ class HanlingDecorationPermit(models.Model):
         if not violations:
             return self.env["account.move"]
         self._check_deductions_covered()
-        account, income, journal = self.company_id._hanling_check_deposit_accounting()
+        money = self.env["hanling.money.service"]
+        account, income, journal = money._deposit_accounting(self.company_id)
         label = _("Decoration deposit deduction %(permit)s", permit=self.permit_number or self.name)
         move_vals = {
-            "move_type": "entry",
             "hanling_community_id": self.community_id.id,
             "journal_id": journal.id,
             "date": date or fields.Date.context_today(self),
@@ -570,10 +576,9 @@ class HanlingDecorationPermit(models.Model):
                 ],
             ],
         }
-        # sudo: front-office supervisors settle deposits without accounting rights; the entry is
+        # Front-office supervisors settle deposits without accounting rights: the entry is
         # fully determined by the permit and the company's configured accounts.
-        move = self.env["account.move"].sudo().create(move_vals)
-        move.action_post()
+        move = money._post_entries([move_vals])
         violations.move_id = move.id
         return move
 
@@ -607,30 +612,33 @@ class HanlingDecorationPermit(models.Model):
                     held=self.deposit_held,
                 )
             )
-        payment = self._create_deposit_payment(
-            "outbound", amount, journal, date, self._deposit_account()
+        money = self.env["hanling.money.service"]
+        payment = money._make_payments(
+            [
+                self._prepare_deposit_payment_values(
+                    "outbound", amount, journal, date, self._deposit_account()
+                )
+            ],
+            entry_values={"hanling_decoration_permit_id": self.id},
         )
         self.message_post(
             body=_(
-                "Deposit of %(amount)s refunded (%(payment)s).", amount=amount, payment=payment.name
+                "Deposit of %(amount)s refunded (%(payment)s).",
+                amount=amount,
+                payment=money._references(payment),
             )
         )
-        return payment.sudo(False)
+        return payment
 
-    def _default_deposit_journal(self):
-        return self.env["account.journal"].search(
-            [("company_id", "=", self.company_id.id), ("type", "in", ("cash", "bank"))], limit=1
-        )
-
-    def _create_deposit_payment(self, payment_type, amount, journal, date, account):
-        if journal.type not in ("bank", "cash") or journal.company_id != self.company_id:
-            raise UserError(_("Choose a bank or cash journal of the permit's company."))
+    def _prepare_deposit_payment_values(self, payment_type, amount, journal, date, account):
+        """Hook: the deposit received or returned, held on the deposit liability account."""
+        self.ensure_one()
         memo = _(
             "Decoration deposit %(permit)s %(unit)s",
             permit=self.permit_number or self.name,
             unit=self.unit_id.display_name,
         )
-        vals = {
+        return {
             "payment_type": payment_type,
             "partner_type": "customer",
             "partner_id": self.partner_id.id,
@@ -642,9 +650,3 @@ class HanlingDecorationPermit(models.Model):
             "destination_account_id": account.id,
             "hanling_decoration_permit_id": self.id,
         }
-        # sudo: the front desk collects and returns deposits without accounting rights; the payment
-        # is fully determined by the permit and the company's configured deposit account.
-        payment = self.env["account.payment"].sudo().create(vals)
-        payment.action_post()
-        payment.move_id.hanling_decoration_permit_id = self.id
-        return payment

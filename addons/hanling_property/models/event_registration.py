@@ -250,11 +250,10 @@ class EventRegistration(models.Model):
         to_invoice._hanling_create_invoices()
 
     def _hanling_create_invoices(self):
-        for registration in self:
-            values = registration._hanling_prepare_invoice_values()
-            company = registration.event_id.company_id or self.env.company
-            invoice = self.env["account.move"].with_company(company).create(values)
-            invoice.action_post()
+        invoices = self.env["hanling.money.service"]._create_invoices(
+            [registration._hanling_prepare_invoice_values() for registration in self]
+        )
+        for registration, invoice in zip(self, invoices, strict=True):
             registration.hanling_invoice_id = invoice
 
     def _hanling_invoice_partner(self):
@@ -278,23 +277,20 @@ class EventRegistration(models.Model):
         self.ensure_one()
         event = self.event_id
         service = event.hanling_service_id
-        return {
-            "move_type": "out_invoice",
-            "hanling_community_id": event.hanling_community_id.id,
-            "partner_id": self._hanling_invoice_partner().id,
-            "invoice_origin": event.name,
-            "ref": self.name,
-            "invoice_line_ids": [
-                fields.Command.create(
-                    {
-                        "product_id": service.product_id.id,
-                        "name": _("%(event)s — %(name)s", event=event.name, name=self.name or ""),
-                        "quantity": 1.0,
-                        "price_unit": service.list_price,
-                    }
-                )
-            ],
+        line = {
+            "product_id": service.product_id.id,
+            "name": _("%(event)s — %(name)s", event=event.name, name=self.name or ""),
+            "quantity": 1.0,
+            "price_unit": service.list_price,
         }
+        return self.env["hanling.money.service"]._invoice_values(
+            event.company_id or self.env.company,
+            self._hanling_invoice_partner(),
+            [line],
+            community=event.hanling_community_id,
+            invoice_origin=event.name,
+            ref=self.name,
+        )
 
     def _hanling_refund_due(self, when=None):
         """True when the published rule grants a full refund for a cancellation at ``when``."""
@@ -317,14 +313,17 @@ class EventRegistration(models.Model):
         self.event_id._hanling_promote_waiting()
 
     def _hanling_create_refunds(self):
-        for registration in self:
-            invoice = registration.hanling_invoice_id
-            refund = invoice._reverse_moves(
-                [{"ref": _("Cancelled: %(name)s", name=registration.name or "")}],
-                # An unpaid invoice is simply cancelled; a paid one leaves a credit to refund.
-                cancel=invoice.payment_state == "not_paid",
+        money = self.env["hanling.money.service"]
+        # An unpaid invoice is simply cancelled; a paid one leaves a credit to refund.
+        unpaid = self.grouped(lambda r: r.hanling_invoice_id.payment_state == "not_paid")
+        for cancel, registrations in unpaid.items():
+            refunds = money._reverse_invoices(
+                registrations.hanling_invoice_id,
+                [{"ref": _("Cancelled: %(name)s", name=r.name or "")} for r in registrations],
+                cancel=cancel,
             )
-            if refund.state == "draft":
-                refund.action_post()
-            registration.hanling_refund_id = refund
-            registration.message_post(body=_("Refunded by credit note %(name)s.", name=refund.name))
+            for registration, refund in zip(registrations, refunds, strict=True):
+                registration.hanling_refund_id = refund
+                registration.message_post(
+                    body=_("Refunded by credit note %(name)s.", name=refund.name)
+                )

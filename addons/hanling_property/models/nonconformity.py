@@ -355,7 +355,8 @@ class HanlingNonconformity(models.Model):
             document = self._create_compensation_payment(self.compensation_due)
         self.message_post(
             body=_(
-                "Compensation recorded in accounting: %(document)s.", document=document.display_name
+                "Compensation recorded in accounting: %(document)s.",
+                document=self.env["hanling.money.service"]._references(document),
             ),
             subtype_xmlid="mail.mt_note",
         )
@@ -454,58 +455,36 @@ class HanlingNonconformity(models.Model):
     def _prepare_compensation_refund_values(self, amount):
         self.ensure_one()
         product = self.env.ref("hanling_property.product_complaint_compensation")
-        return {
-            "move_type": "out_refund",
-            "hanling_community_id": self.complaint_id.community_id.id,
-            "partner_id": self.partner_id.id,
-            "company_id": self.company_id.id,
-            "invoice_origin": self.name,
-            "ref": _("Compensation for complaint %(name)s", name=self.complaint_id.name),
-            "invoice_line_ids": [
-                Command.create(
-                    {
-                        "product_id": product.id,
-                        "name": _("Compensation: %(name)s", name=self.complaint_id.name),
-                        "quantity": 1.0,
-                        "price_unit": amount,
-                        "tax_ids": [Command.clear()],
-                    }
-                )
-            ],
+        line = {
+            "product_id": product.id,
+            "name": _("Compensation: %(name)s", name=self.complaint_id.name),
+            "quantity": 1.0,
+            "price_unit": amount,
+            "tax_ids": [Command.clear()],
         }
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.partner_id,
+            [line],
+            community=self.complaint_id.community_id,
+            move_type="out_refund",
+            invoice_origin=self.name,
+            ref=_("Compensation for complaint %(name)s", name=self.complaint_id.name),
+        )
 
     def _create_compensation_credit_note(self, amount):
         self.ensure_one()
-        # sudo: office managers record the approved compensation without being invoicing users;
-        # the approval checked above is the control.
-        move = (
-            self.env["account.move"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(self._prepare_compensation_refund_values(amount))
+        # Office managers record the approved compensation without being invoicing users; the
+        # approval checked by the action is the control.
+        move = self.env["hanling.money.service"]._create_invoices(
+            [self._prepare_compensation_refund_values(amount)]
         )
-        move.action_post()
         self.compensation_move_ids = [Command.link(move.id)]
         return move
 
     def _prepare_compensation_payment_values(self, amount):
         self.ensure_one()
-        # sudo: journals are accounting configuration; only the company's cash/bank journal id
-        # is taken for the compensation payment.
-        journal = (
-            self.env["account.journal"]
-            .sudo()
-            .search(
-                [
-                    *self.env["account.journal"]._check_company_domain(self.company_id),
-                    ("type", "in", ("cash", "bank")),
-                ],
-                order="type desc, sequence, id",
-                limit=1,
-            )
-        )
-        if not journal:
-            raise UserError(_("Configure a cash or bank journal to pay compensation."))
+        journal = self.env["hanling.money.service"]._payment_journal(self.company_id)
         return {
             "payment_type": "outbound",
             "partner_type": "customer",
@@ -519,14 +498,10 @@ class HanlingNonconformity(models.Model):
 
     def _create_compensation_payment(self, amount):
         self.ensure_one()
-        # sudo: same reason as for the credit note: approved compensation, recorded by the office.
-        payment = (
-            self.env["account.payment"]
-            .sudo()
-            .with_company(self.company_id)
-            .create(self._prepare_compensation_payment_values(amount))
+        # Same as the credit note: the approved compensation, recorded by the office.
+        payment = self.env["hanling.money.service"]._make_payments(
+            [self._prepare_compensation_payment_values(amount)]
         )
-        payment.action_post()
         self.compensation_payment_ids = [Command.link(payment.id)]
         return payment
 

@@ -682,42 +682,37 @@ class HanlingWorkOrder(models.Model):
         lines = []
         if not self.currency_id.is_zero(self.labour_price):
             lines.append(
-                fields.Command.create(
-                    {
-                        "product_id": self.service_id.product_id.id,
-                        "name": _("%(service)s (labour)", service=self.service_id.name),
-                        "quantity": 1.0,
-                        "price_unit": self.labour_price,
-                    }
-                )
+                {
+                    "product_id": self.service_id.product_id.id,
+                    "name": _("%(service)s (labour)", service=self.service_id.name),
+                    "quantity": 1.0,
+                    "price_unit": self.labour_price,
+                }
             )
         materials_product = self._get_materials_product()
         for material in self.material_ids.filtered("bought_for_resident"):
             lines.append(
-                fields.Command.create(
-                    {
-                        "product_id": materials_product.id,
-                        "name": material.name,
-                        "quantity": material.quantity,
-                        "price_unit": material.price_unit,
-                    }
-                )
+                {
+                    "product_id": materials_product.id,
+                    "name": material.name,
+                    "quantity": material.quantity,
+                    "price_unit": material.price_unit,
+                }
             )
         return lines
 
     def _prepare_invoice_values(self):
         """Hook: the customer invoice of this work order (the finance copy, 财务联)."""
         self.ensure_one()
-        return {
-            "move_type": "out_invoice",
-            "hanling_community_id": self.community_id.id,
-            "partner_id": self.partner_id.id,
-            "company_id": self.company_id.id,
-            "invoice_origin": self.name,
-            "ref": self.name,
-            "narration": self.unit_id.display_name or False,
-            "invoice_line_ids": self._prepare_invoice_line_values(),
-        }
+        return self.env["hanling.money.service"]._invoice_values(
+            self.company_id,
+            self.partner_id,
+            self._prepare_invoice_line_values(),
+            community=self.community_id,
+            invoice_origin=self.name,
+            ref=self.name,
+            narration=self.unit_id.display_name or False,
+        )
 
     def _create_invoices(self):
         """Post one customer invoice per billable order; free jobs without materials get none."""
@@ -728,14 +723,11 @@ class HanlingWorkOrder(models.Model):
             raise UserError(_("Set the resident to invoice before the fee can be invoiced."))
         if billable.filtered(lambda o: o.labour_price and not o.service_id.product_id):
             raise UserError(_("The catalogue service has no invoicing product."))
-        moves = self.env["account.move"]
-        for company, orders in billable.grouped("company_id").items():
-            vals_list = [order._prepare_invoice_values() for order in orders]
-            # sudo: technicians and supervisors record the finance copy of the order, but hold
-            # no accounting rights; the invoice is posted for the accountant to collect.
-            company_moves = self.env["account.move"].sudo().with_company(company).create(vals_list)
-            company_moves.action_post()
-            for order, move in zip(orders, company_moves, strict=True):
-                order.invoice_id = move.id
-            moves |= company_moves
+        # Technicians and supervisors record the finance copy of the order (one batch, posted
+        # for the accountant to collect) through the money service.
+        moves = self.env["hanling.money.service"]._create_invoices(
+            [order._prepare_invoice_values() for order in billable]
+        )
+        for order, move in zip(billable, moves, strict=True):
+            order.invoice_id = move.id
         return moves

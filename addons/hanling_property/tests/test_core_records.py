@@ -120,14 +120,49 @@ class TestCoreRecords(HanlingCase):
         )
 
     def test_phone_validation(self):
-        self.assertEqual(normalize_cn_phone(self.env, "138 1234 5678"), "13812345678")
-        self.assertEqual(normalize_cn_phone(self.env, "+86 13812345678"), "13812345678")
-        self.assertEqual(normalize_cn_phone(self.env, "020-12345678"), "020-12345678")
-        self.assertEqual(normalize_cn_phone(self.env, "0755 1234567"), "0755-1234567")
-        self.assertEqual(normalize_cn_phone(self.env, "010-12345678-123"), "010-12345678-123")
-        for bad in ("12345", "23812345678", "1381234567", "abc", "12812345678", "020-123"):
-            with self.assertRaises(ValidationError, msg=bad):
-                normalize_cn_phone(self.env, bad)
+        """Numbers as staff type them, read by phone_validation, stored in one form."""
+        for typed, stored in [
+            ("13812345678", "13812345678"),
+            ("138 1234 5678", "13812345678"),
+            ("138-1234-5678", "13812345678"),
+            ("+86 13812345678", "13812345678"),
+            ("+86-138-1234-5678", "13812345678"),
+            ("8613812345678", "13812345678"),
+            ("0086 138 1234 5678", "13812345678"),
+            ("020-12345678", "020-12345678"),
+            ("02012345678", "020-12345678"),
+            ("(020) 1234 5678", "020-12345678"),
+            ("+86 20 1234 5678", "020-12345678"),
+            ("0755 88886666", "0755-88886666"),
+            ("0891 6331234", "0891-6331234"),  # Lhasa numbers have 7 digits
+            ("010-12345678-123", "010-12345678-123"),
+            ("010-12345678转123", "010-12345678-123"),
+            ("010-12345678 ext. 123", "010-12345678-123"),
+            ("０２０－１２３４５６７８", "020-12345678"),
+        ]:
+            with self.subTest(typed=typed):
+                self.assertEqual(normalize_cn_phone(self.env, typed), stored)
+        for bad in (
+            "12345",
+            "23812345678",
+            "1381234567",  # 10 digits
+            "abc",
+            "12812345678",  # no such mobile prefix
+            "020-123",
+            "0755-1234567",  # Shenzhen numbers have 8 digits
+            "2012345678",  # a landline without the 0 of its area code
+            "555-1234",
+            "13812345678-12",  # a mobile has no extension
+            "+852 2123 4567",  # not a mainland number
+        ):
+            with self.subTest(bad=bad), self.assertRaises(ValidationError) as caught:
+                normalize_cn_phone(self.env, bad, "Contact Phone")
+            self.assertEqual(
+                str(caught.exception),
+                f"Contact Phone “{bad}” is not a valid phone number: use a mainland mobile "
+                "number (11 digits, e.g. 13812345678) or a landline with its area code "
+                "(e.g. 020-12345678).",
+            )
 
     def test_resident_with_bad_phone_refused(self):
         bad = self.env["res.partner"].create({"name": "李娜", "mobile": "12345"})

@@ -103,12 +103,7 @@ class TestDeadlineDeclarations(WorkOrderCase):
     def test_flags_are_the_servers(self):
         order = self._order(date_received=self._ago(hours=1))
         self.assertTrue(order.is_arrival_overdue)
-        for name in (
-            "hanling.work.order",
-            "hanling.complaint",
-            "hanling.nonconformity",
-            "hanling.decoration.permit",
-        ):
+        for name in self.env["hanling.deadline.mixin"]._deadline_models():
             Model = self.env[name]
             for spec in Model._deadline_specs().values():
                 self.assertIn(spec["flag"], Model._workflow_owned_fields(), name)

@@ -253,7 +253,7 @@ class TestDecorationDeposit(DecorationCase):
         settings.hanling_deposit_account_id = other_liability
         settings.execute()
         self.assertEqual(self.company.hanling_deposit_account_id, other_liability)
-        # Without configuration, sensible defaults are found or created.
+        # Without configuration the getter configures nothing: it says what is missing.
         self.company.write(
             {
                 "hanling_deposit_account_id": False,
@@ -261,7 +261,19 @@ class TestDecorationDeposit(DecorationCase):
                 "hanling_deposit_journal_id": False,
             }
         )
+        Account = self.env["account.account"].with_context(lang="en_US")
+        accounts_before = Account.search_count([])
+        with self.assertRaisesRegex(UserError, "Configure the decoration deposit account"):
+            self.company._hanling_deposit_accounting()
+        with self.assertRaisesRegex(UserError, "Configure the decoration deposit account"):
+            self.pay_deposit(self.make_permit(), amount=100)
+        self.assertEqual(Account.search_count([]), accounts_before)
+        # The set-up made at installation finds the liability account it made then (no copy).
+        installed = self.env.ref(f"hanling_property.{self.company.id}_deposit_account")
+        self.company._hanling_setup_accounting()
         account, income, journal = self.company._hanling_deposit_accounting()
+        self.assertEqual(account, installed)
+        self.assertEqual(Account.search_count([]), accounts_before)
         self.assertEqual(account.account_type, "liability_current")
         self.assertIn(income.account_type, ("income", "income_other"))
         self.assertEqual(journal.type, "general")

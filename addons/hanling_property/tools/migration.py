@@ -33,6 +33,62 @@ def dedupe_numbers(cr, table):
     return renamed
 
 
+def rename_selection_value(cr, model, field, old, new):
+    """Store ``new`` wherever a value ``old`` of a selection field is stored; return the count.
+
+    The column of the model's table (skipped when the table or column does not exist yet), the
+    defaults set by users (ir.default) and the domains of saved filters (ir.filters) on the
+    model that name the field. Tracking values need nothing: they store the label.
+    """
+    table = model.replace(".", "_")
+    cr.execute(
+        "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+        [table, field],
+    )
+    if not cr.fetchone():
+        return 0
+    cr.execute(
+        SQL(
+            "UPDATE %(table)s SET %(field)s = %(new)s WHERE %(field)s = %(old)s",
+            table=SQL.identifier(table),
+            field=SQL.identifier(field),
+            new=new,
+            old=old,
+        )
+    )
+    count = cr.rowcount
+    cr.execute(
+        """
+        UPDATE ir_default d
+           SET json_value = %s
+          FROM ir_model_fields f
+         WHERE d.field_id = f.id AND f.model = %s AND f.name = %s AND d.json_value = %s
+        """,
+        [f'"{new}"', model, field, f'"{old}"'],
+    )
+    # A filter's domain is Python source: the value appears quoted, in either quote.
+    cr.execute(
+        """
+        UPDATE ir_filters
+           SET domain = replace(replace(domain, %s, %s), %s, %s)
+         WHERE model_id = %s AND domain LIKE %s AND (domain LIKE %s OR domain LIKE %s)
+        """,
+        [
+            f"'{old}'",
+            f"'{new}'",
+            f'"{old}"',
+            f'"{new}"',
+            model,
+            f"%{field}%",
+            f"%'{old}'%",
+            f'%"{old}"%',
+        ],
+    )
+    if count or cr.rowcount:
+        _logger.info("%s.%s: %r renamed %r on %s records", model, field, old, new, count)
+    return count
+
+
 def add_flag_column(cr, table, column, condition):
     """Add a stored boolean computed by the ORM, set true by one UPDATE where ``condition`` holds.
 

@@ -32,7 +32,9 @@ class HanlingDecorationDepositRegister(models.TransientModel):
     @api.depends("permit_id")
     def _compute_journal_id(self):
         for wizard in self:
-            wizard.journal_id = wizard.permit_id._default_deposit_journal()
+            wizard.journal_id = self.env["hanling.money.service"]._payment_journal(
+                wizard.company_id, raise_if_not_found=False
+            )
 
     def action_confirm(self):
         self.ensure_one()

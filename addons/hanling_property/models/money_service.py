@@ -1,0 +1,297 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+PAYMENT_JOURNAL_TYPES = ("cash", "bank")
+SALE_MOVE_TYPES = ("out_invoice", "out_refund")
+
+
+class HanlingMoneyService(models.AbstractModel):
+    """The one place where the procedures make accounting records (docs/architecture.md, money).
+
+    Work orders, counter sales, class registrations, decoration deposits, compensations and
+    errands call it; no other code of the addons creates an ``account.move`` or an
+    ``account.payment``. It picks the journals, builds and posts invoices and credit notes in
+    batches, registers payments against them (``account.payment.register``), creates and posts
+    the payments that stand on their own (prepayments, deposits, refunds, compensations), posts
+    journal entries (deposit deductions) and reconciles receivables.
+
+    Every method is private (no RPC reaches them): the caller is a procedure's action, which
+    has checked the step (state, role, amount) before it asks for money to move. Records come
+    back in the caller's environment, with the caller's rights.
+    """
+
+    _name = "hanling.money.service"
+    _description = "Resident Services Money"
+
+    # ------------------------------------------------------------------ the boundary
+
+    @api.model
+    def _books(self, company):
+        """The environment the accounting records are made in, for ``company``."""
+        # sudo: the one privilege boundary of the money the procedures move. Desk staff,
+        # technicians and supervisors bill, collect and refund without accounting rights; each
+        # caller has checked its step (state, role, amount) first, and every record made here
+        # is built from the document's values, the catalogue and the company's configuration.
+        return self.sudo().with_company(company)
+
+    @api.model
+    def _company(self, vals, company=None):
+        company_id = vals.get("company_id") or (company or self.env.company).id
+        return self.env["res.company"].browse(company_id)
+
+    @api.model
+    def _by_company(self, vals_list, company=None):
+        """{company: [(position, vals), ...]} in the order of ``vals_list``."""
+        groups = {}
+        for position, given in enumerate(vals_list):
+            owner = self._company(given, company)
+            groups.setdefault(owner, []).append((position, dict(given, company_id=owner.id)))
+        return groups
+
+    @api.model
+    def _mine(self, records):
+        """Hand the records back with the caller's rights."""
+        return records.with_env(self.env)
+
+    @api.model
+    def _read(self, records):
+        """The caller's accounting records (made here before), to be read or moved on here."""
+        return self._books(self.env.company).env[records._name].browse(records.ids)
+
+    @api.model
+    def _references(self, records):
+        """The accounting numbers of records made here, for the chatter of their document."""
+        return ", ".join(self._read(records).mapped("display_name"))
+
+    # ------------------------------------------------------------------ journals
+
+    @api.model
+    def _sale_journal(self, company):
+        """The sales journal of the company's resident services."""
+        journal = (
+            self._books(company)
+            .env["account.journal"]
+            .search([("company_id", "=", company.id), ("type", "=", "sale")], limit=1)
+        )
+        if not journal:
+            raise UserError(
+                self.env._(
+                    "Configure a sales journal for %(company)s before billing resident services.",
+                    company=company.name,
+                )
+            )
+        return self._mine(journal)
+
+    @api.model
+    def _payment_journal(self, company, channels=PAYMENT_JOURNAL_TYPES, raise_if_not_found=True):
+        """The company's journal for money taken or paid by ``channels`` (cash, bank), in order."""
+        Journal = self._books(company).env["account.journal"]
+        for channel in channels:
+            journal = Journal.search(
+                [("company_id", "=", company.id), ("type", "=", channel)], limit=1
+            )
+            if journal:
+                return self._mine(journal)
+        if not raise_if_not_found:
+            return self.env["account.journal"]
+        if len(channels) != 1:
+            raise UserError(
+                self.env._(
+                    "Configure a cash or bank journal for %(company)s to receive and pay money.",
+                    company=company.name,
+                )
+            )
+        raise UserError(
+            self.env._(
+                "No payment journal of type “%(type)s” is configured.",
+                type=dict(Journal._fields["type"]._description_selection(self.env))[channels[0]],
+            )
+        )
+
+    @api.model
+    def _check_payment_journal(self, journal, company):
+        """Money moves through a cash or bank journal of the document's own company."""
+        journal = self._books(company).env["account.journal"].browse(journal.ids)
+        if (
+            len(journal) != 1
+            or journal.type not in PAYMENT_JOURNAL_TYPES
+            or journal.company_id != company
+        ):
+            raise UserError(
+                self.env._("Choose a bank or cash journal of %(company)s.", company=company.name)
+            )
+
+    @api.model
+    def _deposit_accounting(self, company):
+        """(liability account, deduction income account, deduction journal) of the company."""
+        return company._hanling_deposit_accounting()
+
+    # ------------------------------------------------------------------ invoices and entries
+
+    @api.model
+    def _invoice_values(self, company, partner, lines, community=None, **values):
+        """Values of an invoice, credit note or bill: one line per dict of ``lines``.
+
+        ``community`` (resident services) puts the income on its analytic account;
+        ``values`` add or override fields (``move_type`` defaults to a customer invoice).
+        """
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "hanling_community_id": community.id if community else False,
+            "invoice_line_ids": [Command.create(line) for line in lines],
+            **values,
+        }
+
+    @api.model
+    def _create_invoices(self, vals_list, company=None, post=True):
+        """Create (and post) the invoices, credit notes or bills of ``vals_list`` in batches.
+
+        One ``create`` per company, then one ``_post`` of that batch; customer documents
+        without a journal go to the company's sales journal. Returns the moves in the order of
+        ``vals_list``.
+        """
+        ids = [None] * len(vals_list)
+        for owner, items in self._by_company(vals_list, company).items():
+            for _position, vals in items:
+                if vals.get("move_type") in SALE_MOVE_TYPES and not vals.get("journal_id"):
+                    vals["journal_id"] = self._sale_journal(owner).id
+            moves = self._books(owner).env["account.move"].create([vals for _p, vals in items])
+            if post:
+                moves._post(soft=False)
+            for (position, _vals), move in zip(items, moves, strict=True):
+                ids[position] = move.id
+        return self.env["account.move"].browse(ids)
+
+    @api.model
+    def _post_entries(self, vals_list, company=None):
+        """Create and post journal entries (deposit deductions), one batch per company."""
+        return self._create_invoices(
+            [dict(vals, move_type="entry") for vals in vals_list], company=company
+        )
+
+    @api.model
+    def _reverse_invoices(self, moves, default_values_list=None, cancel=False):
+        """Posted credit notes of posted invoices; ``cancel`` reconciles each with its invoice."""
+        moves = self._read(moves)
+        ids = [None] * len(moves)
+        positions = {move.id: position for position, move in enumerate(moves)}
+        for owner, invoices in moves.grouped("company_id").items():
+            values = default_values_list and [
+                default_values_list[positions[invoice.id]] for invoice in invoices
+            ]
+            books = self._books(owner).env["account.move"].browse(invoices.ids)
+            made = books._reverse_moves(values, cancel=cancel)
+            made.filtered(lambda move: move.state == "draft")._post(soft=False)
+            for invoice, reversal in zip(invoices, made, strict=True):
+                ids[positions[invoice.id]] = reversal.id
+        return self.env["account.move"].browse(ids)
+
+    # ------------------------------------------------------------------ payments
+
+    @api.model
+    def _register_payments(self, moves, journal, date=None, memo=None, values=None):
+        """Pay posted invoices or credit notes in full through ``account.payment.register``.
+
+        The wizard reconciles each payment with its move. ``values`` are written on the new
+        payments (the document they belong to).
+        """
+        moves = self._read(moves)
+        company = moves.company_id
+        if len(company) != 1:
+            raise UserError(self.env._("Register the payments of one company at a time."))
+        self._check_payment_journal(journal, company)
+        wizard_vals = {
+            "journal_id": journal.id,
+            "payment_date": date or fields.Date.context_today(self),
+        }
+        if memo:
+            wizard_vals["communication"] = memo
+        payments = (
+            self._books(company)
+            .env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=moves.ids)
+            .create(wizard_vals)
+            ._create_payments()
+        )
+        if values:
+            payments.write(values)
+        return self._mine(payments)
+
+    @api.model
+    def _make_payments(self, vals_list, company=None, entry_values=None):
+        """Create and post payments that stand on their own: prepayments, deposits, refunds.
+
+        Each needs its ``journal_id`` (a cash or bank journal of its company). An inbound
+        customer payment is an outstanding credit on the resident until it is reconciled.
+        ``entry_values`` are written on the payments' journal entries.
+        """
+        ids = [None] * len(vals_list)
+        for owner, items in self._by_company(vals_list, company).items():
+            books = self._books(owner).env
+            for _position, vals in items:
+                self._check_payment_journal(
+                    self.env["account.journal"].browse(vals.get("journal_id")), owner
+                )
+            payments = books["account.payment"].create([vals for _p, vals in items])
+            payments.action_post()
+            if entry_values:
+                payments.move_id.write(entry_values)
+            for (position, _vals), payment in zip(items, payments, strict=True):
+                ids[position] = payment.id
+        return self.env["account.payment"].browse(ids)
+
+    # ------------------------------------------------------------------ reconciliation
+
+    @api.model
+    def _reconcile_receivables(self, *records):
+        """Reconcile the open receivable lines of these moves and payments, per partner.
+
+        ``records``: recordsets of ``account.move`` and/or ``account.payment``; drafts and
+        cancelled ones are left out.
+        """
+        lines = self._read(self.env["account.move.line"])
+        for given in records:
+            recordset = self._read(given)
+            moves = recordset.move_id if recordset._name == "account.payment" else recordset
+            lines |= moves.line_ids
+        for owner, company_lines in lines.grouped("company_id").items():
+            open_lines = (
+                self._books(owner)
+                .env["account.move.line"]
+                .browse(company_lines.ids)
+                .filtered(
+                    lambda line: line.parent_state == "posted"
+                    and line.account_id.account_type == "asset_receivable"
+                    and not line.reconciled
+                )
+            )
+            groups = open_lines.grouped(
+                lambda line: (line.account_id, line.partner_id.commercial_partner_id)
+            )
+            for group in groups.values():
+                if group.filtered(lambda line: line.balance > 0) and group.filtered(
+                    lambda line: line.balance < 0
+                ):
+                    group.reconcile()
+        return True
+
+    # ------------------------------------------------------------------ configuration
+
+    @api.model
+    def _create_community_analytic_accounts(self, communities):
+        """Each community's analytic account in the Communities plan (made with the community)."""
+        plan = self.env.ref("hanling_property.analytic_plan_communities")
+        for community in communities.filtered(lambda c: not c.analytic_account_id):
+            books = self._books(community.company_id or self.env.company)
+            account = books.env["account.analytic.account"].create(
+                {
+                    "name": community.name,
+                    "code": community.code,
+                    "plan_id": plan.id,
+                    "company_id": community.company_id.id,
+                }
+            )
+            community.with_env(books.env).analytic_account_id = account
+        return True
