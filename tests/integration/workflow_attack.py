@@ -364,6 +364,10 @@ class Attacker:
     def _changes(self, template, vals):
         """Candidate changes of ``vals`` that may make a second document possible."""
         for name, value in vals.items():
+            # A code unique in its community (a unit's): another code.
+            if template._fields[name].type == "char" and value:
+                yield {name: f"{value}-2"}
+        for name, value in vals.items():
             field = template._fields[name]
             if field.type != "many2one" or not value:
                 continue
