@@ -52,6 +52,7 @@ class TestReportsPdf(HttpCase):
         "hanling_property.action_report_complaint": "_case_complaint",
         "hanling_property.action_report_nonconformity": "_case_nonconformity",
         "hanling_property.action_report_decoration_permit": "_case_decoration_permit",
+        "hanling_property.action_report_specialist_suppliers": "_case_specialist_suppliers",
         "hanling_errands.action_report_errand_commission": "_case_errand_commission",
         "hanling_errands.action_report_errand_receipt": "_case_errand_receipt",
         "hanling_archive.action_report_archive_inspection": "_case_archive_inspection",
@@ -177,6 +178,18 @@ class TestReportsPdf(HttpCase):
         texts = [sale.name, sale.partner_id.name, self._amount(sale.amount_total)]
         texts += sale.line_ids.mapped("name")
         return self._user("staff"), sale, texts, "收据"
+
+    def _case_specialist_suppliers(self):
+        """《专业供应商名单和维修服务项目一览表》(篇2 二 二 2): a row per supplier, its services, phone."""
+        provider = self._one(
+            "hanling.directory.provider",
+            [("is_specialist_supplier", "=", True), ("vetted", "=", True)],
+            "vetted specialist supplier",
+        )
+        service = self._one("hanling.service", [("fee_type", "=", "paid")], "paid service")
+        provider.service_ids = [(4, service.id)]
+        texts = [provider.name, service.name, provider.phone]
+        return self._user("staff"), provider, texts, "专业供应商名单和维修服务项目一览表"
 
     def _case_duty_log(self):
         # A day's worth: the demo office may hold months of entries.

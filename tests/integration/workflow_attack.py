@@ -578,8 +578,16 @@ def _prevention_report(env):
     )
 
 
+def _custody(env):
+    unit = env["hanling.unit"].search([], limit=1)
+    env["hanling.custody"].create(
+        {"kind": "small_items", "unit_id": unit.id, "description": "攻击测试:代为保管包裹"}
+    )
+
+
 # Procedures the demo data has no document of: one each, made as set-up.
 BUILDERS = {
+    "hanling.custody": _custody,
     "hanling.archive.inspection.line": _inspection_line,
     "hanling.prevention.report": _prevention_report,
     "hanling.nonconformity": _nonconformity,

@@ -56,3 +56,4 @@ from . import account_payment
 from . import decoration_permit_notify
 from . import money_service
 from . import account_chart_template
+from . import custody

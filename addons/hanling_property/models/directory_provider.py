@@ -71,6 +71,15 @@ class HanlingDirectoryProvider(models.Model):
         tracking=True,
         help="May be called in on work orders that the office's technicians cannot do.",
     )
+    service_ids = fields.Many2many(
+        "hanling.service",
+        "hanling_directory_provider_service_rel",
+        "provider_id",
+        "service_id",
+        string="Catalogue Services",
+        help="The catalogue services this supplier does (篇2 二 二 2): printed on the "
+        "specialist-supplier list and recommended when the office cannot do the job.",
+    )
     community_ids = fields.Many2many(
         "hanling.community",
         string="Communities",

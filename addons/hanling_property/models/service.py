@@ -36,6 +36,14 @@ class HanlingService(models.Model):
         string="Materials Not Included", help="不含材料: materials are charged on top."
     )
     description = fields.Text(string="Public Description")
+    provider_ids = fields.Many2many(
+        "hanling.directory.provider",
+        "hanling_directory_provider_service_rel",
+        "service_id",
+        "provider_id",
+        string="Specialist Suppliers",
+        help="Suppliers of the information directory who do this service (篇2 二 二 2).",
+    )
     active = fields.Boolean(default=True, tracking=True)
     product_id = fields.Many2one(
         "product.product",

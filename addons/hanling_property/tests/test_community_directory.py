@@ -93,3 +93,36 @@ class TestDirectory(HanlingCase):
         self.assertEqual(Provider._search_specialists("疏通", self.company), self.plumber)
         self.assertFalse(Provider._search_specialists("防盗网焊接"))
         self.assertEqual(Provider._search_specialists() & (self.mover | self.plumber), self.plumber)
+
+    def test_specialist_supplier_services_and_list(self):
+        """篇2 二 二 2: 根据《管理处家庭维修项目一览表》及《专业供应商名单和维修项目一览表》确定
+        是否维修 — a supplier is linked to the catalogue services it does, seen from both sides,
+        and the 《专业供应商名单和维修服务项目一览表》 lists each supplier with its services."""
+        service = self.env["hanling.service"].create(
+            {"name": "测试 管道疏通", "fee_type": "paid", "list_price": 50.0}
+        )
+        self.plumber.with_user(self.users["t_cssup"]).write({"service_ids": [(4, service.id)]})
+        self.assertEqual(service.provider_ids, self.plumber)
+        service.write({"provider_ids": [(4, self.mover.id)]})
+        self.assertEqual(self.mover.service_ids, service)
+        report = self.env.ref("hanling_property.action_report_specialist_suppliers")
+        self.assertEqual(report.model, "hanling.directory.provider")
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.users["t_staff"])
+            ._render_qweb_html(report.id, (self.plumber | self.mover).ids)[0]
+            .decode()
+        )
+        for text in ("通达水电", "13712345678", "测试 管道疏通", "好邻居搬家公司", "020-88886666"):
+            self.assertIn(text, html)
+        self.assertIn("Specialist Suppliers and Their Repair Services", html)
+        zh = (
+            self.env["ir.actions.report"]
+            .with_user(self.users["t_staff"])
+            .with_context(lang="zh_CN")
+        )
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.assertIn(
+            "专业供应商名单和维修服务项目一览表",
+            zh._render_qweb_html(report.id, self.plumber.ids)[0].decode(),
+        )
