@@ -75,19 +75,17 @@ class HanlingWorkOrder(models.Model):
         FINISHED: ("service_id", *REFERRAL_FIELDS),
         # The technician's report is written on site only.
         ("draft", *FINISHED): ("inspection_note", "change_note", "resident_informed", "work_note"),
-        # The resident signs the finished job, nothing before and nothing after.
+        # The resident signs the finished job, nothing before and nothing after; why the
+        # resident is not satisfied is written then too (篇2 二 五) 1).
         ("draft", "assigned", "in_progress", "accepted", "closed", "cancel", "referred"): (
-            SIGNATURE_FIELDS
+            *SIGNATURE_FIELDS,
+            "rework_reason",
         ),
         # "Fee to be fixed" is the technician's call on site or at the end of the job; the
         # supervisors' button clears it.
         ("draft", "assigned", "accepted", "closed", "cancel", "referred"): ("fee_uncertain",),
         # A shut file keeps its fee and its supervisor's findings.
         SHUT: ("supervisor_id", "punctuality", "labour_price", "material_ids"),
-        # Why the resident is not satisfied is written at acceptance only (篇2 二 五) 1).
-        ("draft", "assigned", "in_progress", "accepted", "closed", "cancel", "referred"): (
-            "rework_reason",
-        ),
     }
     # One number per work order, even if two requests draw at once (migration 18.0.1.1.0 renames
     # duplicates left by older versions before adding it).

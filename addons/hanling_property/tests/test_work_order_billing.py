@@ -179,7 +179,10 @@ class TestWorkOrderBilling(WorkOrderCase):
         self.assertEqual(order.sudo().invoice_id.amount_total, 35.0)
 
     def test_resident_required_to_invoice(self):
-        order = self._finish(self._assign(self._order(unit_id=self.unit2.id)))
+        # Nobody lives in the unit: the caller left a phone (篇2 一 一), but there is no resident.
+        order = self._finish(
+            self._assign(self._order(unit_id=self.unit2.id, contact_phone="13900002222"))
+        )
         self.assertFalse(order.partner_id)
         with self.assertRaises(UserError):
             self._accept(order)
