@@ -2,7 +2,7 @@
 # The fault suite (tests/faults): real concurrent transactions, a server process killed in the
 # middle of a batch, scheduled actions run twice, the upgrade from the previous release tag, and
 # uninstalling addons. It needs the test database of scripts/test.sh as a template (built here
-# if missing) and the git tag of the previous release (HANLING_PREVIOUS_TAG, v18.0.1.0.0).
+# if missing) and the git tag of the previous release (HANLING_PREVIOUS_TAG, v18.0.1.1.0).
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_all
 export HANLING_TEST_DB=${HANLING_TEST_DB:-hanling_test}
@@ -18,9 +18,9 @@ env["res.lang"]._activate_lang("en_US")
 env.cr.commit()
 PY
 fi
-# The previous release: 18.0.1.0.0 is this commit of main (a clone may come without tags).
-PREVIOUS_TAG=${HANLING_PREVIOUS_TAG:-v18.0.1.0.0}
-PREVIOUS_COMMIT=b7434b18e6c87ed154a399b6afca474ad568f79f
+# The previous release: 18.0.1.1.0 (the last one landed before the procedure kernel) is this commit of main (a clone may come without tags).
+PREVIOUS_TAG=${HANLING_PREVIOUS_TAG:-v18.0.1.1.0}
+PREVIOUS_COMMIT=4588da990e5902c581675f21204486980fb4a46d
 git rev-parse -q --verify "refs/tags/$PREVIOUS_TAG" >/dev/null \
     || git tag "$PREVIOUS_TAG" "$PREVIOUS_COMMIT" 2>/dev/null \
     || git fetch --tags --quiet || die "the previous release $PREVIOUS_TAG is missing (git fetch --tags)"

@@ -1,6 +1,6 @@
 """Upgrade from the previous release (a git tag) to the current code: every record kept.
 
-The tag (HANLING_PREVIOUS_TAG, default v18.0.1.0.0) is installed with its demo data on a new
+The tag (HANLING_PREVIOUS_TAG, default v18.0.1.1.0) is installed with its demo data on a new
 database, filled with money (an invoiced work order, a prepaid errand) and files, then the
 current code upgrades it (-u). Every stored value of every Hanling record, every invoice and
 payment amount and state, and every attachment's content are compared before and after.
@@ -15,7 +15,7 @@ import pytest
 from .conftest import ADDONS, PREFIX, ROOT, odoo, run, shell
 from .flows import PRELUDE
 
-PREVIOUS = os.environ.get("HANLING_PREVIOUS_TAG", "v18.0.1.0.0")
+PREVIOUS = os.environ.get("HANLING_PREVIOUS_TAG", "v18.0.1.1.0")
 
 FILL = (
     PRELUDE

@@ -49,7 +49,11 @@ class HanlingRoomBooking(models.Model):
     )
     date_cancelled = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     booked_by_id = fields.Many2one(
-        "res.users", default=lambda self: self.env.user, readonly=True, string="Recorded By"
+        "res.users",
+        default=lambda self: self.env.user,
+        readonly=True,
+        copy=False,
+        string="Recorded By",
     )
 
     @api.depends("room_id.name", "purpose")

@@ -9,8 +9,10 @@ STATE_REFRESH_DAYS = 31
 class HanlingUnit(models.Model):
     _name = "hanling.unit"
     _description = "Unit"
-    _inherit = ["mail.thread"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread"]
     _order = "community_id, building_id, floor, room"
+    # Vacant / occupied follows the occupancies (move-in, transfer): nobody writes it.
+    _workflow_fields = ("state",)
     _rec_names_search = ["code", "label"]
     _check_company_auto = True
 
