@@ -28,6 +28,7 @@
         "data/analytic_data.xml",
         "data/service_catalogue_data.xml",
         "data/ir_cron_data.xml",
+        "data/deadline_data.xml",
         "data/duty_log_data.xml",
         "data/work_order_data.xml",
         "data/complaint_data.xml",

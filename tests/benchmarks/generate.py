@@ -490,6 +490,16 @@ def generate(env, sizes, *, seed=42, anchor=None, batch=100_000, log=print, comm
     _advance_sequence(env, "hanling.errand", E)
     step("errands")
 
+    # The overdue flags depend on the time: the deadline check's flag pass sets the ones that
+    # hold (and no reminders: activities are not generated).
+    t0 = time.perf_counter()
+    Deadlines = env["hanling.deadline.mixin"]
+    for name in Deadlines._deadline_models():
+        for spec in env[name]._deadline_specs().values():
+            env[name]._deadline_update_flags(spec)
+        env.invalidate_all()
+    step("deadline flags")
+
     t0 = time.perf_counter()
     cr.execute("ANALYZE")
     step("analyze")
@@ -544,6 +554,8 @@ VERIFY_FIELDS = {
         "callback_state",
         "callback_satisfaction",
         "callback_date_due",
+        "is_arrival_overdue",
+        "is_callback_overdue",
     ],
     "hanling.unit": ["community_id", "company_id", "label", "code", "state"],
     "hanling.occupancy": ["community_id", "company_id"],
@@ -559,6 +571,8 @@ VERIFY_FIELDS = {
         "satisfied_share",
         "callback_state",
         "callback_satisfaction",
+        "is_overdue",
+        "is_callback_overdue",
     ],
     "hanling.errand": ["community_id", "partner_id", "contact_phone", "payment_status"],
 }

@@ -70,12 +70,10 @@ RUN_CRONS = (
     PRELUDE
     + r"""
 names = [
-    "hanling_property.ir_cron_work_order_overdue",
-    "hanling_property.ir_cron_callback_overdue",
+    "hanling_property.ir_cron_deadlines",
     "hanling_property.ir_cron_work_order_review",
     "hanling_property.ir_cron_prevention_report_reminder",
     "hanling_property.ir_cron_unit_state",
-    "hanling_archive.ir_cron_archive_overdue",
     "hanling_archive.ir_cron_archive_inspection",
 ]
 

@@ -1,7 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
+from odoo.addons.hanling_property.models.deadline_mixin import deadline_flag
 from odoo.addons.hanling_property.tools.workflow import workflow_step
+
+_lt = LazyTranslate(__name__)
 
 # Modes that let data leave the office: the office manager approves them in writing (篇5 4.2.8).
 MANAGER_MODES = ("copy", "print", "export")
@@ -29,7 +33,12 @@ class HanlingArchiveBorrow(models.Model):
 
     _name = "hanling.archive.borrow"
     _description = "Archive Borrowing Request"
-    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "hanling.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hanling.deadline.mixin",
+    ]
     _order = "date_request desc, id desc"
     _check_company_auto = True
     _sequence_code = "hanling.archive.borrow"
@@ -47,6 +56,18 @@ class HanlingArchiveBorrow(models.Model):
         ("requested", "approved", "lent", "returned", "rejected"): ("date_request",),
         ("approved", "lent", "returned", "rejected"): (*_REQUEST_FIELDS, "reject_reason"),
         ("lent", "returned", "rejected"): ("approval_note", "approval_file", "approval_file_name"),
+    }
+    # 篇5 4.2: lent files come back by the due date; the accompanying employee gets them back.
+    _deadlines = {
+        "return": {
+            "due": "date_due",
+            "done": "date_returned",
+            "flag": "is_overdue",
+            "open_states": ("lent",),
+            "activity": "mail.mail_activity_data_warning",
+            "user": ("companion_id",),
+            "summary": _lt("Archive loan overdue: get the files back"),
+        },
     }
 
     name = fields.Char(
@@ -146,7 +167,7 @@ class HanlingArchiveBorrow(models.Model):
     reject_reason = fields.Text(copy=False)
     date_lent = fields.Datetime(string="Lent On", readonly=True, copy=False)
     date_returned = fields.Datetime(string="Returned On", readonly=True, copy=False)
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    is_overdue = deadline_flag("Overdue")
 
     @api.depends("borrower_type", "mode")
     def _compute_needs_manager_approval(self):
@@ -154,18 +175,6 @@ class HanlingArchiveBorrow(models.Model):
             borrow.needs_manager_approval = (
                 borrow.borrower_type == "external" or borrow.mode in MANAGER_MODES
             )
-
-    @api.depends("state", "date_due")
-    def _compute_is_overdue(self):
-        today = fields.Date.context_today(self)
-        for borrow in self:
-            borrow.is_overdue = borrow.state == "lent" and borrow.date_due < today
-
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise ValidationError(_("Unsupported search on “overdue”."))
-        domain = [("state", "=", "lent"), ("date_due", "<", fields.Date.context_today(self))]
-        return domain if (operator == "=") == value else ["!", "&", *domain]
 
     @api.constrains("borrower_type", "borrower_user_id", "outside_name", "proof")
     def _check_borrower(self):
@@ -261,7 +270,6 @@ class HanlingArchiveBorrow(models.Model):
     def action_return(self):
         self._check_state(["lent"], message=_("Only lent files can be returned."))
         self.write({"state": "returned", "date_returned": fields.Datetime.now()})
-        self.activity_unlink(["mail.mail_activity_data_warning"])
         return True
 
     def action_request_approval(self):
@@ -333,19 +341,6 @@ class HanlingArchiveBorrow(models.Model):
         return not self.needs_manager_approval or approver.has_group(
             "hanling_property.group_manager"
         )
-
-    @api.model
-    def _cron_flag_overdue(self):
-        """Remind the accompanying employee of every overdue loan (once per loan)."""
-        overdue = self.search([("is_overdue", "=", True)])
-        warning = self.env.ref("mail.mail_activity_data_warning")
-        for borrow in overdue.filtered(lambda b: warning not in b.activity_ids.activity_type_id):
-            borrow.activity_schedule(
-                "mail.mail_activity_data_warning",
-                user_id=borrow.companion_id.id,
-                summary=_("Archive loan overdue: get the files back"),
-            )
-        return overdue
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_requested(self):

@@ -128,13 +128,14 @@ class TestArchiveBorrow(ArchiveCase):
         mine = [("id", "=", borrow.id)]
         self.assertFalse(self.Borrow.search([("is_overdue", "=", True)] + mine))
         later = fields.Date.today() + timedelta(days=3)
+        Deadlines = self.env["hanling.deadline.mixin"]
         with patch("odoo.fields.Date.context_today", return_value=later):
-            borrow.invalidate_recordset(["is_overdue"])
+            # Time passed: the stored flag is brought up to date by the deadline check.
+            self.assertIn(borrow, Deadlines._cron_check_deadlines()[self.Borrow._name])
+            Deadlines._cron_check_deadlines()
             self.assertTrue(borrow.is_overdue)
             self.assertEqual(self.Borrow.search([("is_overdue", "=", True)] + mine), borrow)
             self.assertNotIn(borrow, self.Borrow.search([("is_overdue", "=", False)]))
-            self.assertIn(borrow, self.Borrow._cron_flag_overdue())
-            self.Borrow._cron_flag_overdue()
         warning = self.env.ref("mail.mail_activity_data_warning")
         reminders = borrow.activity_ids.filtered(lambda a: a.activity_type_id == warning)
         self.assertEqual(len(reminders), 1, "one reminder, not one per cron run")

@@ -1,6 +1,7 @@
 from . import res_company
 from . import res_config_settings
 from . import workflow_mixin
+from . import deadline_mixin
 from . import intake_mixin
 from . import callback
 from . import signature_mixin

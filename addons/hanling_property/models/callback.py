@@ -1,7 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools.workflow import workflow_step
+from .deadline_mixin import deadline_flag
+
+_lt = LazyTranslate(__name__)
 
 SATISFACTION = [
     ("1", "Very Dissatisfied"),
@@ -17,7 +21,12 @@ class HanlingCallback(models.Model):
 
     _name = "hanling.callback"
     _description = "Callback Visit"
-    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "hanling.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hanling.deadline.mixin",
+    ]
     _order = "date_due, id"
     _check_company_auto = True
     # A callback is planned by its document's procedure (_schedule_callback) and belongs to that
@@ -38,6 +47,19 @@ class HanlingCallback(models.Model):
             "service_suggestion",
             "evaluation",
         ),
+    }
+    # The planned call is the reminder: an overdue callback gets one again if it was dismissed.
+    _deadlines = {
+        "callback": {
+            "due": "date_due",
+            "done": "date_done",
+            "flag": "is_overdue",
+            "open_states": ("planned",),
+            "activity": "mail.mail_activity_data_call",
+            "user": ("user_id",),
+            "summary": _lt("Overdue callback: %(name)s"),
+            "name": "document_name",
+        },
     }
 
     res_model = fields.Char(string="Document Model", required=True, index=True, readonly=True)
@@ -63,7 +85,7 @@ class HanlingCallback(models.Model):
         index=True,
         tracking=True,
     )
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    is_overdue = deadline_flag("Overdue")
     attempt_ids = fields.One2many("hanling.callback.attempt", "callback_id", string="Attempts")
     attempt_count = fields.Integer(compute="_compute_attempt_count", store=True)
     satisfaction = fields.Selection(SATISFACTION, index=True)
@@ -79,20 +101,6 @@ class HanlingCallback(models.Model):
         for callback in self:
             document = callback._get_document()
             callback.document_name = document.display_name if document else False
-
-    @api.depends("date_due", "date_done")
-    def _compute_is_overdue(self):
-        now = fields.Datetime.now()
-        for callback in self:
-            callback.is_overdue = (
-                callback.state == "planned" and callback.date_due and callback.date_due < now
-            )
-
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on “overdue”."))
-        domain = [("state", "=", "planned"), ("date_due", "<", fields.Datetime.now())]
-        return domain if (operator == "=") == value else ["!", "&", *domain]
 
     @api.depends("attempt_ids")
     def _compute_attempt_count(self):
@@ -158,27 +166,6 @@ class HanlingCallback(models.Model):
         self._check_state(
             ["planned"], message=_("Only a planned callback can be updated this way.")
         )
-
-    @api.model
-    def _cron_report_overdue(self):
-        """Remind the caller of every overdue callback once (idempotent: one activity each)."""
-        overdue = self.search([("is_overdue", "=", True)])
-        call_type = self.env.ref("mail.mail_activity_data_call")
-        already = self.env["mail.activity"].search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "in", overdue.ids),
-                ("activity_type_id", "=", call_type.id),
-            ]
-        )
-        for callback in overdue.filtered(lambda c: c.id not in set(already.mapped("res_id"))):
-            callback.activity_schedule(
-                "mail.mail_activity_data_call",
-                date_deadline=fields.Date.context_today(self),
-                summary=_("Overdue callback: %(document)s", document=callback.document_name),
-                user_id=callback.user_id.id or self.env.user.id,
-            )
-        return overdue
 
 
 class HanlingCallbackAttempt(models.Model):

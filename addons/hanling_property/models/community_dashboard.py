@@ -107,10 +107,7 @@ class HanlingCommunity(models.Model):
             ),
             "dash_complaint_callback_late": (
                 "hanling.complaint",
-                [
-                    ("callback_state", "=", "planned"),
-                    ("callback_date_due", "<", fields.Datetime.now()),
-                ],
+                [("is_callback_overdue", "=", True)],
                 None,
             ),
             "dash_deposit_held": (
@@ -147,10 +144,7 @@ class HanlingCommunity(models.Model):
             },
             "dash_complaint_callback_late": (
                 "hanling_property.hanling_complaint_action",
-                [
-                    ("callback_state", "=", "planned"),
-                    ("callback_date_due", "<", fields.Datetime.now()),
-                ],
+                [("is_callback_overdue", "=", True)],
             ),
             "dash_deposit_held": (
                 "hanling_property.hanling_decoration_permit_action_deposits",

@@ -1,7 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools.workflow import workflow_step
+from .deadline_mixin import deadline_flag
+
+_lt = LazyTranslate(__name__)
 
 COMPLAINT_CATEGORIES = [
     ("attitude", "Staff Attitude"),
@@ -47,10 +51,30 @@ class HanlingComplaint(models.Model):
         "hanling.callback.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "hanling.deadline.mixin",
     ]
     _order = "date_received desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id", "content"]
+    _deadlines = {
+        # The handling deadline: the responsible department resolves the complaint by then.
+        "handling": {
+            "due": "date_deadline",
+            "done": "date_resolved",
+            "flag": "is_overdue",
+            "open_states": ("received", "assessing", "handling"),
+            "activity": "hanling_property.mail_activity_type_deadline",
+            "user": ("department_head_id", "first_responder_id"),
+            "summary": _lt("Complaint past its deadline: %(name)s"),
+        },
+        # 篇3 4.4: the callback visit; reminded on the callback visit itself.
+        "callback": {
+            "due": "callback_date_due",
+            "flag": "is_callback_overdue",
+            "state_field": "callback_state",
+            "open_states": ("planned",),
+        },
+    }
 
     _workflow_fields = (
         "state",
@@ -117,7 +141,8 @@ class HanlingComplaint(models.Model):
     )
     department_head_id = fields.Many2one(related="department_id.head_id", string="Department Head")
     date_deadline = fields.Datetime(string="Deadline", index=True, tracking=True)
-    is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
+    is_overdue = deadline_flag("Overdue")
+    is_callback_overdue = deadline_flag("Callback Overdue")
     # 篇3 4.1.4: a complaint forwarded by a superior keeps the superior's instruction.
     superior_id = fields.Many2one("res.users", string="Superior", tracking=True)
     superior_instruction = fields.Text(string="Superior's Instruction")
@@ -270,25 +295,6 @@ class HanlingComplaint(models.Model):
     def _compute_first_responder_id(self):
         for complaint in self:
             complaint.first_responder_id = complaint.received_by_id or self.env.user
-
-    @api.depends("date_deadline", "state")
-    def _compute_is_overdue(self):
-        now = fields.Datetime.now()
-        for complaint in self:
-            complaint.is_overdue = bool(
-                complaint.state in ("received", "assessing", "handling")
-                and complaint.date_deadline
-                and complaint.date_deadline < now
-            )
-
-    def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on “overdue”."))
-        domain = [
-            ("state", "in", ("received", "assessing", "handling")),
-            ("date_deadline", "<", fields.Datetime.now()),
-        ]
-        return domain if (operator == "=") == value else ["!", "&", *domain]
 
     @api.depends("nonconformity_ids")
     def _compute_nonconformity_count(self):

@@ -1,8 +1,12 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools import normalize_cn_phone
 from ..tools.workflow import workflow_step
+from .deadline_mixin import deadline_flag
+
+_lt = LazyTranslate(__name__)
 
 OPEN_STATES = ("draft", "submitted", "approved", "in_progress", "completion_requested")
 DEPOSIT_STATES = ("submitted", "approved", "in_progress", "completion_requested", "completed")
@@ -19,11 +23,24 @@ class HanlingDecorationPermit(models.Model):
         "mail.activity.mixin",
         "hanling.intake.mixin",
         "hanling.document.mixin",
+        "hanling.deadline.mixin",
     ]
     _order = "id desc"
     _rec_names_search = ["name", "permit_number"]
     _check_company_auto = True
     _hanling_document_set = "decoration"
+    _deadlines = {
+        # The works are declared finished by the end of the permit (extensions included).
+        "completion": {
+            "due": "date_end_effective",
+            "done": "date_completion_requested",
+            "flag": "is_completion_overdue",
+            "open_states": ("approved", "in_progress"),
+            "activity": "hanling_property.mail_activity_type_deadline",
+            "user": ("approver_id", "received_by_id"),
+            "summary": _lt("Decoration works past the permitted end: %(name)s"),
+        },
+    }
 
     _workflow_fields = (
         "state",
@@ -113,6 +130,7 @@ class HanlingDecorationPermit(models.Model):
         index=True,
         help="Planned end, pushed back by the approved extensions.",
     )
+    is_completion_overdue = deadline_flag("Completion Overdue")
     date_submitted = fields.Datetime(string="Submitted On", readonly=True, copy=False)
     date_approved = fields.Datetime(string="Approved On", readonly=True, copy=False)
     approver_id = fields.Many2one("res.users", string="Approved By", readonly=True, copy=False)

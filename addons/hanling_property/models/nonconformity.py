@@ -1,7 +1,11 @@
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools.workflow import workflow_step
+from .deadline_mixin import deadline_flag
+
+_lt = LazyTranslate(__name__)
 
 MANAGER = "hanling_property.group_manager"
 COMPANY_REP = "hanling_property.group_company_rep"
@@ -12,9 +16,26 @@ class HanlingNonconformity(models.Model):
 
     _name = "hanling.nonconformity"
     _description = "Nonconformity Report"
-    _inherit = ["hanling.workflow.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "hanling.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hanling.deadline.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
+    _deadlines = {
+        # 篇3 4.2: the approved corrective action is carried out by its deadline, then closed.
+        "corrective_action": {
+            "due": "date_deadline",
+            "done": "date_done",
+            "flag": "is_overdue",
+            "open_states": ("approved",),
+            "activity": "hanling_property.mail_activity_type_deadline",
+            "user": ("responsible_id", "manager_id"),
+            "summary": _lt("Corrective action past its deadline: %(name)s"),
+        },
+    }
 
     _workflow_fields = (
         "state",
@@ -63,6 +84,7 @@ class HanlingNonconformity(models.Model):
     corrective_action = fields.Text(string="Corrective Action", tracking=True)
     responsible_id = fields.Many2one("res.users", string="Responsible", tracking=True, index=True)
     date_deadline = fields.Date(string="Deadline", tracking=True)
+    is_overdue = deadline_flag("Overdue")
     result = fields.Text(string="Result of the Corrective Action", tracking=True)
     loss_amount = fields.Monetary(
         string="Resident's Loss",

@@ -13,8 +13,10 @@ class ResUsers(models.Model):
         the higher role sorted last.
         """
         # sudo: reading group members is an administrative read; only ids and companies are used.
-        users = self.env.ref(group_xmlid).sudo().users.filtered(
-            lambda u: u.active and not u.share and company in u.company_ids
+        users = (
+            self.env.ref(group_xmlid)
+            .sudo()
+            .users.filtered(lambda u: u.active and not u.share and company in u.company_ids)
         )
         if exclude_group_xmlid:
             higher = self.env.ref(exclude_group_xmlid).sudo()

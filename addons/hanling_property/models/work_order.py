@@ -3,11 +3,15 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.sql import create_index
+from odoo.tools.translate import LazyTranslate
 
 from ..tools.workflow import WorkflowGuardError, workflow_step
+from .deadline_mixin import deadline_flag
 from .intake_mixin import INTAKE_FIELDS
 from .referral_mixin import REFERRAL_FIELDS
 from .signature_mixin import SIGNATURE_FIELDS
+
+_lt = LazyTranslate(__name__)
 
 # 篇2 一 四): an immediate repair is reached within 15 minutes, whatever the time of day.
 ARRIVAL_MINUTES = 15
@@ -37,6 +41,7 @@ class HanlingWorkOrder(models.Model):
         "hanling.referral.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "hanling.deadline.mixin",
     ]
     _order = "date_received desc, id desc"
     _rec_names_search = ["name", "description"]
@@ -92,6 +97,25 @@ class HanlingWorkOrder(models.Model):
     _sql_constraints = [
         ("name_company_uniq", "unique(company_id, name)", "This number is already used."),
     ]
+    _deadlines = {
+        # 篇2 一 四): the technician is on site by the deadline; the supervisor is told if not.
+        "arrival": {
+            "due": "date_arrival_deadline",
+            "done": "date_arrived",
+            "flag": "is_arrival_overdue",
+            "open_states": ("draft", "assigned"),
+            "activity": "hanling_property.mail_activity_type_work_order_late",
+            "user": ("supervisor_id", "received_by_id"),
+            "summary": _lt("Technician not on site yet: %(name)s"),
+        },
+        # 篇2 二 六) 3: the callback within 24 hours; reminded on the callback visit itself.
+        "callback": {
+            "due": "callback_date_due",
+            "flag": "is_callback_overdue",
+            "state_field": "callback_state",
+            "open_states": ("planned",),
+        },
+    }
 
     # Trigram indexes: the number and the text are searched with ILIKE (list search, name search).
     name = fields.Char(
@@ -205,16 +229,8 @@ class HanlingWorkOrder(models.Model):
         copy=False,
         help="What the resident is not satisfied with: written before sending the job back.",
     )
-    is_arrival_overdue = fields.Boolean(
-        string="Arrival Overdue",
-        compute="_compute_is_arrival_overdue",
-        search="_search_is_arrival_overdue",
-    )
-    is_callback_overdue = fields.Boolean(
-        string="Callback Overdue",
-        compute="_compute_is_callback_overdue",
-        search="_search_is_callback_overdue",
-    )
+    is_arrival_overdue = deadline_flag("Arrival Overdue")
+    is_callback_overdue = deadline_flag("Callback Overdue")
     arrived_on_time = fields.Boolean(
         string="On Time",
         compute="_compute_durations",
@@ -351,44 +367,6 @@ class HanlingWorkOrder(models.Model):
                 )
             else:
                 order.date_arrival_deadline = order.appointment_date
-
-    @api.depends("state", "date_arrival_deadline")
-    def _compute_is_arrival_overdue(self):
-        now = fields.Datetime.now()
-        for order in self:
-            order.is_arrival_overdue = (
-                order.state in ("draft", "assigned")
-                and bool(order.date_arrival_deadline)
-                and order.date_arrival_deadline < now
-            )
-
-    def _search_is_arrival_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on “arrival overdue”."))
-        domain = [
-            ("state", "in", ("draft", "assigned")),
-            ("date_arrival_deadline", "<", fields.Datetime.now()),
-        ]
-        return domain if (operator == "=") == value else ["!", "&", *domain]
-
-    @api.depends("callback_state", "callback_date_due")
-    def _compute_is_callback_overdue(self):
-        now = fields.Datetime.now()
-        for order in self:
-            order.is_callback_overdue = (
-                order.callback_state == "planned"
-                and bool(order.callback_date_due)
-                and order.callback_date_due < now
-            )
-
-    def _search_is_callback_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on “callback overdue”."))
-        domain = [
-            ("callback_state", "=", "planned"),
-            ("callback_date_due", "<", fields.Datetime.now()),
-        ]
-        return domain if (operator == "=") == value else ["!", "&", *domain]
 
     @api.depends(
         "date_received",
@@ -790,7 +768,6 @@ class HanlingWorkOrder(models.Model):
         self.activity_unlink(
             [
                 "hanling_property.mail_activity_type_work_order_punctuality",
-                "hanling_property.mail_activity_type_work_order_late",
             ]
         )
         return True
@@ -804,7 +781,6 @@ class HanlingWorkOrder(models.Model):
         self.activity_unlink(
             [
                 "hanling_property.mail_activity_type_work_order_punctuality",
-                "hanling_property.mail_activity_type_work_order_late",
             ]
         )
         return True
@@ -932,32 +908,3 @@ class HanlingWorkOrder(models.Model):
         for order, move in zip(billable, moves, strict=True):
             order.invoice_id = move.id
         return moves
-
-    @api.model
-    def _cron_report_overdue(self):
-        """Give the supervisor one activity per order whose technician has not arrived in time.
-
-        Idempotent: an order that already has the activity gets no second one. Overdue
-        callbacks are reminded by the callback visits' own reminder.
-        """
-        overdue = self.search([("is_arrival_overdue", "=", True)])
-        activity_type = self.env.ref("hanling_property.mail_activity_type_work_order_late")
-        already = set(
-            self.env["mail.activity"]
-            .search(
-                [
-                    ("res_model", "=", self._name),
-                    ("res_id", "in", overdue.ids),
-                    ("activity_type_id", "=", activity_type.id),
-                ]
-            )
-            .mapped("res_id")
-        )
-        for order in overdue.filtered(lambda o: o.id not in already):
-            order.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=_("Technician not on site yet: %(name)s", name=order.name),
-                user_id=(order.supervisor_id or order.received_by_id).id,
-            )
-        self.env["hanling.callback"]._cron_report_overdue()
-        return overdue

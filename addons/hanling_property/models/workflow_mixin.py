@@ -141,8 +141,8 @@ class HanlingWorkflowMixin(models.AbstractModel):
         """
         sequence = self.env["ir.sequence"]
         result = []
-        for vals in vals_list:
-            vals = dict(vals)
+        for original in vals_list:
+            vals = dict(original)
             if self._is_number_placeholder(vals.get(self._sequence_field)):
                 company = vals.get("company_id") or self.env.company.id
                 vals[self._sequence_field] = (

@@ -35,3 +35,4 @@ from . import test_portal_decoration
 from . import test_complaint_workflow_guard
 from . import test_decoration_workflow_guard
 from . import test_move_in_workflow_guard
+from . import test_deadline_mixin

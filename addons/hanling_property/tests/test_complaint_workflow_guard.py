@@ -6,15 +6,7 @@ from odoo.tests import tagged
 
 from ..tools.workflow import EditLockError, WorkflowGuardError
 from .complaint_common import ComplaintCase
-
-GUARD = "change through the document's buttons only"
-LOCKED = "can no longer be changed"
-# Context keys a client may send with any call: none of them opens the guard.
-CONTEXTS = [
-    {},
-    {"hanling_archive_transition": True},
-    {"tracking_disable": True, "install_mode": True},
-]
+from .guard_common import CONTEXTS, GUARD, LOCKED
 
 
 @tagged("post_install", "-at_install")

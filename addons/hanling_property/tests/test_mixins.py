@@ -98,8 +98,8 @@ class TestRequestMixins(HanlingCase):
         Callback = self.env["hanling.callback"]
         self.assertIn(callback, Callback.search([("is_overdue", "=", True)]))
         self.assertNotIn(callback, Callback.search([("is_overdue", "=", False)]))
-        Callback._cron_report_overdue()
-        Callback._cron_report_overdue()
+        self.env["hanling.deadline.mixin"]._cron_check_deadlines()
+        self.env["hanling.deadline.mixin"]._cron_check_deadlines()
         self.assertEqual(len(callback.activity_ids), 1)
         callback.write({"satisfaction": "5"})
         callback.action_done()

@@ -8,14 +8,7 @@ from odoo.tests import tagged
 
 from ..tools.workflow import EditLockError, WorkflowGuardError
 from .decoration_common import DecorationCase
-
-GUARD = "change through the document's buttons only"
-LOCKED = "can no longer be changed"
-CONTEXTS = [
-    {},
-    {"hanling_archive_transition": True},
-    {"tracking_disable": True, "install_mode": True},
-]
+from .guard_common import CONTEXTS, GUARD, LOCKED
 
 
 @tagged("post_install", "-at_install")

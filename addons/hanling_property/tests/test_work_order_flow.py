@@ -284,8 +284,9 @@ class TestWorkOrderFlow(WorkOrderCase):
         order = self._assign(self._order(date_received=self._ago(minutes=30)))
         late_type = self.env.ref("hanling_property.mail_activity_type_work_order_late")
         Order = self.env["hanling.work.order"]
-        Order._cron_report_overdue()
-        Order._cron_report_overdue()
+        Deadlines = self.env["hanling.deadline.mixin"]
+        Deadlines._cron_check_deadlines()
+        Deadlines._cron_check_deadlines()
         late = order.activity_ids.filtered(lambda a: a.activity_type_id == late_type)
         self.assertEqual(len(late), 1)
         self.assertEqual(late.user_id, self.engsup)
@@ -297,14 +298,14 @@ class TestWorkOrderFlow(WorkOrderCase):
         self.assertTrue(done.is_callback_overdue)
         self.assertIn(done, Order.search([("is_callback_overdue", "=", True)]))
         self.assertNotIn(done, Order.search([("is_callback_overdue", "=", False)]))
-        Order._cron_report_overdue()
-        Order._cron_report_overdue()
+        Deadlines._cron_check_deadlines()
+        Deadlines._cron_check_deadlines()
         calls = callback.activity_ids.filtered(
             lambda a: a.activity_type_id == self.env.ref("mail.mail_activity_data_call")
         )
         self.assertEqual(len(calls), 1)
-        cron = self.env.ref("hanling_property.ir_cron_work_order_overdue")
-        self.assertEqual(cron.code, "model._cron_report_overdue()")
+        cron = self.env.ref("hanling_property.ir_cron_deadlines")
+        self.assertEqual(cron.code, "model._cron_check_deadlines()")
 
     def test_print_three_copies(self):
         order = self._accept(

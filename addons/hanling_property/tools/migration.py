@@ -3,6 +3,7 @@
 import logging
 
 from odoo.tools import SQL
+from odoo.tools.sql import table_exists
 
 _logger = logging.getLogger(__name__)
 
@@ -86,3 +87,40 @@ def rename_selection_value(cr, model, field, old, new):
     if count or cr.rowcount:
         _logger.info("%s.%s: %r renamed %r on %s records", model, field, old, new, count)
     return count
+
+
+def add_flag_column(cr, table, column, condition):
+    """Add a stored boolean computed by the ORM, set true by one UPDATE where ``condition`` holds.
+
+    Run before the module loads (pre-migrate): the ORM then finds the column and does not
+    compute it for every row. Other rows stay NULL, read as false: they are not rewritten.
+    """
+    if not table_exists(cr, table):
+        return 0
+    cr.execute(
+        SQL(
+            "ALTER TABLE %s ADD COLUMN IF NOT EXISTS %s boolean",
+            SQL.identifier(table),
+            SQL.identifier(column),
+        )
+    )
+    cr.execute(
+        SQL(
+            "UPDATE %s SET %s = true WHERE %s AND %s IS NOT TRUE",
+            SQL.identifier(table),
+            SQL.identifier(column),
+            condition,
+            SQL.identifier(column),
+        )
+    )
+    _logger.info("%s.%s: %s rows flagged", table, column, cr.rowcount)
+    return cr.rowcount
+
+
+def remove_records(env, xmlids):
+    """Delete records the module no longer defines (noupdate data stays after an upgrade)."""
+    for xmlid in xmlids:
+        record = env.ref(xmlid, raise_if_not_found=False)
+        if record:
+            _logger.info("removing %s", xmlid)
+            record.unlink()
