@@ -46,10 +46,13 @@ def test_two_supervisors_fix_the_fee_and_invoice(fault_db):
 order = done_order(service(0.0))
 order.with_user(user("tech")).action_accept()
 order.with_user(user("engsup")).write({"labour_price": 80.0})
+# 会同 (篇2 二 五) 3): the engineering supervisor proposes; two customer-service-side
+# supervisors race to confirm it.
+order.with_user(user("engsup")).action_set_fee()
 env.cr.commit()
 outcomes = race(
     lambda e: e["hanling.work.order"].browse(order.id).action_set_fee(),
-    [user("engsup").id, user("cssup").id],
+    [user("cssup").id, user("manager").id],
     slow=("hanling.work.order", "_create_invoices"),
 )
 result({

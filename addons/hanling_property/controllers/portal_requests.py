@@ -281,6 +281,31 @@ class HanlingPortalRequests(HanlingPortal):
         order_sudo.resident_opinion = opinion
         return request.redirect(f"{url}#accept")
 
+    @http.route(
+        ["/my/work_orders/<int:order_id>/rework"],
+        type="http",
+        auth="public",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_work_order_rework(self, order_id, access_token=None, reason=None, **kw):
+        """Not satisfied at acceptance: the job goes back to repair with the reason, until the
+        resident is satisfied (篇2 二 五) 1)."""
+        order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
+        if order_sudo is None:
+            return request.redirect("/my")
+        url = order_sudo.get_portal_url() if access_token else f"/my/work_orders/{order_id}"
+        if order_sudo.state != "done":
+            return self._hanling_page_error(url, "not_done")
+        try:
+            reason = self._hanling_clean_text(reason, _("What Is Not Right"))
+            with request.env.cr.savepoint():
+                order_sudo.rework_reason = reason
+                order_sudo.action_rework()
+        except UserError:
+            return self._hanling_page_error(url, "rework")
+        return request.redirect(self._hanling_doc_url(order_sudo, access_token, "rework"))
+
     @http.route(["/my/work_orders/<int:order_id>/accept"], type="json", auth="public", website=True)
     def portal_work_order_accept(self, order_id, access_token=None, name=None, signature=None):
         access_token = access_token or request.httprequest.args.get("access_token")

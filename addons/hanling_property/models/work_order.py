@@ -57,12 +57,16 @@ class HanlingWorkOrder(models.Model):
         "date_cancelled",
         "date_fee_fixed",
         "fee_fixed_by_id",
+        "fee_confirmed_by_id",
+        "date_fee_confirmed",
+        "fee_confirmed_amount",
+        "rework_count",
         "invoice_id",
         "resident_signed_on",
     )
     _workflow_lock = {
         # What the office took down and sent the technician to do.
-        DISPATCHED: (*INTAKE_FIELDS, "urgency", "description"),
+        DISPATCHED: (*INTAKE_FIELDS, "address", "urgency", "description"),
         # Once the technician is on site the appointment, the technician, the resident to bill
         # and the reason to cancel are history (as the form showed them).
         ON_SITE: (
@@ -76,9 +80,11 @@ class HanlingWorkOrder(models.Model):
         FINISHED: ("service_id", *REFERRAL_FIELDS),
         # The technician's report is written on site only.
         ("draft", *FINISHED): ("inspection_note", "change_note", "resident_informed", "work_note"),
-        # The resident signs the finished job, nothing before and nothing after.
+        # The resident signs the finished job, nothing before and nothing after; why the
+        # resident is not satisfied is written then too (篇2 二 五) 1).
         ("draft", "assigned", "in_progress", "accepted", "closed", "cancel", "referred"): (
-            SIGNATURE_FIELDS
+            *SIGNATURE_FIELDS,
+            "rework_reason",
         ),
         # "Fee to be fixed" is the technician's call on site or at the end of the job; the
         # supervisors' button clears it.
@@ -179,6 +185,12 @@ class HanlingWorkOrder(models.Model):
         help="Checks punctuality, calls the resident back and fixes uncertain fees.",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    address = fields.Char(
+        string="Repair Address",
+        tracking=True,
+        help="Where to go when the request is not for a unit (篇2 一 一): dispatch needs the unit "
+        "or this address.",
+    )
 
     # Deadlines and the time of each transition: statistics are computed from these.
     date_arrival_deadline = fields.Datetime(
@@ -196,6 +208,27 @@ class HanlingWorkOrder(models.Model):
     date_cancelled = fields.Datetime(string="Cancelled On", readonly=True, copy=False)
     date_fee_fixed = fields.Datetime(string="Fee Fixed On", readonly=True, copy=False)
     fee_fixed_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    # 会同 (篇2 二 五) 3): the first supervisor's confirmation of an uncertain fee, waiting for
+    # the other role's.
+    fee_confirmed_by_id = fields.Many2one(
+        "res.users", string="Fee Proposed By", readonly=True, copy=False
+    )
+    date_fee_confirmed = fields.Datetime(string="Fee Proposed On", readonly=True, copy=False)
+    fee_confirmed_amount = fields.Monetary(string="Fee Proposed", readonly=True, copy=False)
+    # "直到业户满意为止" (篇2 二 五) 1): each time the resident sent the job back.
+    rework_count = fields.Integer(
+        string="Reworks",
+        readonly=True,
+        copy=False,
+        default=0,
+        aggregator="sum",
+        help="Times the resident was not satisfied at acceptance and the job went back to repair.",
+    )
+    rework_reason = fields.Text(
+        string="Why Not Satisfied",
+        copy=False,
+        help="What the resident is not satisfied with: written before sending the job back.",
+    )
     is_arrival_overdue = deadline_flag("Arrival Overdue")
     is_callback_overdue = deadline_flag("Callback Overdue")
     arrived_on_time = fields.Boolean(
@@ -411,6 +444,10 @@ class HanlingWorkOrder(models.Model):
                 _("The fee to be fixed is settled by the supervisors' “Fix the Fee” button.")
             )
         res = super().write(vals)
+        if (
+            "labour_price" in vals or "material_ids" in vals
+        ) and not self._workflow_open():
+            self._reset_fee_confirmation()
         if vals.get("punctuality"):
             # The supervisor's call at the appointment time is done once its answer is recorded.
             self.activity_feedback(["hanling_property.mail_activity_type_work_order_punctuality"])
@@ -433,8 +470,27 @@ class HanlingWorkOrder(models.Model):
             raise UserError(_("Choose the catalogue service, or refer the resident to a supplier."))
         if self.filtered(lambda o: o.urgency == "appointment" and not o.appointment_date):
             raise UserError(_("Agree an appointment time with the resident first."))
+        self._check_dispatch_contact()
         self._action_assign()
         return True
+
+    def _check_dispatch_contact(self):
+        """篇2 一 一): the office takes down the repair address and a contact phone before
+        anyone is sent."""
+        for order in self:
+            missing = []
+            if not order.unit_id and not (order.address or "").strip():
+                missing.append(_("the unit (or the repair address)"))
+            if not (order.contact_phone or "").strip():
+                missing.append(_("the contact phone"))
+            if missing:
+                raise UserError(
+                    _(
+                        "%(name)s cannot be dispatched without %(missing)s.",
+                        name=order.display_name,
+                        missing=_(" and ").join(missing),
+                    )
+                )
 
     @workflow_step
     def _action_assign(self):
@@ -534,8 +590,43 @@ class HanlingWorkOrder(models.Model):
         to_fix._schedule_fee_activities()
         (self - to_fix)._create_invoices()
 
+    def action_rework(self):
+        """The resident is not satisfied: the job goes back to repair (篇2 二 五) 1)."""
+        self._check_state(["done"], _("Sending the repair back"))
+        if self.filtered(lambda o: not (o.rework_reason or "").strip()):
+            raise UserError(_("Write why the resident is not satisfied before sending it back."))
+        self._action_rework()
+        return True
+
+    @workflow_step
+    def _action_rework(self):
+        for order in self:
+            reason = order.rework_reason.strip()
+            order.write(
+                {
+                    "state": "in_progress",
+                    "rework_count": order.rework_count + 1,
+                    "rework_reason": False,
+                    # The next acceptance is signed afresh.
+                    "resident_signature": False,
+                    "resident_signed_by": False,
+                    "resident_opinion": False,
+                    "resident_signed_on": False,
+                }
+            )
+            order.message_post(
+                body=_(
+                    "Resident not satisfied, back to repair (rework %(count)s): %(reason)s",
+                    count=order.rework_count,
+                    reason=reason,
+                ),
+                partner_ids=(order.technician_id | order.supervisor_id).partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
+
     def action_set_fee(self):
-        """The engineering and customer-service supervisors settle an uncertain fee."""
+        """会同 (篇2 二 五) 3): the engineering supervisor and the customer-service supervisor,
+        two different people, each confirm the same fee; the second confirmation fixes it."""
         if not self._user_fixes_fees():
             raise AccessError(
                 _("Only the engineering or customer-service supervisor can fix the fee.")
@@ -543,20 +634,106 @@ class HanlingWorkOrder(models.Model):
         self._check_state(["done", "accepted"], _("Fixing the fee"))
         if self.filtered(lambda o: not o.fee_uncertain):
             raise UserError(_("The fee of this work order is already fixed."))
+        for order in self.filtered("fee_confirmed_by_id"):
+            first = order.fee_confirmed_by_id
+            if order.currency_id.compare_amounts(
+                order.fee_confirmed_amount, order.amount_estimated
+            ):
+                continue  # the amount changed since: this confirmation starts over
+            if first == self.env.user:
+                raise AccessError(
+                    _(
+                        "You already proposed this fee: the other supervisor confirms it "
+                        "(the engineering and the customer-service supervisor together)."
+                    )
+                )
+            if not self._fee_roles_differ(first, self.env.user):
+                raise AccessError(
+                    _(
+                        "%(first)s and you hold the same role: the fee is fixed by the "
+                        "engineering supervisor together with the customer-service supervisor.",
+                        first=first.name,
+                    )
+                )
         self._action_set_fee()
         return True
 
+    def _fee_roles_differ(self, first, second):
+        """One engineering and one customer-service supervisor between the two of them."""
+        eng, cs = FEE_GROUPS
+        return (first.has_group(eng) and second.has_group(cs)) or (
+            first.has_group(cs) and second.has_group(eng)
+        )
+
     @workflow_step
     def _action_set_fee(self):
-        self.write(
-            {
-                "fee_uncertain": False,
-                "date_fee_fixed": fields.Datetime.now(),
-                "fee_fixed_by_id": self.env.uid,
-            }
+        now = fields.Datetime.now()
+        fixed = self.browse()
+        for order in self:
+            confirmed = order.fee_confirmed_by_id and not order.currency_id.compare_amounts(
+                order.fee_confirmed_amount, order.amount_estimated
+            )
+            if not confirmed:
+                order.write(
+                    {
+                        "fee_confirmed_by_id": self.env.uid,
+                        "date_fee_confirmed": now,
+                        "fee_confirmed_amount": order.amount_estimated,
+                    }
+                )
+                order.activity_feedback(
+                    ["hanling_property.mail_activity_type_work_order_fee"], user_id=self.env.uid
+                )
+                order.message_post(
+                    body=_(
+                        "Fee of %(amount)s proposed by %(user)s; the other supervisor confirms it.",
+                        amount=order.amount_estimated,
+                        user=self.env.user.name,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
+                continue
+            order.write(
+                {
+                    "fee_uncertain": False,
+                    "date_fee_fixed": now,
+                    "fee_fixed_by_id": self.env.uid,
+                }
+            )
+            order.message_post(
+                body=_(
+                    "Fee of %(amount)s fixed by %(first)s and %(second)s together.",
+                    amount=order.amount_estimated,
+                    first=order.fee_confirmed_by_id.name,
+                    second=self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+            fixed |= order
+        fixed.activity_feedback(["hanling_property.mail_activity_type_work_order_fee"])
+        fixed.filtered(lambda o: o.state in ("accepted", "closed"))._create_invoices()
+
+    @workflow_step
+    def _reset_fee_confirmation(self):
+        """The amount changed after the first confirmation: both confirm again."""
+        pending = self.filtered(
+            lambda o: o.fee_uncertain
+            and o.fee_confirmed_by_id
+            and o.currency_id.compare_amounts(o.fee_confirmed_amount, o.amount_estimated)
         )
-        self.activity_feedback(["hanling_property.mail_activity_type_work_order_fee"])
-        self.filtered(lambda o: o.state in ("accepted", "closed"))._create_invoices()
+        if pending:
+            pending.write(
+                {
+                    "fee_confirmed_by_id": False,
+                    "date_fee_confirmed": False,
+                    "fee_confirmed_amount": 0.0,
+                }
+            )
+            for order in pending:
+                order.message_post(
+                    body=_("The fee changed: the first confirmation is withdrawn."),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     @workflow_step
     def action_create_invoice(self):

@@ -209,6 +209,8 @@ class HanlingWorkOrderReview(models.Model):
         duration = per_service([("date_finished", "!=", False)], "duration_hours:avg")
         satisfaction = per_service([("callback_state", "=", "done")], "satisfaction_score:avg")
         revenue = per_service([("payment_state", "!=", False)], "amount_invoiced:sum")
+        # Jobs the residents sent back until satisfied (篇2 二 五) 1).
+        reworks = per_service([("rework_count", ">", 0)], "rework_count:sum")
         decisions = {line.service_id: (line.decision, line.note) for line in self.line_ids}
         commands = [fields.Command.clear()]
         for service, count in counts.items():
@@ -222,6 +224,7 @@ class HanlingWorkOrderReview(models.Model):
                         "avg_duration": duration.get(service, 0.0),
                         "avg_satisfaction": satisfaction.get(service, 0.0),
                         "revenue": revenue.get(service, 0.0),
+                        "rework_count": reworks.get(service, 0),
                         "decision": decision,
                         "note": note,
                     }
@@ -248,6 +251,11 @@ class HanlingWorkOrderReviewLine(models.Model):
     avg_duration = fields.Float(string="Average Duration (h)", readonly=True, aggregator="avg")
     avg_satisfaction = fields.Float(string="Average Satisfaction", readonly=True, aggregator="avg")
     revenue = fields.Monetary(readonly=True, help="Invoiced amount of the month's orders.")
+    rework_count = fields.Integer(
+        string="Reworks",
+        readonly=True,
+        help="Times the residents sent the month's orders back to repair, not satisfied.",
+    )
     decision = fields.Selection(DECISIONS, default="keep", required=True)
     note = fields.Char(string="Remarks")
 
@@ -261,6 +269,7 @@ class HanlingWorkOrderReviewLine(models.Model):
         "avg_duration",
         "avg_satisfaction",
         "revenue",
+        "rework_count",
     )
 
     @api.model_create_multi

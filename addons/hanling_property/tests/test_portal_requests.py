@@ -172,6 +172,43 @@ class TestPortalRequests(HttpCase):
         self.assertIn('data-res_model="hanling.work.order"', page.text)
         self.assertIn('data-allow_composer="0"', page.text)
 
+    def test_not_satisfied_sends_the_repair_back(self):
+        """篇2 二 五) 1: 维修人员应主动请业户试用验收,直到业户满意为止 — from the acceptance page
+        the resident sends the job back with the reason, as many times as needed."""
+        order = self._done_order()
+        page = self.url_open(f"/my/work_orders/{order.id}")
+        self.assertIn("o_hanling_rework_form", page.text)
+        # No reason: refused, nothing changes.
+        response = self._post(f"/my/work_orders/{order.id}/rework", {"reason": "  "})
+        self.assertIn("error=rework", response.url)
+        self.assertEqual(order.state, "done")
+        self.assertEqual(order.rework_count, 0)
+        response = self._post(f"/my/work_orders/{order.id}/rework", {"reason": "地漏还是慢"})
+        self.assertIn("message=rework", response.url)
+        self.assertEqual(order.state, "in_progress")
+        self.assertEqual(order.rework_count, 1)
+        self.assertTrue(order.message_ids.filtered(lambda m: "地漏还是慢" in (m.body or "")))
+        self.assertNotIn("o_hanling_rework_form", response.text)
+        # Not finished again: the resident cannot send it back a second time.
+        response = self._post(f"/my/work_orders/{order.id}/rework", {"reason": "再来"})
+        self.assertIn("error=not_done", response.url)
+        self.assertEqual(order.rework_count, 1)
+        # Someone else's order is not reachable.
+        other = self.env.ref("hanling_property.work_order_socket_demo")  # unit 1-102
+        response = self._post(f"/my/work_orders/{other.id}/rework", {"reason": "x"})
+        self.assertTrue(response.url.endswith("/my"))
+        self.assertEqual(other.rework_count, 0)
+        # Finished again, then accepted.
+        order.action_finish()
+        self.assertEqual(order.state, "done")
+        self._post(f"/my/work_orders/{order.id}/opinion", {"opinion": "这次好了"})
+        result = self.make_jsonrpc_request(
+            f"/my/work_orders/{order.id}/accept", {"name": "魏娜", "signature": SIGNATURE.decode()}
+        )
+        self.assertTrue(result["force_refresh"])
+        self.assertEqual(order.state, "accepted")
+        self.assertEqual(order.rework_count, 1)
+
     def test_accept_sign_and_answer_callback(self):
         order = self._done_order()
         page = self.url_open(f"/my/work_orders/{order.id}")

@@ -97,6 +97,7 @@ class TestWorkOrderAccess(WorkOrderCase):
             with self.assertRaises(AccessError, msg=login):
                 order.with_user(self.users[login]).action_set_fee()
         order.with_user(self.engsup).action_set_fee()
+        order.with_user(self.cssup).action_set_fee()
         self.assertFalse(order.fee_uncertain)
 
     def test_review_access(self):

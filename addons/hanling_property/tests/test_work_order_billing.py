@@ -140,13 +140,17 @@ class TestWorkOrderBilling(WorkOrderCase):
         self._callback_done(order)
         with self.assertRaises(UserError):
             order.with_user(self.engsup).action_close()  # fee still open
-        # The customer-service supervisor settles it.
+        # The customer-service supervisor proposes it, the engineering supervisor confirms it.
         cs_order = order.with_user(self.cssup)
         with Form(cs_order) as form:
             form.labour_price = 80
         cs_order.action_set_fee()
+        self.assertTrue(order.fee_uncertain)
+        self.assertFalse(order.invoice_id)
+        order.with_user(self.engsup).action_set_fee()
         self.assertFalse(order.fee_uncertain)
-        self.assertEqual(order.fee_fixed_by_id, self.cssup)
+        self.assertEqual(order.fee_confirmed_by_id, self.cssup)
+        self.assertEqual(order.fee_fixed_by_id, self.engsup)
         self.assertTrue(order.date_fee_fixed)
         self.assertFalse(order.activity_ids.filtered(lambda a: a.activity_type_id == fee_type))
         self.assertEqual(order.sudo().invoice_id.amount_total, 80.0)
@@ -168,12 +172,17 @@ class TestWorkOrderBilling(WorkOrderCase):
         eng_order = order.with_user(self.engsup)
         eng_order.labour_price = 35
         eng_order.action_set_fee()
+        order.with_user(self.cssup).action_set_fee()
+        self.assertFalse(order.fee_uncertain)
         self.assertFalse(order.invoice_id)  # not accepted yet
         self._accept(order)
         self.assertEqual(order.sudo().invoice_id.amount_total, 35.0)
 
     def test_resident_required_to_invoice(self):
-        order = self._finish(self._assign(self._order(unit_id=self.unit2.id)))
+        # Nobody lives in the unit: the caller left a phone (篇2 一 一), but there is no resident.
+        order = self._finish(
+            self._assign(self._order(unit_id=self.unit2.id, contact_phone="13900002222"))
+        )
         self.assertFalse(order.partner_id)
         with self.assertRaises(UserError):
             self._accept(order)

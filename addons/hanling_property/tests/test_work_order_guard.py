@@ -141,8 +141,9 @@ class TestWorkOrderGuard(WorkOrderCase):
         # The supervisors' button settles it and invoices.
         order.with_user(self.cssup).labour_price = 60
         order.with_user(self.cssup).action_set_fee()
+        order.with_user(self.engsup).action_set_fee()
         self.assertFalse(order.fee_uncertain)
-        self.assertEqual(order.fee_fixed_by_id, self.cssup)
+        self.assertEqual(order.fee_fixed_by_id, self.engsup)
         self.assertEqual(order.sudo().invoice_id.amount_total, 60.0)
 
     def test_each_role_moves_the_order_through_its_buttons(self):
