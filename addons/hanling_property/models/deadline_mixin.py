@@ -193,9 +193,10 @@ class HanlingDeadlineMixin(models.AbstractModel):
         vals_list = []
         for record in missing:
             summary = activity_type.summary
-            if spec["summary"]:
+            template = spec["summary"]  # an _lt() term of the declaring model
+            if template:
                 name = record[spec["name"]] if spec["name"] else record.display_name
-                summary = self.env._(spec["summary"]) % {"name": name}
+                summary = self.env._(template) % {"name": name}
             user = next((record[name] for name in spec["user"] if record[name]), self.env.user)
             vals_list.append(
                 {
