@@ -28,6 +28,8 @@ from workflow_attack import (  # tests/integration is on sys.path (pytest's root
     context_keys,
     default_value,
     forge,
+    guarded_models,
+    uses_guard,
 )
 
 from odoo.tests import TransactionCase, tagged
@@ -54,14 +56,7 @@ class TestWorkflowAttack(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.Mixin = cls.env.registry["hanling.workflow.mixin"]
-        cls.guarded = sorted(
-            name
-            for name, model_class in cls.env.registry.items()
-            if issubclass(model_class, cls.Mixin)
-            and not model_class._abstract
-            and not model_class._transient
-        )
+        cls.guarded = guarded_models(cls.env.registry)
         cls.keys = context_keys()
         cls.attacker = Attacker(
             cls.env, lambda name: sorted(cls.env[name]._workflow_owned_fields()), cls.keys
@@ -129,7 +124,7 @@ class TestWorkflowAttack(TransactionCase):
                 for field_name, field in Model._fields.items()
                 if APPROVAL.search(field_name) and field.store and field.type in APPROVAL_TYPES
             ]
-            if reasons and not issubclass(model_class, self.Mixin):
+            if reasons and not uses_guard(model_class):
                 unguarded[name] = reasons
         self.assertEqual(
             unguarded,

@@ -10,7 +10,10 @@ field it names. The generated attack on every model and role is test_workflow_at
 import re
 
 from lxml import etree
-from workflow_attack import forge  # tests/integration is on sys.path (pytest's rootdir import)
+from workflow_attack import (  # tests/integration is on sys.path (pytest's rootdir import)
+    forge,
+    guarded_models,
+)
 
 from odoo.tests import tagged
 
@@ -30,14 +33,7 @@ class TestWorkflowGuard(ErrandCase):
         cls.service = cls.env["hanling.service"].create(
             {"name": "测试 换锁", "fee_type": "paid", "list_price": 30.0}
         )
-        cls.Mixin = cls.env.registry["hanling.workflow.mixin"]
-        cls.guarded = sorted(
-            name
-            for name, model_class in cls.env.registry.items()
-            if issubclass(model_class, cls.Mixin)
-            and not model_class._abstract
-            and not model_class._transient
-        )
+        cls.guarded = guarded_models(cls.env.registry)
 
     def _order(self, user=None, context=None, **vals):
         return (

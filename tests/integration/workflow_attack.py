@@ -65,6 +65,26 @@ _KWARG = re.compile(r"(?<![\w.])([A-Za-z_]\w*)\s*=(?!=)")
 _DICT_KEY = re.compile(_KEY + r"\s*:")
 
 
+def uses_guard(model_class):
+    """Whether a registry class inherits the workflow guard.
+
+    By name along the class's MRO, not by class identity: a test that reloads the registry
+    (odoo-test-helper's FakeModelLoader) rebuilds the mixin's registry class.
+    """
+    return any(
+        klass.__dict__.get("_name") == "hanling.workflow.mixin" for klass in model_class.__mro__
+    )
+
+
+def guarded_models(registry):
+    """The concrete models that use the workflow guard, by name."""
+    return sorted(
+        name
+        for name, model_class in registry.items()
+        if uses_guard(model_class) and not model_class._abstract and not model_class._transient
+    )
+
+
 def _top_level(text, start):
     """The text from ``start`` to the bracket closing the one before it, nested ones blanked."""
     depth, out = 1, []
