@@ -69,10 +69,9 @@ class TestMoveInManual(GuardAssertions, DecorationCase):
                 self._reminders(gas, "hanling_property.mail_activity_type_utility"),
                 "the reminder of an activated utility is done",
             )
+            activity_type = self.env.ref("hanling_property.mail_activity_type_utility")
             self.assertTrue(
-                gas.message_ids.filtered(
-                    lambda m: m.mail_activity_type_id == reminders.activity_type_id
-                ),
+                gas.message_ids.filtered(lambda m: m.mail_activity_type_id == activity_type),
                 "the reminder was marked done in the chatter",
             )
             # Taken back: the deadline stops, its reminder goes.
