@@ -74,8 +74,10 @@ class DecorationCase(HanlingCase):
         )
 
     def done_move_in(self, **values):
-        """A move-in completed through its buttons (identity, two door keys, documents)."""
-        move_in = self.make_move_in(identity_checked=True, **values)
+        """A move-in completed through its buttons (identity, two door keys, documents, the
+        cleaning offered)."""
+        values = {"identity_checked": True, "cleaning_answer": "declined", **values}
+        move_in = self.make_move_in(**values)
         move_in.key_ids = [Command.create({"key_type": "unit_door", "quantity": 2})]
         self.receive(move_in.document_line_ids)
         move_in.action_start()
