@@ -143,16 +143,16 @@ class HanlingArchiveVipUpdate(models.Model):
 
     @api.model
     def _cron_monthly_vip_update(self):
-        """One update and one activity per company with VIP residents and month; idempotent."""
-        Resident = self.env["hanling.archive.resident"].sudo()
+        """One update and one activity per company with VIP residents and month; idempotent.
+
+        Run by the scheduled action as the superuser, over every company."""
+        Resident = self.env["hanling.archive.resident"]
         groups = Resident._read_group([("is_vip", "=", True)], ["company_id"], ["__count"])
         created = self.browse()
         for company, _count in groups:
             today = fields.Date.context_today(self.with_company(company))
             month = today.replace(day=1)
-            if self.sudo().search_count(
-                [("company_id", "=", company.id), ("month", "=", month)], limit=1
-            ):
+            if self.search_count([("company_id", "=", company.id), ("month", "=", month)], limit=1):
                 continue
             keeper = (
                 self.env["res.users"]._hanling_role_users(
@@ -164,10 +164,8 @@ class HanlingArchiveVipUpdate(models.Model):
             )
             if not keeper:
                 continue
-            update = (
-                self.sudo()
-                .with_company(company)
-                .create({"company_id": company.id, "month": month, "user_id": keeper.id})
+            update = self.with_company(company).create(
+                {"company_id": company.id, "month": month, "user_id": keeper.id}
             )
             update.activity_schedule(
                 UPDATE_ACTIVITY,
