@@ -1,0 +1,14 @@
+{
+    "name": "Hanling Fees",
+    "summary": "Property fees billed every period (物业管理费, parking, fixed charges) through "
+    "accounting, in chunks run as queue jobs",
+    "version": "18.0.1.0.0",
+    "category": "Services/Property",
+    "author": "Hanling",
+    "website": "https://example.com/hanling",
+    "license": "LGPL-3",
+    "depends": ["hanling_property", "account", "queue_job"],
+    "data": [],
+    "demo": [],
+    "installable": True,
+}
