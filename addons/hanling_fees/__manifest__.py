@@ -8,7 +8,13 @@
     "website": "https://example.com/hanling",
     "license": "LGPL-3",
     "depends": ["hanling_property", "account", "queue_job"],
-    "data": [],
-    "demo": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/fees_security.xml",
+        "data/fees_data.xml",
+        "views/fee_type_views.xml",
+        "views/fee_run_views.xml",
+    ],
+    "demo": ["demo/fees_demo.xml"],
     "installable": True,
 }
