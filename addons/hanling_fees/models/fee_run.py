@@ -265,7 +265,7 @@ class HanlingFeeRun(models.Model):
         return sorted(unit.id for (unit,) in groups)
 
     def _plan(self, units):
-        """What to bill for ``units``: (segments, skipped count, {partner: reasons}).
+        """What to bill for ``units``: (segments, skipped count, {payer: reasons}, {payer: units}).
 
         A segment is a dict of one bill line: a subscription's days inside its fee's period,
         not yet billed, with its amount and the reading of the rule.
@@ -276,7 +276,7 @@ class HanlingFeeRun(models.Model):
             [("unit_id", "in", units.ids)] + self._subscription_domain(periods)
         )
         if not subscriptions:
-            return [], 0, {}
+            return [], 0, {}, {}
         window_start = min(start for start, _end in periods.values())
         window_end = max(end for _start, end in periods.values())
         billed = defaultdict(list)
@@ -301,7 +301,8 @@ class HanlingFeeRun(models.Model):
             ]
         ):
             discounts[rule.unit_id.id] |= rule
-        segments, skipped, failures = [], 0, defaultdict(list)
+        segments, skipped = [], 0
+        failures, failed_units = defaultdict(list), defaultdict(set)
         for subscription in subscriptions:
             fee_type = subscription.fee_type_id
             period_start, period_end = periods[fee_type]
@@ -325,9 +326,10 @@ class HanlingFeeRun(models.Model):
                 )
             except UserError as error:
                 failures[subscription.partner_id].append(error.args[0])
+                failed_units[subscription.partner_id].add(subscription.unit_id.display_name)
                 continue
             segments.append(segment)
-        return segments, skipped, failures
+        return segments, skipped, failures, failed_units
 
     def _segment(self, subscription, start, end, period_start, period_end, discounts):
         """The bill line of ``subscription`` for [start, end]: amount, quantity, rate, reading."""
@@ -457,13 +459,12 @@ class HanlingFeeRun(models.Model):
         """Bill ``units``: one posted invoice per payer and community. A payer that fails is
         reported with the reason and leaves the others billed."""
         self.ensure_one()
-        segments, skipped, failures = self._plan(units)
+        segments, skipped, failures, failed_units = self._plan(units)
         groups = defaultdict(list)
         for segment in segments:
             if segment["partner"] in failures:
                 continue
             groups[segment["partner"], segment["community"]].append(segment)
-        failed_units = defaultdict(set)
         for segment in segments:
             if segment["partner"] in failures:
                 failed_units[segment["partner"]].add(segment["unit"].display_name)

@@ -81,6 +81,12 @@ class HanlingFeeTariff(models.Model):
                     )
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        tariffs = super().create(vals_list)
+        tariffs._check_document()
+        return tariffs
+
     def write(self, vals):
         if any(name in vals for name in FROZEN_WHEN_USED) or (
             "document_ids" in vals and self.filtered("is_used")

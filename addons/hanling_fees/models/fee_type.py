@@ -83,16 +83,22 @@ class HanlingFeeType(models.Model):
         """Each fee type invoices through a product of its own (no taxes until the accountant
         sets them)."""
         for fee_type in self.filtered(lambda f: not f.product_id):
-            fee_type.product_id = self.env["product.product"].create(
-                {
-                    "name": fee_type.name,
-                    "type": "service",
-                    "categ_id": self.env.ref("hanling_property.product_category_services").id,
-                    "company_id": fee_type.company_id.id,
-                    "taxes_id": [fields.Command.clear()],
-                    "sale_ok": True,
-                    "purchase_ok": False,
-                }
+            # sudo: the accountant sets fees up without product rights; the product only
+            # invoices this fee (service, its name, no taxes), like the catalogue's services.
+            fee_type.product_id = (
+                self.env["product.product"]
+                .sudo()
+                .create(
+                    {
+                        "name": fee_type.name,
+                        "type": "service",
+                        "categ_id": self.env.ref("hanling_property.product_category_services").id,
+                        "company_id": fee_type.company_id.id,
+                        "taxes_id": [fields.Command.clear()],
+                        "sale_ok": True,
+                        "purchase_ok": False,
+                    }
+                )
             )
 
     def _tariff_on(self, day):
