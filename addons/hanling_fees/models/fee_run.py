@@ -26,6 +26,11 @@ def _months(start, end):
         month = following
 
 
+def _number(value, digits=None):
+    """A quantity as the line reads it: 96.80, 2, 1.1."""
+    return f"{value:.{digits}f}" if digits is not None else f"{value:g}"
+
+
 def _overlap_days(start, end, other_start, other_end):
     return max(0, (min(end, other_end) - max(start, other_start)).days + 1)
 
@@ -380,7 +385,7 @@ class HanlingFeeRun(models.Model):
                             _(
                                 "%(reason)s −%(percent)s%% × %(days)s days",
                                 reason=rule.name,
-                                percent=f"{rule.percentage:g}",
+                                percent=_number(rule.percentage),
                                 days=overlap,
                             )
                         )
@@ -444,13 +449,15 @@ class HanlingFeeRun(models.Model):
 
     def _reading_base(self, fee_type, quantity, rate, coefficient):
         if fee_type.kind == "area":
-            text = _("%(area)s m² × %(rate)s per m² and month", area=f"{quantity:.2f}", rate=rate)
+            text = _(
+                "%(area)s m² × %(rate)s per m² and month", area=_number(quantity, 2), rate=rate
+            )
         elif fee_type.kind == "one_off":
-            text = _("%(quantity)s × %(rate)s", quantity=f"{quantity:g}", rate=rate)
+            text = _("%(quantity)s × %(rate)s", quantity=_number(quantity), rate=rate)
         else:
-            text = _("%(quantity)s × %(rate)s per month", quantity=f"{quantity:g}", rate=rate)
+            text = _("%(quantity)s × %(rate)s per month", quantity=_number(quantity), rate=rate)
         if coefficient != 1.0:
-            text += _(" × coefficient %(factor)s", factor=f"{coefficient:g}")
+            text += _(" × coefficient %(factor)s", factor=_number(coefficient))
         return text
 
     # ------------------------------------------------------------------ billing

@@ -43,7 +43,7 @@ class HanlingFeeType(models.Model):
     )
     billing_timing = fields.Selection(
         [("advance", "In Advance"), ("arrears", "After the Period")],
-        string="Billed",
+        string="Billed When",
         required=True,
         default="advance",
         tracking=True,
