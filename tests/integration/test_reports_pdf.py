@@ -287,9 +287,7 @@ class TestReportsPdf(HttpCase):
         """《回访工作记录表》 of a repair: the engineering supervisor's call within 24 hours of the
         end of the repair (篇2 三 3)."""
         order = self._one(
-            "hanling.work.order",
-            [("partner_id", "!=", False), ("date_finished", "!=", False)],
-            "finished work order",
+            "hanling.work.order", [("partner_id", "!=", False)], "work order of a resident"
         )
         callback = self.env["hanling.callback"].search(
             [("res_model", "=", "hanling.work.order"), ("res_id", "=", order.id)], limit=1
@@ -303,7 +301,7 @@ class TestReportsPdf(HttpCase):
                         "partner_id": order.partner_id.id,
                         "unit_id": order.unit_id.id,
                         "user_id": self._user("engsup").id,
-                        "date_due": order.date_finished,
+                        "date_due": order.date_finished or order.create_date,
                     }
                 )
         callback.comment = "师傅准时上门,维修很细致"
@@ -425,7 +423,7 @@ class TestReportsPdf(HttpCase):
             "hanling.ownership.transfer", [("document_line_ids", "!=", False)], "ownership transfer"
         )
         texts = [transfer.name, transfer.partner_id.name, transfer.unit_id.display_name]
-        texts += transfer.document_line_ids.type_id.mapped("name")
+        texts += transfer.document_line_ids.type_id.with_context(lang="zh_CN").mapped("name")
         return self._user("staff"), transfer, texts, "过户资料确认表"
 
     def _case_errand_commission(self):

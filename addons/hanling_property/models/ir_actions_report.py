@@ -21,8 +21,34 @@ def _wkhtmltopdf_prints_headers():
     return b"patched qt" in version.lower()
 
 
+# Page margins (mm) where wkhtmltopdf prints no header or footer: the space the paper format keeps
+# for them (52 mm on top of Odoo's A4) would stay blank.
+MARGINS_WITHOUT_HEADER = {"--margin-top": 12, "--margin-bottom": 14}
+
+
 class IrActionsReport(models.Model):
     _inherit = "ir.actions.report"
+
+    @api.model
+    def _build_wkhtmltopdf_args(
+        self, paperformat_id, landscape, specific_paperformat_args=None, set_viewport_size=False
+    ):
+        args = super()._build_wkhtmltopdf_args(
+            paperformat_id,
+            landscape,
+            specific_paperformat_args=specific_paperformat_args,
+            set_viewport_size=set_viewport_size,
+        )
+        if _wkhtmltopdf_prints_headers():
+            return args
+        for index, arg in enumerate(args[:-1]):
+            if arg in MARGINS_WITHOUT_HEADER:
+                margin = MARGINS_WITHOUT_HEADER[arg]
+                try:
+                    args[index + 1] = str(min(float(args[index + 1]), margin))
+                except ValueError:
+                    args[index + 1] = str(margin)
+        return args
 
     @api.model
     def _get_rendering_context(self, report, docids, data):
