@@ -50,7 +50,6 @@ class IrActionsReport(models.Model):
                     args[index + 1] = str(margin)
         return args
 
-    @api.model
     def _get_rendering_context(self, report, docids, data):
         values = super()._get_rendering_context(report, docids, data)
         # Read by hanling_property.external_layout_letterhead: print the letterhead in the page
