@@ -604,7 +604,7 @@ class TestReportsPdf(HttpCase):
             "征询业户对投诉处理的意见",
             "征询业户对于类似问题的预防措施意见",
             "社区服务改革和服务完善的建议",
-            "对管理处物业管理服务的客观评价",
+            "对于管理处物业管理服务的客观评价",
         ]
         expected += [v for v in (callback.opinion, callback.prevention_suggestion) if v]
         absent = [t for t in expected if not _shows(text, t)]
