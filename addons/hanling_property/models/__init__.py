@@ -58,3 +58,4 @@ from . import money_service
 from . import account_chart_template
 from . import custody
 from . import moving_booking
+from . import ir_actions_report
