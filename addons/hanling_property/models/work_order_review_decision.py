@@ -114,17 +114,17 @@ class HanlingWorkOrderReviewDecision(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        decisions = super().create(vals_list)
-        decisions.review_id._check_open_for_decisions()
-        return decisions
+        reviews = self.env["hanling.work.order.review"].browse(
+            {vals["review_id"] for vals in vals_list if vals.get("review_id")}
+        )
+        reviews._check_open_for_decisions()
+        return super().create(vals_list)
 
     def write(self, vals):
         if "review_id" in vals:
-            self.review_id._check_open_for_decisions()
-        res = super().write(vals)
-        if "review_id" in vals:
-            self.review_id._check_open_for_decisions()
-        return res
+            reviews = self.review_id | self.review_id.browse(vals["review_id"])
+            reviews._check_open_for_decisions()
+        return super().write(vals)
 
     def unlink(self):
         if self.filtered(lambda d: d.state == "applied"):

