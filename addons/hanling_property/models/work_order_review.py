@@ -81,7 +81,7 @@ class HanlingWorkOrderReview(models.Model):
     date_concluded = fields.Datetime(readonly=True, copy=False)
     # What the review decided for the catalogue, applied one by one (篇2 八).
     decision_ids = fields.One2many(
-        "hanling.work.order.review.decision", "review_id", string="Decisions"
+        "hanling.work.order.review.decision", "review_id", string="Catalogue Decisions"
     )
     # Requests referred outside the catalogue show what is missing from it (篇2 一 二)、八).
     referred_order_ids = fields.Many2many(
