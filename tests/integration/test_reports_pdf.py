@@ -48,6 +48,7 @@ class TestReportsPdf(HttpCase):
     # The report action of each case: a method building what to print and what must show.
     CASES = {
         "hanling_property.action_report_work_order": "_case_work_order",
+        "hanling_property.action_report_work_order_note": "_case_work_order_note",
         "hanling_property.action_report_price_list": "_case_price_list",
         "hanling_property.action_report_unit_qr": "_case_unit_qr",
         "hanling_property.action_report_counter_receipt": "_case_counter_receipt",
@@ -199,6 +200,28 @@ class TestReportsPdf(HttpCase):
             self._amount(order.amount_estimated),
         ]
         return self._user("duty"), order, texts, "维修单"
+
+    def _case_work_order_note(self):
+        """留言条 (篇2 二 一) 2): left at the door, it asks the resident to call the office."""
+        tech = self._user("tech")
+        order = self.env["hanling.work.order"].search(
+            [("state", "=", "assigned"), ("technician_id", "=", tech.id)], limit=1
+        )
+        if not order:
+            engsup = self.env["res.users"].search([("login", "=", "engsup")])
+            order = self._one(
+                "hanling.work.order", [("state", "=", "draft")], "work order to assign"
+            ).with_user(engsup)
+            order.technician_id = tech
+            order.action_assign()
+        order.company_id.phone = "0571-87654321"
+        visit = (
+            self.env["hanling.work.order.visit"]
+            .with_user(tech)
+            .create({"order_id": order.id, "note": "上门无人,门上留言"})
+        )
+        texts = [order.name, "0571-87654321", tech.name, "上门无人,门上留言", "重新约定维修时间"]
+        return tech, visit, texts, "留言条"
 
     def _case_price_list(self):
         services = self.env["hanling.service"].search([])

@@ -20,6 +20,8 @@ from . import work_order_visit
 from . import work_order_material
 from . import work_order_duty_log
 from . import work_order_review
+from . import work_order_review_decision
+from . import duty_log_check
 from . import res_company_complaint
 from . import complaint_department
 from . import complaint

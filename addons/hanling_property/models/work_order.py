@@ -519,6 +519,13 @@ class HanlingWorkOrder(models.Model):
             "context": {"default_order_id": self.id},
         }
 
+    def action_print_note(self):
+        """Print the 留言条 of the last missed visit (篇2 二 一) 2), for the technician at the door."""
+        self.ensure_one()
+        if not self.visit_ids:
+            raise UserError(_("Record the missed visit first: the note slip prints what was left."))
+        return self.visit_ids.sorted(lambda v: (v.date, v.id))[-1:].action_print_note()
+
     @workflow_step
     def _on_missed_visit(self, visits):
         """A visit was missed: new appointment, the office told, the supervisor re-checks."""

@@ -6,6 +6,9 @@ from . import test_work_order_flow
 from . import test_work_order_billing
 from . import test_work_order_access
 from . import test_work_order_review
+from . import test_work_order_review_decision
+from . import test_duty_log_check
+from . import test_work_order_note
 from . import test_work_order_guard
 from . import test_work_order_manual
 from . import test_tours
