@@ -258,10 +258,11 @@ class TestPortalRequests(HttpCase):
         resident's feedback; the callback stays to do for the office, and the order cannot close."""
         order = self._done_order()
         self._post(f"/my/work_orders/{order.id}/opinion", {"opinion": "修得很好"})
-        self.make_jsonrpc_request(
+        result = self.make_jsonrpc_request(
             f"/my/work_orders/{order.id}/accept", {"name": "魏娜", "signature": SIGNATURE.decode()}
         )
         self.assertEqual(order.state, "accepted")
+        self.assertIn("o_hanling_accepted", self.url_open(result["redirect_url"]).text)
         response = self._post(
             f"/my/work_orders/{order.id}/callback", {"satisfaction": "2", "comment": "来得太晚"}
         )
@@ -276,8 +277,10 @@ class TestPortalRequests(HttpCase):
         self.assertFalse(callback.comment)
         self.assertEqual(order.callback_state, "planned")
         self.assertFalse(order.callback_satisfaction)
+        engsup = self.env.ref("hanling_property.user_engsup_demo")
+        engsup.lang = "en_US"
         with self.assertRaisesRegex(UserError, "callback visit is not done"):
-            order.with_user(self.env.ref("hanling_property.user_engsup_demo")).action_close()
+            order.with_user(engsup).action_close()
         page = self.url_open(f"/my/work_orders/{order.id}")
         self.assertIn("o_hanling_resident_rating", page.text)
         self.assertNotIn("o_hanling_callback_form", page.text)
@@ -287,9 +290,7 @@ class TestPortalRequests(HttpCase):
         self.assertEqual(callback.resident_satisfaction, "2")
         # Nobody rewrites the resident's feedback, not even the supervisor.
         with self.assertRaisesRegex(WorkflowGuardError, "Online Rating"):
-            callback.with_user(
-                self.env.ref("hanling_property.user_engsup_demo")
-            ).resident_satisfaction = "5"
+            callback.with_user(engsup).resident_satisfaction = "5"
 
     def test_closed_and_foreign_orders_refuse_every_action(self):
         closed = self.env.ref("hanling_property.work_order_leak_demo")
