@@ -588,7 +588,7 @@ class HanlingWorkOrder(models.Model):
         self._action_start("manual")
         return True
 
-    def action_arrive_scan(self, code):
+    def action_arrive_scan(self, code=None):
         """The technician scans the unit's QR code at the door: the scan proves the arrival
         (篇2 一 四)). The code of another unit is refused."""
         self.ensure_one()
