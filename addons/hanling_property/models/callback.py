@@ -158,6 +158,7 @@ class HanlingCallback(models.Model):
         for callback in self:
             groups = callback._get_document_model()._callback_caller_groups()
             if not any(user.has_group(xmlid) for xmlid in groups):
+                # sudo: the names of the roles, to say who makes the callback.
                 roles = [self.env.ref(xmlid).sudo().name for xmlid in groups]
                 raise AccessError(
                     _(
