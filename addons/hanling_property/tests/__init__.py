@@ -39,3 +39,4 @@ from . import test_decoration_workflow_guard
 from . import test_move_in_workflow_guard
 from . import test_custody
 from . import test_deadline_mixin
+from . import test_move_in_manual
