@@ -84,6 +84,7 @@
         "views/complaint_views.xml",
         "views/nonconformity_views.xml",
         "views/portal_request_templates.xml",
+        "views/work_order_arrival_templates.xml",
         "views/community_dashboard_views.xml",
         "views/event_event_views.xml",
         "views/room_views.xml",

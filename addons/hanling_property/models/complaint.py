@@ -641,6 +641,22 @@ class HanlingComplaint(models.Model):
                 user_id=user.id,
             )
 
+    @api.model
+    def _callback_caller_groups(self):
+        """篇3 4.4: the customer-service centre's staff call back (phone or visit)."""
+        return ("hanling_property.group_cs_staff",)
+
+    @api.model
+    def _callback_required_fields(self):
+        """篇3 4.4.1-4.4.4: the four points of the complaint callback, none optional."""
+        return (
+            "satisfaction",
+            "opinion",
+            "prevention_suggestion",
+            "service_suggestion",
+            "evaluation",
+        )
+
     @workflow_step
     def _on_callback_done(self, callbacks):
         for complaint in self:

@@ -332,6 +332,8 @@ class HanlingWorkOrderReview(models.Model):
 
         counts = per_service([], "__count")
         on_time = per_service([("date_arrived", "!=", False)], "on_time_rate:avg")
+        # Which arrivals were proven by scanning the unit's QR code at the door (篇2 一 四)).
+        scanned = per_service([("date_arrived", "!=", False)], "arrival_scan_rate:avg")
         duration = per_service([("date_finished", "!=", False)], "duration_hours:avg")
         satisfaction = per_service([("callback_state", "=", "done")], "satisfaction_score:avg")
         revenue = per_service([("payment_state", "!=", False)], "amount_invoiced:sum")
@@ -347,6 +349,7 @@ class HanlingWorkOrderReview(models.Model):
                         "service_id": service.id,
                         "order_count": count,
                         "on_time_rate": on_time.get(service, 0.0),
+                        "arrival_scan_rate": scanned.get(service, 0.0),
                         "avg_duration": duration.get(service, 0.0),
                         "avg_satisfaction": satisfaction.get(service, 0.0),
                         "revenue": revenue.get(service, 0.0),
@@ -374,6 +377,12 @@ class HanlingWorkOrderReviewLine(models.Model):
     service_id = fields.Many2one("hanling.service", required=True, index=True)
     order_count = fields.Integer(string="Orders", readonly=True)
     on_time_rate = fields.Float(string="On-Time Rate (%)", readonly=True, aggregator="avg")
+    arrival_scan_rate = fields.Float(
+        string="Scanned Arrivals (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the month's arrivals proven by scanning the unit's QR code at the door.",
+    )
     avg_duration = fields.Float(string="Average Duration (h)", readonly=True, aggregator="avg")
     avg_satisfaction = fields.Float(string="Average Satisfaction", readonly=True, aggregator="avg")
     revenue = fields.Monetary(readonly=True, help="Invoiced amount of the month's orders.")
@@ -392,6 +401,7 @@ class HanlingWorkOrderReviewLine(models.Model):
         "service_id",
         "order_count",
         "on_time_rate",
+        "arrival_scan_rate",
         "avg_duration",
         "avg_satisfaction",
         "revenue",

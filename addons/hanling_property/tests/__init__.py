@@ -11,6 +11,8 @@ from . import test_duty_log_check
 from . import test_work_order_note
 from . import test_work_order_guard
 from . import test_work_order_manual
+from . import test_work_order_arrival
+from . import test_callback_office
 from . import test_tours
 from . import test_portal
 from . import test_complaint_flow

@@ -17,7 +17,7 @@ class TestWorkOrderReview(WorkOrderCase):
             order = self._order(service_id=(service or self.paid_service).id, **vals)
             self._assign(order)
         with freeze_time(datetime(2027, 4, day, 1, arrive_minute)):
-            order.with_user(self.tech).action_start()
+            order.with_user(self.tech).action_arrive_scan(order.unit_id._hanling_portal_url())
         with freeze_time(datetime(2027, 4, day, finish_hour, arrive_minute)):
             order.with_user(self.tech).write({"inspection_note": "ok"})
             order.with_user(self.tech).action_finish()
