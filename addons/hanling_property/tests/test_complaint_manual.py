@@ -362,17 +362,15 @@ class TestLetterComplaint(ComplaintManualCase):
         """篇3 4.1.2: 信函投诉 ... 将投诉函件保存于本部门: a complaint by letter keeps the letter."""
         with self.assertRaisesRegex(ValidationError, "keeps the letter"):
             self._complaint(channel="letter")
-        self.env["res.lang"]._activate_lang("zh_CN")
-        with self.assertRaisesRegex(ValidationError, "信函投诉须保存投诉函件"):
-            self.env["hanling.complaint"].with_context(lang="zh_CN").create(
-                {"unit_id": self.unit.id, "content": "来信", "channel": "letter"}
-            )
         complaint = self._complaint(
             channel="letter", letter_file=LETTER, letter_filename="来信.pdf"
         )
         self.assertEqual(complaint.letter_file, LETTER)
         with self.assertRaisesRegex(ValidationError, "keeps the letter"):
             complaint.letter_file = False
+        self.env["res.lang"]._activate_lang("zh_CN")
+        with self.assertRaisesRegex(ValidationError, "信函投诉须保存投诉函件"):
+            complaint.with_context(lang="zh_CN").write({"letter_file": False})
         complaint.department_id = self.department
         complaint.action_assess()
         self.assertEqual(complaint.state, "assessing")
