@@ -125,8 +125,7 @@ class HanlingComplaintHandover(models.Model):
             }
         )
         lines = "\n".join(
-            f"{c.name} {c.unit_id.display_name or ''} {c.content or ''}"
-            for c in self.complaint_ids
+            f"{c.name} {c.unit_id.display_name or ''} {c.content or ''}" for c in self.complaint_ids
         )
         self.message_subscribe(partner_ids=supervisor.partner_id.ids)
         # One reminder for the whole list (not one per complaint).

@@ -158,7 +158,9 @@ class TestFirstResponderDuty(ComplaintManualCase):
         self.assertEqual(len(todo), 1)
         self.assertTrue(todo.user_id.has_group(CS_SUPERVISOR))
         self.assertFalse(todo.user_id.has_group(MANAGER))
-        others = self.env["hanling.duty.log"].create({"request": "别人的记录", "unit_id": self.unit.id})
+        others = self.env["hanling.duty.log"].create(
+            {"request": "别人的记录", "unit_id": self.unit.id}
+        )
         found = self.env["hanling.duty.log"].with_user(tech).search([])
         self.assertIn(entry, found)
         self.assertNotIn(others, found)
@@ -313,7 +315,11 @@ class TestNightHandover(ComplaintManualCase):
             Complaint.browse((night | day).ids).action_hand_over()
         self.assertFalse(night.handover_id)
         pending = Complaint.search(
-            [("id", "in", (night | night2 | day).ids), ("shift", "=", "night"), ("handover_id", "=", False)]
+            [
+                ("id", "in", (night | night2 | day).ids),
+                ("shift", "=", "night"),
+                ("handover_id", "=", False),
+            ]
         )
         self.assertEqual(pending, night | night2)
         action = pending.action_hand_over()
@@ -378,7 +384,12 @@ class TestLetterComplaint(ComplaintManualCase):
     def test_letter_from_the_duty_log(self):
         """篇3 4.1.2: a letter logged at the desk becomes a complaint with the letter attached."""
         entry = self.env["hanling.duty.log"].create(
-            {"unit_id": self.unit.id, "request": "来信投诉停车收费", "kind": "complaint", "channel": "letter"}
+            {
+                "unit_id": self.unit.id,
+                "request": "来信投诉停车收费",
+                "kind": "complaint",
+                "channel": "letter",
+            }
         )
         with self.assertRaisesRegex(UserError, "attach the letter or its scan to"):
             entry.with_user(self.users["t_duty"]).action_create_complaint()
@@ -424,7 +435,13 @@ class TestFirstResponderOverRpc(HttpCase, ComplaintCase):
         created = self._rpc(
             "hanling.complaint",
             "create",
-            [{"unit_id": self.unit.id, "content": "业主反映保安态度差", "department_id": self.department.id}],
+            [
+                {
+                    "unit_id": self.unit.id,
+                    "content": "业主反映保安态度差",
+                    "department_id": self.department.id,
+                }
+            ],
         )
         self.assertIn("result", created, created)
         complaint = self.env["hanling.complaint"].browse(created["result"])
