@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -124,7 +126,7 @@ class HanlingComplaintHandover(models.Model):
                 "supervisor_id": supervisor.id,
             }
         )
-        lines = "\n".join(
+        lines = Markup("<br/>").join(
             f"{c.name} {c.unit_id.display_name or ''} {c.content or ''}" for c in self.complaint_ids
         )
         self.message_subscribe(partner_ids=supervisor.partner_id.ids)
