@@ -17,6 +17,7 @@ from . import test_tours
 from . import test_portal
 from . import test_complaint_flow
 from . import test_complaint_nonconformity
+from . import test_complaint_manual
 from . import test_complaint_access
 from . import test_work_order_tour
 from . import test_portal_requests
