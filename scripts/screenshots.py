@@ -1,0 +1,274 @@
+#!/usr/bin/env python3
+"""Take the screenshots of the user guide (docs/guide/) from a running demo server.
+
+The list of screenshots lives in docs/guide/shots.json (the test
+tests/integration/test_guide_images.py reads the same file). Each shot logs in as a demo
+user, opens a screen by its action's xmlid (or a portal path), waits until the screen has
+rendered, and writes docs/guide/images/<name>.png, reduced to a small palette.
+
+    python3 scripts/screenshots.py --url http://127.0.0.1:8069 --db hanling_demo [name ...]
+
+Normally run through `make screenshots` (scripts/screenshots.sh), which starts the server
+when none is running. A shot that fails (login refused, error dialog, login page, nothing
+rendered in time) is reported by name; the script then exits non-zero.
+"""
+
+import argparse
+import base64
+import http.cookiejar
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+import websocket
+from PIL import Image
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MANIFEST = os.path.join(ROOT, "docs", "guide", "shots.json")
+DEVICES = {
+    "desktop": {"width": 1440, "height": 900, "mobile": False},
+    "phone": {"width": 390, "height": 844, "mobile": True},
+}
+
+# What a screen must show before it is taken, and what means it went wrong.
+READY_JS = r"""
+(() => {
+  if (document.readyState !== 'complete') return 'loading';
+  if (location.pathname.startsWith('/web/login') || document.querySelector('form.oe_login_form'))
+    return 'error: login page ' + location.href;
+  const err = document.querySelector('.o_error_dialog, .o_dialog .modal-body .o_error_detail');
+  if (err) return 'error: error dialog: ' + (document.querySelector('.o_dialog .modal-body') || err).innerText.slice(0, 300);
+  const danger = document.querySelector('.o_notification.border-danger .o_notification_content');
+  if (danger) return 'error: notification: ' + danger.innerText.slice(0, 300);
+  if (document.querySelector('.o_loading_indicator, .o_blockUI')) return 'loading';
+  const want = __WANT__;
+  if (want && !document.querySelector(want)) return 'loading';
+  return 'ready';
+})()
+"""
+
+
+def load_manifest():
+    with open(MANIFEST, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Odoo:
+    """JSON-RPC as one demo user (the screenshots show what that user sees)."""
+
+    def __init__(self, url, db, login, password):
+        self.url = url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        result = self.rpc("/web/session/authenticate", {"db": db, "login": login, "password": password})
+        if not result or not result.get("uid"):
+            raise RuntimeError(f"login {login!r} refused by {url} (database {db})")
+        self.session_id = next(c.value for c in self.jar if c.name == "session_id")
+
+    def rpc(self, path, params):
+        req = urllib.request.Request(
+            self.url + path,
+            data=json.dumps({"jsonrpc": "2.0", "method": "call", "params": params}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with self.opener.open(req, timeout=120) as resp:
+            answer = json.load(resp)
+        if answer.get("error"):
+            data = answer["error"].get("data") or {}
+            raise RuntimeError(data.get("message") or answer["error"].get("message"))
+        return answer.get("result")
+
+    def search_one(self, model, domain, order):
+        ids = self.rpc(
+            "/web/dataset/call_kw",
+            {"model": model, "method": "search", "args": [domain],
+             "kwargs": {"limit": 1, "order": order or "id desc"}},
+        )
+        if not ids:
+            raise RuntimeError(f"no {model} record matches {domain}")
+        return ids[0]
+
+
+class Browser:
+    """One headless Chromium driven over the DevTools protocol."""
+
+    def __init__(self):
+        exe = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
+                    if shutil.which(n)), None)
+        if not exe:
+            raise SystemExit("screenshots: no Chromium found (scripts/setup.sh installs it)")
+        self.profile = tempfile.mkdtemp(prefix="hanling-shots-")
+        port = free_port()
+        self.proc = subprocess.Popen(
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--hide-scrollbars", "--lang=zh-CN", "--force-device-scale-factor=1",
+             f"--user-data-dir={self.profile}", f"--remote-debugging-port={port}", "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.time() + 30
+        while True:
+            try:
+                tabs = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2))
+                page = next(t for t in tabs if t["type"] == "page")
+                break
+            except Exception:
+                if time.time() > deadline:
+                    self.close()
+                    raise SystemExit("screenshots: Chromium did not start")
+                time.sleep(0.5)
+        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=120)
+        self.seq = 0
+        self.call("Page.enable")
+        self.call("Network.enable")
+
+    def call(self, method, **params):
+        self.seq += 1
+        self.ws.send(json.dumps({"id": self.seq, "method": method, "params": params}))
+        while True:
+            msg = json.loads(self.ws.recv())
+            if msg.get("id") == self.seq:
+                if "error" in msg:
+                    raise RuntimeError(f"{method}: {msg['error'].get('message')}")
+                return msg.get("result", {})
+
+    def evaluate(self, expression):
+        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return result.get("result", {}).get("value")
+
+    def close(self):
+        try:
+            self.proc.kill()
+            self.proc.wait(10)
+        finally:
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+
+def shot_url(shot, odoo):
+    if shot.get("path"):
+        return shot["path"]
+    url = "/odoo/action-" + shot["action"]
+    record = shot.get("record")
+    if record:
+        url += "/%d" % odoo.search_one(record["model"], record.get("domain", []), record.get("order"))
+    if shot.get("view_type"):
+        url += "?view_type=" + shot["view_type"]
+    return url
+
+
+def wait_ready(browser, selector, timeout):
+    js = READY_JS.replace("__WANT__", json.dumps(selector or ""))
+    deadline = time.time() + timeout
+    state = "loading"
+    while time.time() < deadline:
+        state = browser.evaluate(js) or "loading"
+        if state != "loading":
+            break
+        time.sleep(0.5)
+    return state
+
+
+def optimise(png_bytes, colours):
+    """A palette PNG: screenshots of forms and lists need few colours."""
+    img = Image.open(io.BytesIO(png_bytes)).convert("RGB")
+    img = img.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def take(browser, odoo, url, shot, out_dir, colours):
+    device = DEVICES[shot.get("device", "desktop")]
+    browser.call("Network.clearBrowserCookies")
+    host = url.split("://", 1)[1].split("/")[0].split(":")[0]
+    browser.call("Network.setCookie", name="session_id", value=odoo.session_id, domain=host, path="/")
+    browser.call("Emulation.setDeviceMetricsOverride", width=device["width"], height=device["height"],
+                 deviceScaleFactor=1, mobile=device["mobile"])
+    browser.call("Emulation.setTouchEmulationEnabled", enabled=device["mobile"])
+    browser.call("Page.navigate", url=url + shot_url(shot, odoo))
+    default_selector = ".o_action_manager .o_view_controller, .o_action_manager .o_action" \
+        if not shot.get("path") else "#wrap, main"
+    state = wait_ready(browser, shot.get("wait", default_selector), shot.get("timeout", 60))
+    if state != "ready":
+        raise RuntimeError(state if state.startswith("error") else "the screen did not render in time")
+    for step in shot.get("click", []):
+        found = browser.evaluate(
+            "(() => { const e = document.querySelector(%s); if (!e) return false; e.click(); return true; })()"
+            % json.dumps(step))
+        if not found:
+            raise RuntimeError(f"nothing to click at {step!r}")
+        time.sleep(1)
+        state = wait_ready(browser, None, 30)
+        if state != "ready":
+            raise RuntimeError(state)
+    # fonts, images and animations settle
+    time.sleep(shot.get("settle", 1.5))
+    state = wait_ready(browser, None, 10)
+    if state.startswith("error"):
+        raise RuntimeError(state)
+    data = base64.b64decode(browser.call("Page.captureScreenshot", format="png")["data"])
+    path = os.path.join(out_dir, shot["name"] + ".png")
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(optimise(data, colours))
+    os.replace(tmp, path)
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default=os.environ.get("HANLING_URL", "http://127.0.0.1:8069"))
+    parser.add_argument("--db", default=os.environ.get("HANLING_DB", "hanling_demo"))
+    parser.add_argument("--colours", type=int, default=96)
+    parser.add_argument("names", nargs="*", help="only these shots (default: all)")
+    args = parser.parse_args()
+
+    manifest = load_manifest()
+    shots = manifest["shots"]
+    unknown = set(args.names) - {s["name"] for s in shots}
+    if unknown:
+        raise SystemExit("screenshots: not in docs/guide/shots.json: " + ", ".join(sorted(unknown)))
+    if args.names:
+        shots = [s for s in shots if s["name"] in args.names]
+    out_dir = os.path.join(ROOT, "docs", "guide", "images")
+    os.makedirs(out_dir, exist_ok=True)
+
+    sessions, failed = {}, []
+    browser = Browser()
+    try:
+        for shot in shots:
+            login = shot["login"]
+            try:
+                if login not in sessions:
+                    password = manifest.get("passwords", {}).get(login, login)
+                    sessions[login] = Odoo(args.url, args.db, login, password)
+                path = take(browser, sessions[login], args.url, shot, out_dir, args.colours)
+                print(f"  ok   {shot['name']:<32} {login:<9} {os.path.getsize(path) // 1024:>4} KB", flush=True)
+            except Exception as e:  # noqa: BLE001 -- every failure is reported by the shot's name
+                failed.append(shot["name"])
+                print(f"  FAIL {shot['name']:<32} {login:<9} {e}", flush=True)
+    finally:
+        browser.close()
+    total = sum(os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir) if f.endswith(".png"))
+    print(f"screenshots: {len(shots) - len(failed)} of {len(shots)} taken into docs/guide/images "
+          f"({total / 1e6:.1f} MB in all)")
+    if failed:
+        print("screenshots: FAILED: " + " ".join(failed), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
