@@ -40,14 +40,14 @@ DEVICES = {
 # What a screen must show before it is taken, and what means it went wrong.
 READY_JS = r"""
 (() => {
-  if (document.readyState !== 'complete') return 'loading';
+  if (window.__hanlingShot || document.readyState !== 'complete') return 'loading';
   if (location.pathname.startsWith('/web/login') || document.querySelector('form.oe_login_form'))
     return 'error: login page ' + location.href;
   const err = document.querySelector('.o_error_dialog, .o_dialog .modal-body .o_error_detail');
   if (err) return 'error: error dialog: ' + (document.querySelector('.o_dialog .modal-body') || err).innerText.slice(0, 300);
   const danger = document.querySelector('.o_notification.border-danger .o_notification_content');
   if (danger) return 'error: notification: ' + danger.innerText.slice(0, 300);
-  if (document.querySelector('.o_loading_indicator, .o_blockUI')) return 'loading';
+  if (document.querySelector('.o_loading_indicator, .o_blockUI, .o_portal_doc_spinner')) return 'loading';
   const want = __WANT__;
   if (want && !document.querySelector(want)) return 'loading';
   return 'ready';
@@ -73,7 +73,9 @@ class Odoo:
         self.url = url
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-        result = self.rpc("/web/session/authenticate", {"db": db, "login": login, "password": password})
+        result = self.rpc(
+            "/web/session/authenticate", {"db": db, "login": login, "password": password}
+        )
         if not result or not result.get("uid"):
             raise RuntimeError(f"login {login!r} refused by {url} (database {db})")
         self.session_id = next(c.value for c in self.jar if c.name == "session_id")
@@ -94,50 +96,76 @@ class Odoo:
     def search_one(self, model, domain, order):
         ids = self.rpc(
             "/web/dataset/call_kw",
-            {"model": model, "method": "search", "args": [domain],
-             "kwargs": {"limit": 1, "order": order or "id desc"}},
+            {
+                "model": model,
+                "method": "search",
+                "args": [domain],
+                "kwargs": {"limit": 1, "order": order or "id desc"},
+            },
         )
-        if not ids:
-            raise RuntimeError(f"no {model} record matches {domain}")
-        return ids[0]
+        return ids[0] if ids else None
 
 
 class Browser:
     """One headless Chromium driven over the DevTools protocol."""
 
     def __init__(self):
-        exe = next((shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")
-                    if shutil.which(n)), None)
+        exe = next(
+            (
+                shutil.which(n)
+                for n in ("chromium", "chromium-browser", "google-chrome")
+                if shutil.which(n)
+            ),
+            None,
+        )
         if not exe:
             raise SystemExit("screenshots: no Chromium found (scripts/setup.sh installs it)")
         self.profile = tempfile.mkdtemp(prefix="hanling-shots-")
         port = free_port()
         self.proc = subprocess.Popen(
-            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             "--hide-scrollbars", "--lang=zh-CN", "--force-device-scale-factor=1",
-             f"--user-data-dir={self.profile}", f"--remote-debugging-port={port}", "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                exe,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--lang=zh-CN",
+                "--force-device-scale-factor=1",
+                f"--user-data-dir={self.profile}",
+                f"--remote-debugging-port={port}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.time() + 30
         while True:
             try:
-                tabs = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json", timeout=2))
-                page = next(t for t in tabs if t["type"] == "page")
+                info = json.load(
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=2)
+                )
                 break
-            except Exception:
+            except Exception:  # noqa: BLE001 -- not listening yet
                 if time.time() > deadline:
                     self.close()
-                    raise SystemExit("screenshots: Chromium did not start")
+                    raise SystemExit("screenshots: Chromium did not start") from None
                 time.sleep(0.5)
-        self.ws = websocket.create_connection(page["webSocketDebuggerUrl"], timeout=120)
+        self.ws = websocket.create_connection(info["webSocketDebuggerUrl"], timeout=180)
         self.seq = 0
-        self.call("Page.enable")
-        self.call("Network.enable")
+        self.session = self.context = None
 
     def call(self, method, **params):
+        """A command to the current page (or to the browser when no page is open)."""
         self.seq += 1
-        self.ws.send(json.dumps({"id": self.seq, "method": method, "params": params}))
+        message = {"id": self.seq, "method": method, "params": params}
+        if self.session and not method.startswith("Target."):
+            message["sessionId"] = self.session
+        self.ws.send(json.dumps(message))
         while True:
             msg = json.loads(self.ws.recv())
             if msg.get("id") == self.seq:
@@ -145,12 +173,33 @@ class Browser:
                     raise RuntimeError(f"{method}: {msg['error'].get('message')}")
                 return msg.get("result", {})
 
+    def new_page(self):
+        """A page in a fresh browser context: its own cookies, cache and shared workers, so
+        that one user's session (and Odoo's bus worker) never leaks into the next shot."""
+        self.close_page()
+        self.context = self.call("Target.createBrowserContext")["browserContextId"]
+        target = self.call("Target.createTarget", url="about:blank", browserContextId=self.context)
+        self.session = self.call(
+            "Target.attachToTarget", targetId=target["targetId"], flatten=True
+        )["sessionId"]
+        self.call("Page.enable")
+        self.call("Network.enable")
+
+    def close_page(self):
+        if self.context:
+            context, self.context, self.session = self.context, None, None
+            self.call("Target.disposeBrowserContext", browserContextId=context)
+
     def evaluate(self, expression):
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
         return result.get("result", {}).get("value")
 
     def close(self):
         try:
+            try:
+                self.close_page()
+            except Exception:  # noqa: BLE001 -- the browser may be gone already
+                pass
             self.proc.kill()
             self.proc.wait(10)
         finally:
@@ -163,7 +212,19 @@ def shot_url(shot, odoo):
     url = "/odoo/action-" + shot["action"]
     record = shot.get("record")
     if record:
-        url += "/%d" % odoo.search_one(record["model"], record.get("domain", []), record.get("order"))
+        # The first domain that finds a record wins (a richer demo office may hold better ones).
+        domains = record.get("domains") or [record.get("domain", [])]
+        res_id = next(
+            (
+                found
+                for domain in domains
+                if (found := odoo.search_one(record["model"], domain, record.get("order")))
+            ),
+            None,
+        )
+        if not res_id and not record.get("or_new"):
+            raise RuntimeError(f"no {record['model']} record matches any of {domains}")
+        url += f"/{res_id or 'new'}"
     if shot.get("view_type"):
         url += "?view_type=" + shot["view_type"]
     return url
@@ -192,22 +253,37 @@ def optimise(png_bytes, colours):
 
 def take(browser, odoo, url, shot, out_dir, colours):
     device = DEVICES[shot.get("device", "desktop")]
-    browser.call("Network.clearBrowserCookies")
+    browser.new_page()
     host = url.split("://", 1)[1].split("/")[0].split(":")[0]
-    browser.call("Network.setCookie", name="session_id", value=odoo.session_id, domain=host, path="/")
-    browser.call("Emulation.setDeviceMetricsOverride", width=device["width"], height=device["height"],
-                 deviceScaleFactor=1, mobile=device["mobile"])
+    browser.call(
+        "Network.setCookie", name="session_id", value=odoo.session_id, domain=host, path="/"
+    )
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        width=device["width"],
+        height=device["height"],
+        deviceScaleFactor=1,
+        mobile=device["mobile"],
+    )
     browser.call("Emulation.setTouchEmulationEnabled", enabled=device["mobile"])
+    # The blank page carries a mark: the screen is ready only once it has replaced it.
+    browser.evaluate("window.__hanlingShot = true")
     browser.call("Page.navigate", url=url + shot_url(shot, odoo))
-    default_selector = ".o_action_manager .o_view_controller, .o_action_manager .o_action" \
-        if not shot.get("path") else "#wrap, main"
-    state = wait_ready(browser, shot.get("wait", default_selector), shot.get("timeout", 60))
+    default_selector = (
+        ".o_action_manager .o_view_controller, .o_action_manager .o_action"
+        if not shot.get("path")
+        else "#wrap, main"
+    )
+    state = wait_ready(browser, shot.get("wait", default_selector), shot.get("timeout", 180))
     if state != "ready":
-        raise RuntimeError(state if state.startswith("error") else "the screen did not render in time")
+        raise RuntimeError(
+            state if state.startswith("error") else "the screen did not render in time"
+        )
     for step in shot.get("click", []):
         found = browser.evaluate(
-            "(() => { const e = document.querySelector(%s); if (!e) return false; e.click(); return true; })()"
-            % json.dumps(step))
+            f"(() => {{ const e = document.querySelector({json.dumps(step)});"
+            " if (!e) return false; e.click(); return true; })()"
+        )
         if not found:
             raise RuntimeError(f"nothing to click at {step!r}")
         time.sleep(1)
@@ -229,7 +305,9 @@ def take(browser, odoo, url, shot, out_dir, colours):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", default=os.environ.get("HANLING_URL", "http://127.0.0.1:8069"))
     parser.add_argument("--db", default=os.environ.get("HANLING_DB", "hanling_demo"))
     parser.add_argument("--colours", type=int, default=96)
@@ -256,15 +334,22 @@ def main():
                     password = manifest.get("passwords", {}).get(login, login)
                     sessions[login] = Odoo(args.url, args.db, login, password)
                 path = take(browser, sessions[login], args.url, shot, out_dir, args.colours)
-                print(f"  ok   {shot['name']:<32} {login:<9} {os.path.getsize(path) // 1024:>4} KB", flush=True)
+                print(
+                    f"  ok   {shot['name']:<32} {login:<9} {os.path.getsize(path) // 1024:>4} KB",
+                    flush=True,
+                )
             except Exception as e:  # noqa: BLE001 -- every failure is reported by the shot's name
                 failed.append(shot["name"])
                 print(f"  FAIL {shot['name']:<32} {login:<9} {e}", flush=True)
     finally:
         browser.close()
-    total = sum(os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir) if f.endswith(".png"))
-    print(f"screenshots: {len(shots) - len(failed)} of {len(shots)} taken into docs/guide/images "
-          f"({total / 1e6:.1f} MB in all)")
+    total = sum(
+        os.path.getsize(os.path.join(out_dir, f)) for f in os.listdir(out_dir) if f.endswith(".png")
+    )
+    print(
+        f"screenshots: {len(shots) - len(failed)} of {len(shots)} taken into docs/guide/images "
+        f"({total / 1e6:.1f} MB in all)"
+    )
     if failed:
         print("screenshots: FAILED: " + " ".join(failed), file=sys.stderr)
         sys.exit(1)

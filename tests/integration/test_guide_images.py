@@ -84,9 +84,7 @@ def test_every_shot_is_linked_and_every_image_is_a_shot():
     linked = {link for links in _links().values() for link in links}
     unlinked = [name for name in names if f"images/{name}.png" not in linked]
     assert not unlinked, f"shots no guide page shows: {unlinked}"
-    stray = sorted(
-        p.name for p in (GUIDE / "images").glob("*.png") if p.stem not in set(names)
-    )
+    stray = sorted(p.name for p in (GUIDE / "images").glob("*.png") if p.stem not in set(names))
     assert not stray, f"images not in shots.json (make screenshots would never renew them): {stray}"
     not_shots = sorted(
         link for link in linked if link.startswith("images/") and Path(link).stem not in set(names)
@@ -98,9 +96,9 @@ def test_every_image_has_its_device_size_and_stays_small():
     total = 0
     for shot in _shots():
         assert shot.get("device", "desktop") in DEVICES, shot["name"]
-        assert bool(shot.get("action")) != bool(shot.get("path")), (
-            f"{shot['name']}: give either an action or a path"
-        )
+        assert bool(shot.get("action")) != bool(
+            shot.get("path")
+        ), f"{shot['name']}: give either an action or a path"
         path = GUIDE / "images" / f"{shot['name']}.png"
         assert path.is_file(), f"{path.name} missing: run `make screenshots`"
         assert _png_size(path) == DEVICES[shot.get("device", "desktop")], path.name
@@ -124,10 +122,15 @@ class TestGuideShotsOpen(TransactionCase):
                 self.assertTrue(action, f"{shot['name']}: no action {shot['action']}")
                 self.assertEqual(action._name, "ir.actions.act_window", shot["name"])
                 if action.groups_id:
-                    self.assertTrue(action.groups_id & user.groups_id, f"{shot['name']}: action not for {user.login}")
+                    self.assertTrue(
+                        action.groups_id & user.groups_id,
+                        f"{shot['name']}: action not for {user.login}",
+                    )
                 self.env[action.res_model].with_user(user).check_access("read")
-                menus = self.env["ir.ui.menu"].with_user(user).search(
-                    [("action", "=", f"{action._name},{action.id}")]
+                menus = (
+                    self.env["ir.ui.menu"]
+                    .with_user(user)
+                    .search([("action", "=", f"{action._name},{action.id}")])
                 )
                 self.assertTrue(
                     menus._filter_visible_menus(),
