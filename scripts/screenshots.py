@@ -323,6 +323,13 @@ def main():
         shots = [s for s in shots if s["name"] in args.names]
     out_dir = os.path.join(ROOT, "docs", "guide", "images")
     os.makedirs(out_dir, exist_ok=True)
+    if not args.names:
+        # A full run leaves exactly the shots of the list: a shot removed from it goes too.
+        keep = {s["name"] + ".png" for s in shots}
+        for stale in sorted(set(os.listdir(out_dir)) - keep):
+            if stale.endswith(".png"):
+                os.remove(os.path.join(out_dir, stale))
+                print(f"  removed {stale} (not in docs/guide/shots.json)")
 
     sessions, failed = {}, []
     browser = Browser()
