@@ -193,10 +193,9 @@ class History:
                     cr._now = when
                     try:
                         with cr.savepoint():
-                            following = next(generator)
+                            # The story's last step ends it (StopIteration): it is kept too.
+                            following = next(generator, None)
                             self.env.flush_all()
-                    except StopIteration:
-                        continue
                     except Exception as error:  # noqa: BLE001 - one story stops, not the office
                         self.env.clear()
                         self.stats["failed"] += 1
