@@ -121,6 +121,7 @@ class History:
             # holds the roles below it by implication.
             higher = xmlid(exclude or PROPER_ROLES.get(group))
             if higher:
+                # sudo: group membership, to pick who plays each role (the generator runs as admin)
                 higher = self.env.ref(higher).sudo()
                 users = users.filtered(lambda u: higher not in u.sudo().groups_id) or users
             self._roles[key] = users
@@ -219,6 +220,8 @@ class History:
 
 
 def _installed(env, addon):
+    # sudo: read by the demo generator (an administrator set-up script)
+    # sudo: which addons are installed, to run their part of the story
     return bool(
         env["ir.module.module"]
         .sudo()
@@ -243,6 +246,7 @@ def generate(env, months=6, seed=18, community=None, scale=1.0, end=None, commit
     if not history.residents:
         _logger.warning("demo history: %s has no residents, nothing generated", community.name)
         return {}
+    # sudo: the notification mails the story queued, dropped (the demo has no mail server)
     mail_before = env["mail.mail"].sudo().search([], order="id desc", limit=1).id or 0
     for _sequence, addon, name, function in sorted(GENERATORS.values(), key=lambda g: g[:3]):
         if not _installed(env, addon):
@@ -266,6 +270,7 @@ def generate(env, months=6, seed=18, community=None, scale=1.0, end=None, commit
             env.clear()
             _logger.warning("demo history: %s.%s failed: %s", model, method, error)
     # No mail server in the demo: the notifications stay in the chatter, not in the mail queue.
+    # sudo: the notification mails the story queued, dropped (the demo has no mail server)
     env["mail.mail"].sudo().search([("id", ">", mail_before)]).unlink()
     env.flush_all()
     history.stats["seconds"] = round(time.perf_counter() - started, 1)
@@ -470,6 +475,7 @@ def _work_order_story(h, when, service, index, stop=None):  # noqa: PLR0915 - on
         yield h.env.cr.now() + timedelta(hours=rng.randint(1, 4))
         h.as_(order, "group_cs_supervisor").action_set_fee()
     # The callback within 24 hours (篇2 二 六) 3), sometimes after an unanswered call.
+    # sudo: the callback the procedure planned, which the supervisor then calls (as them)
     callback = order.sudo().callback_ids.filtered(lambda c: c.state == "planned")[:1]
     if callback:
         callback = callback.with_user(h.role("group_eng_supervisor"))
@@ -487,6 +493,7 @@ def _work_order_story(h, when, service, index, stop=None):  # noqa: PLR0915 - on
     yield h.env.cr.now() + timedelta(hours=rng.randint(1, 30))
     h.as_(order, "group_eng_supervisor").action_close()
     # The resident pays the invoice at the front desk, mostly within a few days.
+    # sudo: the document's invoice, paid at the front desk through the money service
     invoice = order.sudo().invoice_id
     if invoice and invoice.state == "posted" and rng.random() < 0.85:
         yield h.env.cr.now() + timedelta(days=rng.randint(0, 6), hours=rng.randint(1, 5))
@@ -601,6 +608,7 @@ def _complaint_story(h, when, departments, index, stop=None):  # noqa: PLR0915 -
         yield h.env.cr.now() + timedelta(days=rng.randint(1, 5))
         report.result = "已整改完毕,业户确认"
         report.action_done()
+    # sudo: the callback the procedure planned, which the supervisor then calls (as them)
     callback = complaint.sudo().callback_ids.filtered(lambda c: c.state == "planned")[:1]
     if callback:
         yield h.env.cr.now() + timedelta(hours=rng.randint(6, 30))
@@ -811,9 +819,11 @@ def _class_story(h, when, kind, name, price):
             .with_user(h.role("group_duty_officer"))
             .create({"event_id": event.id, "partner_id": partner.id, "name": partner.name})
         )
+        # sudo: the registration's invoice, paid at the front desk through the money service
         invoice = (
-            registration.sudo()._fields.get("hanling_invoice_id")
-            and registration.sudo().hanling_invoice_id
+            registration.sudo()["hanling_invoice_id"]
+            if "hanling_invoice_id" in registration._fields
+            else None
         )
         if invoice and invoice.state == "posted" and rng.random() < 0.8:
             yield h.env.cr.now() + timedelta(hours=rng.randint(1, 48))
@@ -930,6 +940,7 @@ def _delivery_story(h, products, stop=False):
     # Customer service handles the money of errands (篇4 8).
     errand = errand.with_user(h.role("group_cs_staff"))
     errand.action_settle()
+    # sudo: the document's invoice, paid at the front desk through the money service
     invoice = errand.sudo().invoice_id
     if invoice and invoice.state == "posted" and invoice.amount_residual:
         yield h.env.cr.now() + timedelta(days=rng.randint(0, 3), hours=1)
