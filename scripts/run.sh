@@ -40,16 +40,18 @@ env['ir.module.module'].search([('name', '=like', 'hanling_%')])._update_transla
 env.cr.commit()
 PY
     # Six months of the office's life (issue 18), made through the users' actions with the clock
-    # set back: addons/hanling_property/tools/demo_history.py. HANLING_DEMO_MONTHS=0 skips it.
+    # set back: addons/hanling_property/tools/demo_history.py. HANLING_DEMO_MONTHS=0 skips it;
+    # HANLING_DEMO_SCALE sizes it (1: about 170 work orders, 30 complaints ...).
     months=${HANLING_DEMO_MONTHS:-6}
     if [ "$months" -gt 0 ]; then
         log "writing $months months of history of the demo office 翰岭院"
-        HANLING_DEMO_MONTHS=$months "$PY" -m odoo shell -c odoo.conf -d "$DB" --log-level=warn >/dev/null <<'PY'
+        HANLING_DEMO_MONTHS=$months HANLING_DEMO_SCALE=${HANLING_DEMO_SCALE:-1} "$PY" -m odoo shell -c odoo.conf -d "$DB" --log-level=warn >/dev/null <<'PY'
 import os
 import sys
 from odoo.addons.hanling_property.tools import demo_history
 history = demo_history.generate(env(context=dict(env.context, lang="zh_CN")),
-                                months=int(os.environ["HANLING_DEMO_MONTHS"]), commit=True)
+                                months=int(os.environ["HANLING_DEMO_MONTHS"]),
+                                scale=float(os.environ["HANLING_DEMO_SCALE"]), commit=True)
 print("demo history:", history and history.stats, file=sys.stderr)
 PY
     fi

@@ -186,10 +186,16 @@ class History:
             name: cr.__dict__[name] for name in ("commit", "rollback") if name in cr.__dict__
         }
         cr.commit, cr.rollback = no_commit, no_rollback
+        month = None
         with freeze_time(self.start) as frozen:
             try:
                 while self._queue:
                     when, seq, name, generator = heapq.heappop(self._queue)
+                    if f"{when:%Y-%m}" != month:
+                        month = f"{when:%Y-%m}"
+                        _logger.info(
+                            "demo history: %s, %s steps so far", month, self.stats["steps"]
+                        )
                     frozen.move_to(when)
                     cr._now = when
                     try:
