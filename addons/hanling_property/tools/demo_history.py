@@ -1027,3 +1027,21 @@ def _inspection_story(h, when):
     yield h.env.cr.now() + timedelta(hours=2)
     inspection.line_ids.write({"result": "ok"})
     inspection.action_done()
+
+
+# ====================================================================== the monthly review
+
+
+@register("hanling_property", sequence=90)
+def _monthly_reviews(h):
+    """Early each month the review of last month is prepared, as its scheduled action does."""
+    for month_start in h.month_starts():
+        when = h.local(month_start, 7)
+        if h.start < when < h.end:
+            h.story(when, _review_story(h), f"monthly review {month_start:%Y-%m}")
+
+
+def _review_story(h):
+    h.env["hanling.work.order.review"]._cron_prepare_last_month()
+    return
+    yield
