@@ -23,7 +23,7 @@ small)
     log "building a fresh database $DB"
     dropdb --if-exists "$DB"
     # Built like scripts/test.sh builds the CI database: demo data, zh_CN and en_US.
-    "$PY" -m odoo -c odoo.conf -d "$DB" -i hanling_property,hanling_archive,hanling_errands \
+    "$PY" -m odoo -c odoo.conf -d "$DB" -i hanling_property,hanling_archive,hanling_errands,hanling_fees \
         --load-language=zh_CN --stop-after-init --log-level=warn --max-cron-threads=0
     "$PY" -m odoo shell -c odoo.conf -d "$DB" --log-level=warn >/dev/null <<'PY'
 env["res.lang"]._activate_lang("en_US")

@@ -4,7 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_all
 DB=${HANLING_DB:-hanling_demo}
-ADDONS=hanling_property,hanling_archive,hanling_errands
+ADDONS=hanling_property,hanling_archive,hanling_errands,hanling_fees
 
 if ! psql -X -At -d postgres -c "select 1 from pg_database where datname='$DB'" | grep -q 1; then
     log "creating database $DB (addons, demo data, Chinese, six months of history): a few minutes, once"
@@ -26,8 +26,8 @@ PY
     "$PY" -m odoo -c odoo.conf -d "$DB" -i account --stop-after-init --log-level=warn
     "$PY" -m odoo -c odoo.conf -d "$DB" -i "$ADDONS" --stop-after-init --log-level=warn
     installed=$(psql -X -At -d "$DB" -c "select count(*) from ir_module_module
-        where name in ('hanling_property', 'hanling_archive', 'hanling_errands') and state = 'installed'")
-    if [ "$installed" != 3 ]; then
+        where name in ('hanling_property', 'hanling_archive', 'hanling_errands', 'hanling_fees') and state = 'installed'")
+    if [ "$installed" != 4 ]; then
         dropdb "$DB"
         die "installing the addons into $DB failed (see above); the database was removed."
     fi

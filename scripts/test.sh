@@ -7,7 +7,7 @@ setup_all
 setup_chromium
 setup_pdf_check
 DB=${HANLING_TEST_DB:-hanling_test}
-ADDONS=hanling_property,hanling_archive,hanling_errands
+ADDONS=hanling_property,hanling_archive,hanling_errands,hanling_fees
 
 log "building a fresh test database $DB"
 dropdb --if-exists "$DB"

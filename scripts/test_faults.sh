@@ -7,7 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_all
 export HANLING_TEST_DB=${HANLING_TEST_DB:-hanling_test}
 export HANLING_FAULTS_DB=${HANLING_FAULTS_DB:-hanling_faults}
-ADDONS=hanling_property,hanling_archive,hanling_errands
+ADDONS=hanling_property,hanling_archive,hanling_errands,hanling_fees
 
 if ! psql -X -lqt | cut -d'|' -f1 | grep -qw "$HANLING_TEST_DB"; then
     log "building the template database $HANLING_TEST_DB"

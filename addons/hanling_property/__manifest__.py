@@ -26,6 +26,8 @@
         "security/decoration_security.xml",
         "security/custody/ir.model.access.csv",
         "security/custody_security.xml",
+        "security/move_in/ir.model.access.csv",
+        "security/move_in_security.xml",
         "data/product_data.xml",
         "data/analytic_data.xml",
         "data/service_catalogue_data.xml",
@@ -39,6 +41,7 @@
         "data/decoration_data.xml",
         "data/document_type_data.xml",
         "data/custody_data.xml",
+        "data/move_in_data.xml",
         "report/service_reports.xml",
         "report/service_templates.xml",
         "report/duty_log_reports.xml",
@@ -80,6 +83,7 @@
         "views/activity_portal_templates.xml",
         "views/document_type_views.xml",
         "views/move_in_views.xml",
+        "views/moving_booking_views.xml",
         "views/decoration_permit_views.xml",
         "views/ownership_transfer_views.xml",
         "views/unit_decoration_views.xml",
@@ -96,6 +100,7 @@
         "demo/complaint_demo.xml",
         "demo/community_demo.xml",
         "demo/decoration_demo.xml",
+        "demo/move_in_demo.xml",
     ],
     "assets": {
         "web.report_assets_common": [

@@ -30,7 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-ADDONS = "hanling_property,hanling_archive,hanling_errands"
+ADDONS = "hanling_property,hanling_archive,hanling_errands,hanling_fees"
 PEERS = "helpdesk_mgmt,repair,maintenance"
 
 

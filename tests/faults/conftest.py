@@ -17,7 +17,7 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TEMPLATE = os.environ.get("HANLING_TEST_DB", "hanling_test")
 PREFIX = os.environ.get("HANLING_FAULTS_DB", "hanling_faults")
-ADDONS = "hanling_property,hanling_archive,hanling_errands"
+ADDONS = "hanling_property,hanling_archive,hanling_errands,hanling_fees"
 
 
 def run(cmd, check=True, **kwargs):

@@ -57,3 +57,4 @@ from . import decoration_permit_notify
 from . import money_service
 from . import account_chart_template
 from . import custody
+from . import moving_booking

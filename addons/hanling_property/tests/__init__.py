@@ -38,3 +38,4 @@ from . import test_move_in_workflow_guard
 from . import test_custody
 from . import test_deadline_mixin
 from . import test_demo_history
+from . import test_move_in_manual

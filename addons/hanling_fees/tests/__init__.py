@@ -1,0 +1,2 @@
+from . import test_fee_billing
+from . import test_fee_access
