@@ -761,6 +761,12 @@ def _move_in_story(h, unit, partner):
         {
             "identity_checked": True,
             "bank_agreement": True,
+            **(
+                {"cleaning_answer": "declined"}
+                if "cleaning_answer" in move_in._fields
+                and "declined" in dict(move_in._fields["cleaning_answer"].selection)
+                else {}
+            ),
             "key_ids": [
                 (0, 0, {"key_type": "unit_door", "quantity": 3}),
                 (0, 0, {"key_type": "mailbox", "quantity": 2}),
