@@ -308,6 +308,21 @@ INSPECTIONS = ["阀芯老化", "管道有异物堵塞", "线路接头松脱", "�
 WORK_DONE = ["已更换配件并试用正常", "已疏通并清理现场", "已重新接线,通电正常", "已调整并紧固"]
 OPINIONS = ["已修好,满意", "师傅很专业", "修得很快,谢谢", "可以"]
 CALLBACK_COMMENTS = ["很好", "师傅准时,修得好", "一般", "第二次才修好", "满意"]
+MANUAL_ARRIVALS = [
+    "门口二维码污损,无法扫描",
+    "手机相机故障,无法扫码",
+    "业户门口未贴二维码",
+]
+PREVENTIONS = [
+    "定期检查同类设施",
+    "加强巡查,及时发现问题",
+    "提前通知业户,避免误会",
+]
+SERVICE_SUGGESTIONS = [
+    "希望晚间也能受理维修",
+    "增加社区活动",
+    "公告栏信息及时更新",
+]
 REWORK_REASONS = ["还是有点漏水", "用了一天又坏了", "没有清理现场"]
 ABSENT_NOTES = ["家中无人,已在门上留言条", "电话未接通,留言条已贴门口"]
 COMPLAINTS = [
@@ -452,7 +467,13 @@ def _work_order_story(h, when, service, index, stop=None):  # noqa: PLR0915 - on
                     order[field] = provider
         order.action_refer()
         return
-    tech.action_start()
+    # The arrival is proven at the door by the unit's QR code; now and then the code is
+    # soiled and the technician records it by hand with the reason (篇2 一 四)).
+    if rng.random() < 0.1:
+        tech.arrival_manual_reason = h.pick(MANUAL_ARRIVALS)
+        tech.action_start()
+    else:
+        tech.action_arrive_scan(unit._hanling_portal_url())
     if stop == "in_progress":
         return
     yield h.env.cr.now() + timedelta(minutes=rng.randint(20, 150))
@@ -573,7 +594,8 @@ def _complaint_story(h, when, departments, index, stop=None):  # noqa: PLR0915 -
     if stop in ("manager", "company"):
         return
     report = None
-    loss = stop is None and rng.random() < 0.2
+    # An escalated complaint closes only with its nonconformity report (篇3 4.2.2-4.2.5).
+    loss = stop is None and (escalate or rng.random() < 0.2)
     if loss:
         yield h.env.cr.now() + timedelta(hours=rng.randint(2, 12))
         action = complaint.with_user(h.role("group_cs_supervisor")).action_create_nonconformity()
@@ -621,11 +643,16 @@ def _complaint_story(h, when, departments, index, stop=None):  # noqa: PLR0915 -
         callback.with_user(callback.user_id or staff).write(
             {
                 "satisfaction": rng.choices("54321", weights=[40, 35, 15, 6, 4])[0],
-                "opinion": "处理及时",
+                "opinion": "处理及时,效果良好",
+                "prevention_suggestion": h.pick(PREVENTIONS),
+                "service_suggestion": h.pick(SERVICE_SUGGESTIONS),
                 "evaluation": "满意",
             }
         )
         callback.with_user(callback.user_id or staff).action_done()
+    # The department reports the result to the office manager before closing (篇3 4.4).
+    yield h.env.cr.now() + timedelta(hours=rng.randint(1, 12))
+    complaint.action_report_result()
     yield h.env.cr.now() + timedelta(hours=rng.randint(1, 24))
     complaint.action_close()
 
