@@ -170,7 +170,12 @@ class HanlingFeeRun(models.Model):
             if (start.year, start.month) == (end.year, end.month):
                 continue
             product = segment["fee_type"].product_id.with_company(self.company_id)
-            income = product.product_tmpl_id.get_product_accounts()["income"]
+            income = (
+                product.product_tmpl_id.get_product_accounts()["income"]
+                or self.env["hanling.money.service"]
+                ._sale_journal(self.company_id)
+                .default_account_id
+            )
             command[2].update(account_id=deferred.id, hanling_income_account_id=income.id)
         return vals
 

@@ -54,7 +54,7 @@ class HanlingFeeReceipt(models.Model):
     amount_bills = fields.Monetary(string="For Bills", readonly=True)
     amount_prepaid = fields.Monetary(string="Prepaid Fees", readonly=True)
     amount_total = fields.Monetary(string="Amount", compute="_compute_amount_total", store=True)
-    amount_words = fields.Char(string="Amount in Words", compute="_compute_amount_total")
+    amount_words = fields.Char(string="Amount in Words", compute="_compute_amount_words")
     invoice_ids = fields.Many2many(
         "account.move",
         "hanling_fee_receipt_invoice_rel",
@@ -81,6 +81,10 @@ class HanlingFeeReceipt(models.Model):
     def _compute_amount_total(self):
         for receipt in self:
             receipt.amount_total = receipt.amount_bills + receipt.amount_prepaid
+
+    @api.depends("amount_total")
+    def _compute_amount_words(self):
+        for receipt in self:
             receipt.amount_words = amount_in_chinese(receipt.amount_total)
 
     def _lines(self):
@@ -148,6 +152,7 @@ class HanlingFeeCounterPayment(models.TransientModel):
         compute="_compute_partner_id",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
     )
     bill_line_ids = fields.Many2many(
@@ -156,6 +161,7 @@ class HanlingFeeCounterPayment(models.TransientModel):
         compute="_compute_bill_line_ids",
         store=True,
         readonly=False,
+        precompute=True,
         help="The open bills of the unit; each one's invoice is paid in full.",
     )
     journal_id = fields.Many2one(
@@ -274,7 +280,9 @@ class HanlingFeeCounterPayment(models.TransientModel):
                 "payment_ids": [fields.Command.set(payments.ids)],
             }
         )
-        receipt.message_post(
+        # sudo: the receipt's own chatter records the money taken (the front desk reads
+        # receipts only; the author stays the clerk).
+        receipt.sudo().message_post(
             body=_(
                 "%(amount)s received (%(journal)s): %(payments)s.",
                 amount=receipt.amount_total,

@@ -116,7 +116,7 @@ class TestFeePrepaid(FeeCase):
         self.assertEqual(line.account_id, self.deferred)
         income = line.hanling_income_account_id
         self.assertTrue(income)
-        self.assertAlmostEqual(self._balance(income, date_from=date(2026, 1, 1)), 0.0)
+        self.assertAlmostEqual(self._balance(income, community=self.community), 0.0)
         Revenue = self.env["hanling.fee.revenue"]
         made = Revenue._release_until(date(2026, 3, 15), self.company)
         self.assertEqual(sorted(made.mapped("month")), [date(2026, m, 1) for m in (1, 2, 3)])
@@ -142,7 +142,13 @@ class TestFeePrepaid(FeeCase):
         self.assertEqual(Revenue.search_count([("invoice_line_id", "=", line.id)]), 12)
         self.assertAlmostEqual(self._balance(self.deferred), 0.0)
         self.assertAlmostEqual(
-            self._balance(income, date_from=date(2026, 12, 1), date_to=date(2026, 12, 31)), -100.0
+            self._balance(
+                income,
+                date_from=date(2026, 12, 1),
+                date_to=date(2026, 12, 31),
+                community=self.community,
+            ),
+            -100.0,
         )
         self.assertFalse(Revenue._release_until(date(2027, 6, 30), self.company))
         self.assertEqual(Revenue.search_count([("invoice_line_id", "=", line.id)]), 12)

@@ -45,9 +45,9 @@ class TestFeeReceipt(FeeCase):
         self.assertEqual(receipt.amount_words, "肆佰肆拾柒元伍角整")
         self.assertEqual(receipt.issued_by_id, self.desk)
         self.assertEqual(set(receipt.invoice_ids.mapped("payment_state")), {"paid"})
-        payment = receipt.sudo().payment_ids
-        self.assertEqual(payment.journal_id, self.cash_journal)
-        self.assertEqual(payment.amount, 447.5)
+        payments = receipt.sudo().payment_ids
+        self.assertEqual(payments.journal_id, self.cash_journal)
+        self.assertEqual(sum(payments.mapped("amount")), 447.5)
         # Nothing left open for the next clerk.
         self.assertFalse(self._counter(self.unit).bill_line_ids)
 
@@ -68,19 +68,25 @@ class TestFeeReceipt(FeeCase):
         receipt = self._pay(self._counter(self.unit, partner_id=self.owner.id, amount_prepaid=80))
         Receipt = self.env["hanling.fee.receipt"]
         for user in (self.desk, self.accountant):
-            with self.assertRaisesRegex(AccessError, "not allowed to create"):
+            # A number sent by the client: refused by the guard, whoever sends it.
+            with self.assertRaisesRegex(WorkflowGuardError, "Receipt Number"):
                 Receipt.with_user(user).create(
-                    {"name": "SJ2026-000001", "partner_id": self.owner.id}
+                    {"name": "SJ2026-000001", "company_id": self.company.id}
                 )
-            with self.assertRaisesRegex(AccessError, "not allowed to modify"):
+            with self.assertRaisesRegex(WorkflowGuardError, "Receipt Number"):
                 receipt.with_user(user).write({"name": "SJ2026-999999"})
+            # Nor may any role make a receipt at all, even without a number.
+            with self.assertRaisesRegex(AccessError, "not allowed to create"):
+                Receipt.with_user(user).create({"company_id": self.company.id})
         # Even with every right (sudo), the number is the payment step's only.
-        with self.assertRaisesRegex(WorkflowGuardError, "name"):
+        with self.assertRaisesRegex(WorkflowGuardError, "Receipt Number"):
             receipt.sudo().write({"name": "SJ2026-999999"})
-        with self.assertRaisesRegex(WorkflowGuardError, "name"):
+        with self.assertRaisesRegex(WorkflowGuardError, "Receipt Number"):
             Receipt.sudo().create({"name": "SJ2026-000001", "company_id": self.company.id})
-        with self.assertRaisesRegex(WorkflowGuardError, "amount_prepaid"):
+        with self.assertRaisesRegex(WorkflowGuardError, "Prepaid Fees"):
             receipt.sudo().write({"amount_prepaid": 8000})
+        self.assertTrue(receipt.name.startswith("SJ"))
+        self.assertEqual(receipt.amount_total, 80.0)
 
     def test_amount_in_chinese_capitals(self):
         receipt = self._pay(
