@@ -113,6 +113,8 @@ class ResCompany(models.Model):
     def _hanling_receipt_sequence(self):
         """The company's gap-free receipt sequence (收据 numbers), made when missing."""
         self.ensure_one()
+        # sudo: the receipt sequence is the company's configuration (made here when missing);
+        # nobody but the payment step draws from it.
         Sequence = self.env["ir.sequence"].sudo()
         sequence = Sequence.search(
             [("code", "=", RECEIPT_SEQUENCE), ("company_id", "=", self.id)], limit=1
@@ -205,6 +207,7 @@ class HanlingFeeRun(models.Model):
         )
         if not payers:
             return
+        # sudo: the run's own bill lines lead to the invoices just issued.
         invoices = (
             self.env["hanling.fee.bill.line"]
             .sudo()
