@@ -15,6 +15,7 @@
         "security/archive_followers_security.xml",
         "data/hanling_archive_data.xml",
         "data/hanling_archive_document_data.xml",
+        "data/archive_room_data.xml",
         "report/hanling_archive_reports.xml",
         "report/hanling_archive_templates.xml",
         "views/archive_dossier_views.xml",
@@ -27,9 +28,11 @@
         "views/archive_cabinet_views.xml",
         "views/archive_document_type_views.xml",
         "views/hanling_archive_menus.xml",
+        "views/archive_room_views.xml",
     ],
     "demo": [
         "demo/hanling_archive_demo.xml",
+        "demo/archive_room_demo.xml",
     ],
     "installable": True,
 }

@@ -16,3 +16,5 @@ from . import res_partner
 from . import ir_actions_report
 from . import ir_binary
 from . import hanling_document_mixin
+from . import archive_room
+from . import archive_vip_update

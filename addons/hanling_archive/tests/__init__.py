@@ -9,3 +9,4 @@ from . import test_archive_rpc_paths
 from . import test_archive_filing
 from . import test_archive_workflow_guard
 from . import test_archive_rpc_attacks
+from . import test_archive_room

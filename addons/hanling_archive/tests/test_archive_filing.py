@@ -19,7 +19,12 @@ class TestArchiveFiling(DecorationCase):
             self.env["hanling.move.in"]
             .with_user(staff)
             .create(
-                {"unit_id": self.unit.id, "partner_id": self.owner.id, "identity_checked": True}
+                {
+                    "unit_id": self.unit.id,
+                    "partner_id": self.owner.id,
+                    "identity_checked": True,
+                    "cleaning_answer": "declined",
+                }
             )
         )
         move_in.key_ids = [(0, 0, {"key_type": "unit_door", "quantity": 2})]
@@ -65,7 +70,12 @@ class TestArchiveFiling(DecorationCase):
             {"name": "车位租赁合同", "code": "parking_contract", "document_set": "move_in"}
         )
         move_in = self.env["hanling.move.in"].create(
-            {"unit_id": self.unit.id, "partner_id": self.owner.id, "identity_checked": True}
+            {
+                "unit_id": self.unit.id,
+                "partner_id": self.owner.id,
+                "identity_checked": True,
+                "cleaning_answer": "declined",
+            }
         )
         move_in.key_ids = [(0, 0, {"key_type": "unit_door", "quantity": 1})]
         self.receive(move_in.document_line_ids)

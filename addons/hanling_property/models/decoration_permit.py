@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools.translate import LazyTranslate
@@ -12,6 +14,10 @@ OPEN_STATES = ("draft", "submitted", "approved", "in_progress", "completion_requ
 DEPOSIT_STATES = ("submitted", "approved", "in_progress", "completion_requested", "completed")
 # From the issue of the permit on, what was approved stays as approved.
 ISSUED_STATES = ("approved", "in_progress", "completion_requested", "completed", "closed")
+# 篇1 (一) 2) 2: the office helps the owner follow up the repairs under the decoration warranty;
+# the follow-up is due this many days after the works passed inspection.
+WARRANTY_FOLLOWUP_DAYS = 30
+WARRANTY_ACTIVITY = "hanling_property.mail_activity_type_warranty_followup"
 
 
 class HanlingDecorationPermit(models.Model):
@@ -40,6 +46,17 @@ class HanlingDecorationPermit(models.Model):
             "user": ("approver_id", "received_by_id"),
             "summary": _lt("Decoration works past the permitted end: %(name)s"),
         },
+        # 篇1 (一) 2) 2: the warranty repairs are followed up after the completion; the follow-up
+        # activity scheduled at the inspection is the reminder (recreated while overdue).
+        "warranty": {
+            "due": "date_warranty_due",
+            "done": "date_warranty_followed",
+            "flag": "is_warranty_overdue",
+            "open_states": ("completed", "closed"),
+            "activity": WARRANTY_ACTIVITY,
+            "user": ("received_by_id", "approver_id"),
+            "summary": _lt("Follow up the decoration warranty repairs: %(name)s"),
+        },
     }
 
     _workflow_fields = (
@@ -55,6 +72,9 @@ class HanlingDecorationPermit(models.Model):
         "date_rejected",
         "deposit_account_id",
         "deposit_move_ids",
+        "date_warranty_due",
+        "date_warranty_followed",
+        "warranty_followed_by_id",
     )
     _workflow_lock = {
         # The application as received.
@@ -142,6 +162,18 @@ class HanlingDecorationPermit(models.Model):
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
     date_rejected = fields.Datetime(string="Rejected On", readonly=True, copy=False)
     rejection_reason = fields.Text(tracking=True)
+    date_warranty_due = fields.Date(string="Warranty Follow-up Due", readonly=True, copy=False)
+    date_warranty_followed = fields.Datetime(
+        string="Warranty Followed Up On", readonly=True, copy=False
+    )
+    warranty_followed_by_id = fields.Many2one(
+        "res.users", string="Warranty Followed Up By", readonly=True, copy=False
+    )
+    warranty_note = fields.Text(
+        string="Warranty Repairs",
+        help="What the owner reported under the decoration warranty and what the contractor did.",
+    )
+    is_warranty_overdue = deadline_flag("Warranty Follow-up Overdue")
     inspection_note = fields.Text(string="Inspection Findings")
 
     document_line_ids = fields.One2many(
@@ -406,8 +438,48 @@ class HanlingDecorationPermit(models.Model):
         return True
 
     def _action_complete(self):
-        self.write({"state": "completed", "date_completed": fields.Datetime.now()})
+        today = fields.Date.context_today(self)
+        due = today + timedelta(days=WARRANTY_FOLLOWUP_DAYS)
+        self.write(
+            {
+                "state": "completed",
+                "date_completed": fields.Datetime.now(),
+                "date_warranty_due": due,
+            }
+        )
         self.activity_feedback(["mail.mail_activity_data_todo"])
+        for permit in self:
+            permit.activity_schedule(
+                WARRANTY_ACTIVITY,
+                date_deadline=due,
+                summary=_("Follow up the decoration warranty repairs: %(name)s", name=permit.name),
+                user_id=(permit.received_by_id or permit.approver_id or self.env.user).id,
+            )
+
+    @workflow_step
+    def action_warranty_followed(self):
+        """篇1 (一) 2) 2: the warranty repairs were followed up with the owner; say what came of it."""
+        self._check_state(
+            ("completed", "closed"),
+            message=_("The warranty repairs are followed up once the works passed inspection."),
+        )
+        for permit in self:
+            if permit.date_warranty_followed:
+                raise UserError(
+                    _("%(permit)s: the warranty follow-up is already recorded.", permit=permit.name)
+                )
+            if not (permit.warranty_note or "").strip():
+                raise UserError(
+                    _("Write what the owner reported under the warranty and what was done.")
+                )
+        self.write(
+            {
+                "date_warranty_followed": fields.Datetime.now(),
+                "warranty_followed_by_id": self.env.user.id,
+            }
+        )
+        self.activity_feedback([WARRANTY_ACTIVITY])
+        return True
 
     @workflow_step
     def action_inspection_failed(self):

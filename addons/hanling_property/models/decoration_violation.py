@@ -1,8 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.workflow import is_granted
-
 
 class HanlingDecorationViolation(models.Model):
     """违章记录: a breach of the decoration rules, possibly deducted from the deposit."""
@@ -16,6 +14,8 @@ class HanlingDecorationViolation(models.Model):
     # The deduction entry is linked when the permit's deposit is settled; a posted deduction is
     # frozen by ``write`` below (the entry, not a state, decides it).
     _workflow_fields = ("move_id",)
+    # The deduction entry is the permit's: its settlement step (a permit step) links it.
+    _workflow_parent = "permit_id"
 
     permit_id = fields.Many2one(
         "hanling.decoration.permit", required=True, index=True, ondelete="cascade"
@@ -45,10 +45,6 @@ class HanlingDecorationViolation(models.Model):
     def _compute_is_deducted(self):
         for violation in self:
             violation.is_deducted = bool(violation.move_id)
-
-    def _workflow_open(self):
-        # The deduction entry is the permit's: its settlement step (a permit step) links it.
-        return super()._workflow_open() or is_granted("hanling.decoration.permit")
 
     @api.model_create_multi
     def create(self, vals_list):

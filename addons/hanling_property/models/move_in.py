@@ -1,10 +1,19 @@
+from datetime import timedelta
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from ..tools.workflow import workflow_step
+from .deadline_mixin import deadline_flag
+
+_lt = LazyTranslate(__name__)
 
 # Manual 篇1 (一) 1): the reception of a new owner should take no more than 30 minutes.
 MOVE_IN_TARGET_MINUTES = 30
+# 篇1 (一) 1) 4: the utilities are opened "in time" at the move-in; a request is chased when the
+# supplier has not opened it within this many days (the clerk may set another date).
+UTILITY_ACTIVATION_DAYS = 3
 
 
 class HanlingMoveIn(models.Model):
@@ -20,7 +29,13 @@ class HanlingMoveIn(models.Model):
     _check_company_auto = True
     _hanling_document_set = "move_in"
 
-    _workflow_fields = ("state", "date_started", "date_done", "occupancy_id")
+    _workflow_fields = (
+        "state",
+        "date_started",
+        "date_done",
+        "occupancy_id",
+        "cleaning_work_order_id",
+    )
     _workflow_lock = {
         ("in_progress", "done", "cancel"): ("unit_id", "mode", "date_appointment", "company_id"),
         # What the owner was received with and signed for.
@@ -119,6 +134,42 @@ class HanlingMoveIn(models.Model):
     occupancy_id = fields.Many2one(
         "hanling.occupancy", string="Occupancy", readonly=True, copy=False, check_company=True
     )
+    # Not stored: the lines' flags move with time (the deadline check), which recomputes them
+    # alone, without their dependants.
+    utilities_overdue = fields.Boolean(
+        string="Utility Overdue",
+        compute="_compute_utilities_overdue",
+        search="_search_utilities_overdue",
+        help="A requested utility is not activated by the date it was expected.",
+    )
+    # 篇1 (一) 5): the new home is cleaned at the move-in, when the owner wants it, at the time
+    # the owner chooses; booked as a work order of the catalogue's cleaning service.
+    cleaning_answer = fields.Selection(
+        [("wanted", "Wanted"), ("declined", "Declined")],
+        string="New-home Cleaning",
+        tracking=True,
+        copy=False,
+        help="The owner's answer when offered the cleaning of the new home.",
+    )
+    cleaning_service_id = fields.Many2one(
+        "hanling.service",
+        string="Cleaning Service",
+        default=lambda self: self.env.ref(
+            "hanling_property.service_paid_34", raise_if_not_found=False
+        ),
+        domain="[('category_id.name', 'ilike', '清洁')]",
+        check_company=True,
+    )
+    cleaning_date = fields.Datetime(
+        string="Cleaning Appointment", copy=False, help="The time the owner chose."
+    )
+    cleaning_work_order_id = fields.Many2one(
+        "hanling.work.order", string="Cleaning Work Order", readonly=True, copy=False
+    )
+    moving_ids = fields.One2many(
+        "hanling.moving.booking", "move_in_id", string="Moving Bookings", copy=False
+    )
+    moving_count = fields.Integer(compute="_compute_moving_count")
     cancel_reason = fields.Char()
     note = fields.Html()
 
@@ -134,6 +185,22 @@ class HanlingMoveIn(models.Model):
                 move_in.duration = 0.0
                 move_in.is_on_time = False
                 move_in.on_time_rate = 0.0
+
+    @api.depends("utility_ids.is_overdue")
+    def _compute_utilities_overdue(self):
+        for move_in in self:
+            move_in.utilities_overdue = any(move_in.utility_ids.mapped("is_overdue"))
+
+    def _search_utilities_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(_("Unsupported search on the overdue utilities."))
+        positive = (operator == "=") == value
+        domain = [("utility_ids.is_overdue", "=", True)]
+        return domain if positive else ["!", *domain]
+
+    def _compute_moving_count(self):
+        for move_in in self:
+            move_in.moving_count = len(move_in.moving_ids)
 
     @api.constrains("unit_id", "state")
     def _check_one_open_per_unit(self):
@@ -190,6 +257,13 @@ class HanlingMoveIn(models.Model):
             if not move_in.key_ids:
                 raise UserError(_("Record the keys the owner signed for (签领钥匙登记)."))
             move_in.document_line_ids._check_required_received(move_in.name)
+            if not move_in.cleaning_answer:
+                raise UserError(
+                    _(
+                        "Offer the new-home cleaning and record the owner's answer before "
+                        "completing the move-in."
+                    )
+                )
         self._action_done()
         return True
 
@@ -238,6 +312,89 @@ class HanlingMoveIn(models.Model):
         self._check_state(["cancel"], message=_("Only a cancelled move-in can be scheduled again."))
         self.write({"state": "draft", "date_started": False})
         return True
+
+    @workflow_step
+    def action_book_cleaning(self):
+        """篇1 (一) 5): book the cleaning the owner wants as a work order of the catalogue."""
+        self._check_state(
+            ["in_progress", "done"],
+            message=_("The new-home cleaning is booked during or after the reception."),
+        )
+        for move_in in self:
+            if move_in.cleaning_answer != "wanted":
+                raise UserError(_("The owner has not asked for the new-home cleaning."))
+            order = move_in.cleaning_work_order_id
+            if order and order.state != "cancel":
+                raise UserError(
+                    _("The new-home cleaning is already booked: %(order)s.", order=order.name)
+                )
+            if not move_in.cleaning_service_id:
+                raise UserError(_("Choose the cleaning service of the catalogue."))
+            if not move_in.cleaning_date:
+                raise UserError(_("Give the time the owner chose for the cleaning."))
+            order = self.env["hanling.work.order"].create(move_in._cleaning_order_values())
+            move_in.cleaning_work_order_id = order
+            move_in.message_post(
+                body=_("New-home cleaning booked: %(order)s.", order=order.name),
+            )
+        return True
+
+    def _cleaning_order_values(self):
+        self.ensure_one()
+        return {
+            "company_id": self.company_id.id,
+            "unit_id": self.unit_id.id,
+            "partner_id": self.partner_id.id,
+            "channel": "visit",
+            "service_id": self.cleaning_service_id.id,
+            "description": _(
+                "New-home cleaning at the move-in %(move_in)s (%(unit)s)",
+                move_in=self.name,
+                unit=self.unit_id.display_name,
+            ),
+            "urgency": "appointment",
+            "appointment_date": self.cleaning_date,
+        }
+
+    def action_view_cleaning_order(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "hanling.work.order",
+            "res_id": self.cleaning_work_order_id.id,
+            "view_mode": "form",
+        }
+
+    def action_book_moving(self):
+        """篇1 (一) 3): open a moving booking for this move-in (zone, guard, moving team)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Moving Service"),
+            "res_model": "hanling.moving.booking",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_move_in_id": self.id,
+                "default_unit_id": self.unit_id.id,
+                "default_partner_id": self.partner_id.id,
+            },
+        }
+
+    def action_view_moving(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Moving Service"),
+            "res_model": "hanling.moving.booking",
+            "view_mode": "list,form",
+            "domain": [("move_in_id", "=", self.id)],
+            "context": {
+                "default_move_in_id": self.id,
+                "default_unit_id": self.unit_id.id,
+                "default_partner_id": self.partner_id.id,
+            },
+        }
 
     def _schedule_appointment(self):
         for move_in in self:
@@ -319,13 +476,32 @@ class HanlingMoveInDefect(models.Model):
 
 
 class HanlingMoveInUtility(models.Model):
+    """篇1 (一) 1) 4: water, power, gas, telephone and cable TV opened at the move-in; each one
+    requested is followed until the supplier has opened it (deadline, reminder to the clerk)."""
+
     _name = "hanling.move.in.utility"
     _description = "Utility to Activate"
-    _inherit = ["hanling.workflow.mixin"]
+    _inherit = [
+        "hanling.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "hanling.deadline.mixin",
+    ]
     _order = "id"
+    _deadlines = {
+        "activation": {
+            "due": "date_due",
+            "done": "date_activated",
+            "flag": "is_overdue",
+            "open_states": ("requested",),
+            "activity": "hanling_property.mail_activity_type_utility",
+            "user": ("user_id",),
+            "summary": _lt("Utility not activated yet: %(name)s"),
+        },
+    }
 
-    _workflow_fields = ("state",)
-    _workflow_lock = {("done",): ("move_in_id", "utility")}
+    _workflow_fields = ("state", "date_requested", "date_activated")
+    _workflow_lock = {("done",): ("move_in_id", "utility", "date_due")}
 
     move_in_id = fields.Many2one("hanling.move.in", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="move_in_id.company_id", store=True, index=True)
@@ -348,13 +524,37 @@ class HanlingMoveInUtility(models.Model):
     )
     date_done = fields.Date(string="Activated On", help="Today unless given when activated.")
     note = fields.Char()
+    user_id = fields.Many2one(related="move_in_id.user_id", string="Clerk")
+    unit_id = fields.Many2one(related="move_in_id.unit_id")
+    date_requested = fields.Date(string="Requested On", readonly=True, copy=False)
+    date_due = fields.Date(
+        string="Expected By",
+        copy=False,
+        help="When the supplier should have opened it; the clerk is reminded once it is past.",
+    )
+    date_activated = fields.Datetime(string="Activation Recorded", readonly=True, copy=False)
+    is_overdue = deadline_flag("Activation Overdue")
+
+    @api.depends("move_in_id.name", "utility")
+    def _compute_display_name(self):
+        labels = dict(self._fields["utility"]._description_selection(self.env))
+        for line in self:
+            line.display_name = f"{line.move_in_id.name or ''} {labels.get(line.utility, '')}"
 
     @workflow_step
     def action_request(self):
         self._check_state(
             ["not_needed"], message=_("Only a utility not asked for yet can be requested.")
         )
-        self.write({"state": "requested"})
+        today = fields.Date.context_today(self)
+        for utility in self:
+            utility.write(
+                {
+                    "state": "requested",
+                    "date_requested": today,
+                    "date_due": utility.date_due or today + timedelta(days=UTILITY_ACTIVATION_DAYS),
+                }
+            )
         return True
 
     @workflow_step
@@ -363,13 +563,16 @@ class HanlingMoveInUtility(models.Model):
             ["not_needed", "requested"], message=_("This utility is already activated.")
         )
         today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
         for utility in self:
-            utility.write({"state": "done", "date_done": utility.date_done or today})
+            utility.write(
+                {"state": "done", "date_done": utility.date_done or today, "date_activated": now}
+            )
         return True
 
     @workflow_step
     def action_not_needed(self):
         """Take back a request made by mistake."""
         self._check_state(["requested"], message=_("Only a requested utility can be taken back."))
-        self.write({"state": "not_needed"})
+        self.write({"state": "not_needed", "date_requested": False, "date_due": False})
         return True

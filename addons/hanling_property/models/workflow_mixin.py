@@ -32,6 +32,10 @@ class HanlingWorkflowMixin(models.AbstractModel):
     # sent by the client.
     _sequence_code = None
     _sequence_field = "name"
+    # A line owned by another procedure (a violation of its permit): the name of the many2one to
+    # that document. A workflow step of the parent's model then also opens the line's workflow
+    # fields (the permit's settlement links the violation's deduction entry); nothing else does.
+    _workflow_parent = None
 
     # ------------------------------------------------------------------ declaration
 
@@ -62,7 +66,10 @@ class HanlingWorkflowMixin(models.AbstractModel):
 
     def _workflow_open(self):
         # Data files and migrations load while the registry is not ready yet: no client there.
-        return is_granted(self._name) or not self.pool.ready
+        if is_granted(self._name) or not self.pool.ready:
+            return True
+        parent = self._workflow_parent
+        return bool(parent) and is_granted(self._fields[parent].comodel_name)
 
     def _workflow_is_initial(self, name, value):
         """Whether ``value`` is what a new document has anyway (a form sends the defaults)."""

@@ -1,7 +1,7 @@
 import base64
 from datetime import date, timedelta
 
-from odoo import fields
+from odoo import Command, fields
 
 from .common import HanlingCase
 
@@ -63,6 +63,26 @@ class DecorationCase(HanlingCase):
         )
         todo.write({"file": PDF, "file_name": "scan.pdf"})
         return todo
+
+    def make_move_in(self, context=None, user="t_staff", **values):
+        """A move-in of ``self.unit`` for ``self.owner``, created by ``user`` (a login)."""
+        return (
+            self.env["hanling.move.in"]
+            .with_user(self.users[user])
+            .with_context(**(context or {}))
+            .create({"unit_id": self.unit.id, "partner_id": self.owner.id, **values})
+        )
+
+    def done_move_in(self, **values):
+        """A move-in completed through its buttons (identity, two door keys, documents, the
+        cleaning offered)."""
+        values = {"identity_checked": True, "cleaning_answer": "declined", **values}
+        move_in = self.make_move_in(**values)
+        move_in.key_ids = [Command.create({"key_type": "unit_door", "quantity": 2})]
+        self.receive(move_in.document_line_ids)
+        move_in.action_start()
+        move_in.action_done()
+        return move_in
 
     def make_permit(self, user=None, deposit=2000.0, **vals):
         env = self.env(user=user) if user else self.env

@@ -7,11 +7,11 @@ from odoo.tests import tagged
 
 from ..tools.workflow import EditLockError, WorkflowGuardError
 from .decoration_common import DecorationCase
-from .guard_common import CONTEXTS, GUARD, LOCKED
+from .guard_common import GUARD, LOCKED, GuardAssertions
 
 
 @tagged("post_install", "-at_install")
-class TestDecorationWorkflowGuard(DecorationCase):
+class TestDecorationWorkflowGuard(GuardAssertions, DecorationCase):
     def _hot_work_vals(self, permit, **values):
         start = datetime.now().replace(microsecond=0)
         return {
@@ -23,16 +23,6 @@ class TestDecorationWorkflowGuard(DecorationCase):
             "extinguisher_ready": True,
             **values,
         }
-
-    def _expect_guard(self, records, users, forged):
-        for login in users:
-            for name, value in forged.items():
-                for context in CONTEXTS:
-                    with self.subTest(model=records._name, user=login, field=name, ctx=context):
-                        with self.assertRaisesRegex(WorkflowGuardError, GUARD):
-                            records.with_user(self.users[login]).with_context(**context).write(
-                                {name: value}
-                            )
 
     # ------------------------------------------------------------------ hot work (the issue)
 

@@ -14,7 +14,12 @@ class TestDocumentHooks(DecorationCase):
 
     def test_move_in_files_documents_when_done(self):
         move_in = self.env["hanling.move.in"].create(
-            {"unit_id": self.unit.id, "partner_id": self.owner.id, "identity_checked": True}
+            {
+                "unit_id": self.unit.id,
+                "partner_id": self.owner.id,
+                "identity_checked": True,
+                "cleaning_answer": "declined",
+            }
         )
         move_in.key_ids = [(0, 0, {"key_type": "unit_door", "quantity": 2})]
         self.receive(move_in.document_line_ids)

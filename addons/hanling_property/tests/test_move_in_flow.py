@@ -63,6 +63,7 @@ class TestMoveInFlow(DecorationCase):
         with Form(move_in) as form:
             form.identity_checked = True
             form.bank_agreement = True
+            form.cleaning_answer = "declined"
             with form.key_ids.new() as key:
                 key.key_type = "unit_door"
                 key.quantity = 3

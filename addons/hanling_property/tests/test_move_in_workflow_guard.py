@@ -8,37 +8,11 @@ from odoo.tests import tagged
 
 from ..tools.workflow import EditLockError, WorkflowGuardError
 from .decoration_common import DecorationCase
-from .guard_common import CONTEXTS, GUARD, LOCKED
+from .guard_common import CONTEXTS, GUARD, LOCKED, GuardAssertions
 
 
 @tagged("post_install", "-at_install")
-class TestMoveInWorkflowGuard(DecorationCase):
-    def _expect_guard(self, records, users, forged):
-        for login in users:
-            for name, value in forged.items():
-                for context in CONTEXTS:
-                    with self.subTest(model=records._name, user=login, field=name, ctx=context):
-                        with self.assertRaisesRegex(WorkflowGuardError, GUARD):
-                            records.with_user(self.users[login]).with_context(**context).write(
-                                {name: value}
-                            )
-
-    def _move_in(self, context=None, **values):
-        return (
-            self.env["hanling.move.in"]
-            .with_user(self.users["t_staff"])
-            .with_context(**(context or {}))
-            .create({"unit_id": self.unit.id, "partner_id": self.owner.id, **values})
-        )
-
-    def _done_move_in(self):
-        move_in = self._move_in(identity_checked=True)
-        move_in.key_ids = [Command.create({"key_type": "unit_door", "quantity": 2})]
-        self.receive(move_in.document_line_ids)
-        move_in.action_start()
-        move_in.action_done()
-        return move_in
-
+class TestMoveInWorkflowGuard(GuardAssertions, DecorationCase):
     # ------------------------------------------------------------------ move-in
 
     def test_move_in_created_done_is_refused(self):
@@ -58,12 +32,12 @@ class TestMoveInWorkflowGuard(DecorationCase):
             for context in CONTEXTS:
                 with self.subTest(field=name, ctx=context):
                     with self.assertRaisesRegex(WorkflowGuardError, GUARD):
-                        self._move_in(context=context, **{name: value})
+                        self.make_move_in(context=context, **{name: value})
         self.assertEqual(MoveIn.search_count([]), before)
-        self.assertEqual(self._move_in().state, "draft")
+        self.assertEqual(self.make_move_in().state, "draft")
 
     def test_move_in_steps_not_written(self):
-        move_in = self._move_in()
+        move_in = self.make_move_in()
         self._expect_guard(
             move_in,
             ("t_staff", "t_manager"),
@@ -75,7 +49,7 @@ class TestMoveInWorkflowGuard(DecorationCase):
 
     def test_completed_move_in_is_locked(self):
         staff = self.users["t_staff"]
-        move_in = self._done_move_in().with_user(staff)
+        move_in = self.done_move_in().with_user(staff)
         self.assertEqual(move_in.state, "done")
         for values in (
             {"partner_id": self.contractor.id},
@@ -106,7 +80,7 @@ class TestMoveInWorkflowGuard(DecorationCase):
         move_in.note = "<p>业主要求下周上门看窗</p>"
 
     def test_started_move_in_keeps_its_unit(self):
-        move_in = self._move_in()
+        move_in = self.make_move_in()
         move_in.mode = "home_visit"  # a scheduled reception can still be rearranged
         move_in.action_start()
         with self.assertRaisesRegex(EditLockError, "Unit"):
@@ -114,7 +88,7 @@ class TestMoveInWorkflowGuard(DecorationCase):
         move_in.identity_checked = True  # what the reception itself records
 
     def test_cancel_spelling_and_reset(self):
-        move_in = self._move_in()
+        move_in = self.make_move_in()
         move_in.action_cancel()
         self.assertEqual(move_in.state, "cancel")
         move_in.cancel_reason = "业主改期"
@@ -124,7 +98,7 @@ class TestMoveInWorkflowGuard(DecorationCase):
     # ------------------------------------------------------------------ utilities
 
     def test_utilities_move_through_their_buttons(self):
-        move_in = self._move_in()
+        move_in = self.make_move_in()
         by_kind = {utility.utility: utility for utility in move_in.utility_ids}
         water, gas = by_kind["water"], by_kind["gas"]
         self._expect_guard(water, ("t_staff", "t_manager"), {"state": "done"})
