@@ -43,5 +43,6 @@ from . import test_decoration_workflow_guard
 from . import test_move_in_workflow_guard
 from . import test_custody
 from . import test_deadline_mixin
+from . import test_demo_history
 from . import test_move_in_manual
 from . import test_report_letterhead
