@@ -46,13 +46,15 @@ class HanlingFeeReceipt(models.Model):
         default=lambda self: self.env.company,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    partner_id = fields.Many2one("res.partner", string="Payer", readonly=True, index=True)
-    unit_id = fields.Many2one("hanling.unit", readonly=True, index=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Payer", readonly=True, index=True, copy=False
+    )
+    unit_id = fields.Many2one("hanling.unit", readonly=True, index=True, copy=False)
     community_id = fields.Many2one(related="unit_id.community_id", store=True, index=True)
-    date = fields.Date(readonly=True)
-    journal_id = fields.Many2one("account.journal", string="Paid by", readonly=True)
-    amount_bills = fields.Monetary(string="For Bills", readonly=True)
-    amount_prepaid = fields.Monetary(string="Prepaid Fees", readonly=True)
+    date = fields.Date(readonly=True, copy=False)
+    journal_id = fields.Many2one("account.journal", string="Paid by", readonly=True, copy=False)
+    amount_bills = fields.Monetary(string="For Bills", readonly=True, copy=False)
+    amount_prepaid = fields.Monetary(string="Prepaid Fees", readonly=True, copy=False)
     amount_total = fields.Monetary(string="Amount", compute="_compute_amount_total", store=True)
     amount_words = fields.Char(string="Amount in Words", compute="_compute_amount_words")
     invoice_ids = fields.Many2many(
@@ -62,6 +64,7 @@ class HanlingFeeReceipt(models.Model):
         "move_id",
         string="Bills Paid",
         readonly=True,
+        copy=False,
     )
     payment_ids = fields.Many2many(
         "account.payment",
@@ -70,8 +73,9 @@ class HanlingFeeReceipt(models.Model):
         "payment_id",
         string="Payments",
         readonly=True,
+        copy=False,
     )
-    issued_by_id = fields.Many2one("res.users", string="Received by", readonly=True)
+    issued_by_id = fields.Many2one("res.users", string="Received by", readonly=True, copy=False)
 
     _sql_constraints = [
         ("name_company_unique", "UNIQUE(name, company_id)", "A receipt number is used once."),
