@@ -11,9 +11,13 @@
     "data": [
         "security/ir.model.access.csv",
         "security/fees_security.xml",
+        "security/fees_receipt_security.xml",
         "data/fees_data.xml",
+        "data/fees_prepaid_data.xml",
         "views/fee_type_views.xml",
         "views/fee_run_views.xml",
+        "views/fee_receipt_views.xml",
+        "report/fee_receipt_report.xml",
     ],
     "demo": ["demo/fees_demo.xml"],
     "installable": True,

@@ -75,6 +75,7 @@ class TestReportsPdf(HttpCase):
         "hanling_archive.action_report_archive_inspection": "_case_archive_inspection",
         "hanling_archive.action_report_archive_borrow": "_case_archive_borrow",
         "hanling_archive.action_report_archive_dossier": "_case_archive_dossier",
+        "hanling_fees.action_report_fee_receipt": "_case_fee_receipt",
     }
 
     # Cut-out stickers, not letters: the QR sheet carries no letterhead.
@@ -489,6 +490,28 @@ class TestReportsPdf(HttpCase):
             errand._amount_in_chinese(amount),
         ]
         return staff, errand, texts, "预付款收据"
+
+    def _case_fee_receipt(self):
+        # The front desk takes a unit's fees at the counter (and a prepayment): the payment
+        # step numbers the 收据 and prints it.
+        staff = self._user("staff")
+        subscription = self._one(
+            "hanling.fee.subscription", [("date_end", "=", False)], "current fee subscription"
+        )
+        wizard = Form(self.env["hanling.fee.counter.payment"].with_user(staff))
+        wizard.unit_id = subscription.unit_id
+        wizard.amount_prepaid = 1234.5
+        printed = wizard.save().action_pay()
+        self.assertEqual(printed["report_name"], "hanling_fees.report_fee_receipt")
+        receipt = self.env["hanling.fee.receipt"].browse(printed["context"]["active_ids"])
+        texts = [
+            receipt.name,
+            receipt.partner_id.name,
+            self._amount(receipt.amount_total),
+            receipt.amount_words,
+            "大写",
+        ]
+        return staff, receipt.with_user(staff), texts, "收据"
 
     def _case_archive_inspection(self):
         # The customer-service supervisor starts the planned inspection: the server draws the

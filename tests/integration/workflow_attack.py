@@ -630,8 +630,23 @@ def _custody(env):
     )
 
 
+def _fee_receipt(env):
+    # A receipt is issued by the counter's payment step only (hanling_fees, if installed).
+    unit = env["hanling.unit"].search([], limit=1)
+    env["hanling.fee.receipt"]._issue(
+        {
+            "company_id": env.company.id,
+            "partner_id": env.company.partner_id.id,
+            "unit_id": unit.id,
+            "date": fields.Date.today(),
+            "amount_prepaid": 10.0,
+        }
+    )
+
+
 # Procedures the demo data has no document of: one each, made as set-up.
 BUILDERS = {
+    "hanling.fee.receipt": _fee_receipt,
     "hanling.custody": _custody,
     "hanling.archive.inspection.line": _inspection_line,
     "hanling.prevention.report": _prevention_report,

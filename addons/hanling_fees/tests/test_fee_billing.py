@@ -24,6 +24,7 @@ class TestFeeBilling(FeeCase):
         move_in.write(
             {
                 "identity_checked": True,
+                "cleaning_answer": "declined",
                 "key_ids": [(0, 0, {"key_type": "unit_door", "quantity": 2})],
             }
         )

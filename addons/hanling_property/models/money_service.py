@@ -277,6 +277,108 @@ class HanlingMoneyService(models.AbstractModel):
                     group.reconcile()
         return True
 
+    @api.model
+    def _reconcile_lines(self, lines):
+        """Reconcile open posted lines of one reconcilable account, per partner (prepayments
+        held on a liability account with the entries applying them)."""
+        lines = self._read(lines)
+        for owner, company_lines in lines.grouped("company_id").items():
+            open_lines = (
+                self._books(owner)
+                .env["account.move.line"]
+                .browse(company_lines.ids)
+                .filtered(lambda line: line.parent_state == "posted" and not line.reconciled)
+            )
+            groups = open_lines.grouped(
+                lambda line: (line.account_id, line.partner_id.commercial_partner_id)
+            )
+            for group in groups.values():
+                if group.filtered(lambda line: line.balance > 0) and group.filtered(
+                    lambda line: line.balance < 0
+                ):
+                    group.reconcile()
+        return True
+
+    @api.model
+    def _apply_prepayments(self, invoices, account, journal):
+        """Apply each payer's open prepayment held on ``account`` (a reconcilable liability)
+        to these posted customer invoices, oldest prepayment first, oldest invoice first.
+
+        For each invoice one posted entry moves min(prepaid left, amount due) from the
+        liability to the receivable (in ``journal``), reconciled with the prepayment on the
+        liability and with the invoice on the receivable. Returns the entries.
+        """
+        invoices = self._read(invoices).filtered(
+            lambda move: move.state == "posted"
+            and move.move_type == "out_invoice"
+            and move.payment_state in ("not_paid", "partial")
+        )
+        entries = self.env["account.move"]
+        for (company, partner), batch in invoices.grouped(
+            lambda move: (move.company_id, move.commercial_partner_id)
+        ).items():
+            Line = self._books(company).env["account.move.line"]
+            credits = Line.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("account_id", "=", account.id),
+                    ("partner_id", "child_of", partner.id),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("balance", "<", 0),
+                ],
+                order="date, id",
+            )
+            left = -sum(credits.mapped("amount_residual"))
+            currency = company.currency_id
+            for invoice in batch.sorted(lambda move: (move.invoice_date or move.date, move.id)):
+                amount = min(left, invoice.amount_residual)
+                if currency.compare_amounts(amount, 0) <= 0:
+                    break
+                left -= amount
+                receivable = invoice.line_ids.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                )[:1].account_id
+                label = self.env._("Prepayment applied to %(invoice)s", invoice=invoice.name)
+                entry = self._post_entries(
+                    [
+                        {
+                            "journal_id": journal.id,
+                            "date": max(invoice.invoice_date or invoice.date, credits[:1].date),
+                            "ref": label,
+                            "partner_id": partner.id,
+                            "hanling_community_id": invoice.hanling_community_id.id,
+                            "line_ids": [
+                                Command.create(
+                                    {
+                                        "name": label,
+                                        "account_id": account.id,
+                                        "partner_id": partner.id,
+                                        "debit": amount,
+                                    }
+                                ),
+                                Command.create(
+                                    {
+                                        "name": label,
+                                        "account_id": receivable.id,
+                                        "partner_id": partner.id,
+                                        "credit": amount,
+                                    }
+                                ),
+                            ],
+                        }
+                    ],
+                    company=company,
+                )
+                self._reconcile_lines(
+                    credits
+                    | self._read(entry).line_ids.filtered(lambda line: line.account_id == account)
+                )
+                self._reconcile_receivables(invoice, entry)
+                entries |= entry
+                credits = credits.filtered(lambda line: not line.reconciled)
+        return self._mine(entries)
+
     # ------------------------------------------------------------------ configuration
 
     @api.model
