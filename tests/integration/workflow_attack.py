@@ -13,7 +13,7 @@ import base64
 import contextlib
 import functools
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import psycopg2
@@ -644,8 +644,34 @@ def _fee_receipt(env):
     )
 
 
+def _complaint_handover(env):
+    # A hand-over list is made by handing night complaints over (篇3 4.1.5): one as set-up.
+    Complaint = env["hanling.complaint"]
+    night = Complaint.search(
+        [("shift", "=", "night"), ("handover_id", "=", False), ("state", "=", "received")],
+        limit=1,
+    )
+    if not night:
+        company = env.company
+        midnight = datetime.combine(date.today() - timedelta(days=1), time())
+        when = next(
+            midnight + timedelta(hours=hour)
+            for hour in range(24)
+            if company._hanling_shift_at(midnight + timedelta(hours=hour)) == "night"
+        )
+        night = Complaint.create(
+            {
+                "unit_id": env["hanling.unit"].search([], limit=1).id,
+                "content": "攻击测试:夜间投诉",
+                "date_received": when,
+            }
+        )
+    night.action_hand_over()
+
+
 # Procedures the demo data has no document of: one each, made as set-up.
 BUILDERS = {
+    "hanling.complaint.handover": _complaint_handover,
     "hanling.fee.receipt": _fee_receipt,
     "hanling.custody": _custody,
     "hanling.archive.inspection.line": _inspection_line,
