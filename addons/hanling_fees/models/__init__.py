@@ -7,3 +7,5 @@ from . import fee_run
 from . import account_move_line
 from . import move_in
 from . import ownership_transfer
+from . import fee_report
+from . import fee_portal

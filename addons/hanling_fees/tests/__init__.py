@@ -1,2 +1,4 @@
 from . import test_fee_billing
 from . import test_fee_access
+from . import test_fee_portal
+from . import test_fee_reports
