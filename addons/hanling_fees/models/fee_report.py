@@ -20,6 +20,18 @@ class HanlingFeeCollectionReport(models.Model):
     _auto = False
     _order = "fee_period_start desc, community_id"
     _rec_name = "unit_id"
+    # Flushed before the view is read (the payments change the invoices' residual).
+    _depends = {
+        "account.move": [
+            "amount_total", "amount_residual", "state", "move_type", "payment_state", "company_id",
+            "partner_id", "currency_id", "invoice_date", "invoice_date_due",
+        ],
+        "hanling.fee.bill.line": [
+            "community_id", "company_id", "unit_id", "partner_id", "fee_type_id", "move_id",
+            "fee_period_start", "period_start", "amount",
+        ],
+        "res.company": ["currency_id"],
+    }
 
     community_id = fields.Many2one("hanling.community", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
@@ -92,14 +104,21 @@ class HanlingFeeCollectionReport(models.Model):
 
 
 class HanlingFeeAgingReport(models.Model):
-    """Owed fees by age: each fee invoice still open, in the bucket of its days past due
-    (0–30 includes the invoices not yet due), on the day the report is read."""
+    """Owed fees by age: each fee invoice still open, in the bucket of the days since its
+    invoice date (a fee bill is due when issued), on the day the report is read."""
 
     _name = "hanling.fee.aging.report"
     _description = "Owed Fees by Age"
     _auto = False
     _order = "days_overdue desc, id"
     _rec_name = "move_id"
+    _depends = {
+        "account.move": [
+            "amount_total", "amount_residual", "state", "move_type", "payment_state", "company_id",
+            "partner_id", "currency_id", "invoice_date", "invoice_date_due",
+        ],
+        "hanling.fee.bill.line": ["move_id", "community_id"],
+    }
 
     move_id = fields.Many2one("account.move", string="Invoice", readonly=True)
     community_id = fields.Many2one("hanling.community", readonly=True)
@@ -108,7 +127,7 @@ class HanlingFeeAgingReport(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     invoice_date = fields.Date(readonly=True)
     date_due = fields.Date(string="Due Date", readonly=True)
-    days_overdue = fields.Integer(string="Days Past Due", readonly=True, aggregator="max")
+    days_overdue = fields.Integer(string="Days Outstanding", readonly=True, aggregator="max")
     age = fields.Selection(
         [("0_30", "0–30 days"), ("31_90", "31–90 days"), ("91_180", "91–180 days"),
          ("180", "Over 180 days")],
@@ -122,7 +141,7 @@ class HanlingFeeAgingReport(models.Model):
 
     @property
     def _table_query(self):
-        days = "(CURRENT_DATE - COALESCE(m.invoice_date_due, m.invoice_date))"
+        days = "(CURRENT_DATE - m.invoice_date)"
         return f"""
             SELECT m.id AS id,
                    m.id AS move_id,
