@@ -208,7 +208,13 @@ def run(db, *, clients=20, seconds=60, port=8079, workers=4, log=print, root="."
                     )
                     c.execute("gen_engsup000", "hanling.work.order", "action_assign", [oid])
                     t2 = time.perf_counter()
-                    c.execute(p["tech"], "hanling.work.order", "action_start", [oid])
+                    c.execute(
+                        p["tech"],
+                        "hanling.work.order",
+                        "action_arrive_scan",
+                        [oid],
+                        f"/my/units/{p['unit_id']}/request",
+                    )
                     t3 = time.perf_counter()
                     c.execute(
                         p["tech"],

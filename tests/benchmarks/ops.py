@@ -170,7 +170,7 @@ def _hanling_ops(fx):
         order.action_assign()
 
     def wo_start(i):
-        wo[i].with_user(u["tech"]).action_start()
+        wo[i].with_user(u["tech"]).action_arrive_scan(wo[i].unit_id._hanling_portal_url())
 
     def wo_finish(i):
         order = wo[i].with_user(u["tech"])

@@ -29,7 +29,7 @@ def done_order(service, partner=None):
         }
     )
     order.with_user(user("engsup")).action_assign()
-    order.with_user(user("tech")).action_start()
+    order.with_user(user("tech")).action_arrive_scan(order.unit_id._hanling_portal_url())
     order.with_user(user("tech")).write({"inspection_note": "checked"})
     order.with_user(user("tech")).action_finish()
     order.with_user(user("tech")).write(

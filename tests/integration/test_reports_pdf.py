@@ -16,9 +16,12 @@ Set HANLING_REPORT_PDF_DIR to keep the PDFs for a look.
 import os
 import re
 import subprocess
+from datetime import timedelta
 
 from odoo.tests import Form, HttpCase, tagged
 from odoo.tools.misc import formatLang
+
+from odoo.addons.hanling_property.tools.workflow import workflow_grant
 
 # Qt (wkhtmltopdf) writes the PDF's text map from the font, first code point first: an ideograph
 # whose glyph the font shares with a Kangxi or CJK radical (水 ⽔, 月 ⽉, 户 ⼾, 龙 ⻰) is read
@@ -45,6 +48,7 @@ class TestReportsPdf(HttpCase):
     # The report action of each case: a method building what to print and what must show.
     CASES = {
         "hanling_property.action_report_work_order": "_case_work_order",
+        "hanling_property.action_report_work_order_note": "_case_work_order_note",
         "hanling_property.action_report_price_list": "_case_price_list",
         "hanling_property.action_report_unit_qr": "_case_unit_qr",
         "hanling_property.action_report_counter_receipt": "_case_counter_receipt",
@@ -53,6 +57,19 @@ class TestReportsPdf(HttpCase):
         "hanling_property.action_report_nonconformity": "_case_nonconformity",
         "hanling_property.action_report_decoration_permit": "_case_decoration_permit",
         "hanling_property.action_report_specialist_suppliers": "_case_specialist_suppliers",
+        "hanling_property.action_report_callback": "_case_callback",
+        "hanling_property.action_report_prevention": "_case_prevention",
+        "hanling_property.action_report_decoration_application": "_case_decoration_application",
+        "hanling_property.action_report_decoration_workers": "_case_decoration_workers",
+        "hanling_property.action_report_decoration_passes": "_case_decoration_passes",
+        "hanling_property.action_report_decoration_completion": "_case_decoration_completion",
+        "hanling_property.action_report_decoration_extension": "_case_decoration_extension",
+        "hanling_property.action_report_decoration_hot_work": "_case_decoration_hot_work",
+        "hanling_property.action_report_move_in_handover": "_case_move_in_handover",
+        "hanling_property.action_report_move_in_keys": "_case_move_in_keys",
+        "hanling_property.action_report_move_in_defects": "_case_move_in_defects",
+        "hanling_property.action_report_occupancy_register": "_case_occupancy_register",
+        "hanling_property.action_report_ownership_transfer": "_case_ownership_transfer",
         "hanling_errands.action_report_errand_commission": "_case_errand_commission",
         "hanling_errands.action_report_errand_receipt": "_case_errand_receipt",
         "hanling_archive.action_report_archive_inspection": "_case_archive_inspection",
@@ -61,13 +78,16 @@ class TestReportsPdf(HttpCase):
         "hanling_fees.action_report_unit_statement": "_case_unit_statement",
     }
 
+    # Cut-out stickers, not letters: the QR sheet carries no letterhead.
+    WITHOUT_LETTERHEAD = {"hanling_property.action_report_unit_qr"}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.users = {
             user.login: user
             for user in cls.env["res.users"].search(
-                [("login", "in", ["duty", "staff", "cssup", "manager", "keeper", "tech"])]
+                [("login", "in", ["duty", "staff", "cssup", "engsup", "manager", "keeper", "tech"])]
             )
         }
         # The office reads Chinese: every form is printed by a user in zh_CN.
@@ -126,6 +146,27 @@ class TestReportsPdf(HttpCase):
                 out.write(content)
         return content
 
+    def _letterhead(self, records):
+        """The office's letterhead (issue 18 item 3): its name, the hotline and the address.
+
+        Debian's wkhtmltopdf drops the layout's header: the letterhead must come out anyway."""
+        company = records[:1].company_id if "company_id" in records else self.env.company
+        company = company or self.env.company
+        self.assertTrue(company.phone and company.street, "the demo office has no address/phone")
+        return [company.name, company.phone, company.street]
+
+    @staticmethod
+    def _images(content):
+        listing = subprocess.run(
+            ["pdfimages", "-list", "-"], input=content, capture_output=True, check=True, timeout=60
+        ).stdout.decode()
+        # columns: page num type width height ...
+        return [
+            (int(line.split()[0]), int(line.split()[3]))
+            for line in listing.splitlines()[2:]
+            if line.strip()
+        ]
+
     @staticmethod
     def _pdftotext(content):
         try:
@@ -160,6 +201,28 @@ class TestReportsPdf(HttpCase):
             self._amount(order.amount_estimated),
         ]
         return self._user("duty"), order, texts, "维修单"
+
+    def _case_work_order_note(self):
+        """留言条 (篇2 二 一) 2): left at the door, it asks the resident to call the office."""
+        tech = self._user("tech")
+        order = self.env["hanling.work.order"].search(
+            [("state", "=", "assigned"), ("technician_id", "=", tech.id)], limit=1
+        )
+        if not order:
+            engsup = self.env["res.users"].search([("login", "=", "engsup")])
+            order = self._one(
+                "hanling.work.order", [("state", "=", "draft")], "work order to assign"
+            ).with_user(engsup)
+            order.technician_id = tech
+            order.action_assign()
+        order.company_id.phone = "0571-87654321"
+        visit = (
+            self.env["hanling.work.order.visit"]
+            .with_user(tech)
+            .create({"order_id": order.id, "note": "上门无人,门上留言"})
+        )
+        texts = [order.name, "0571-87654321", tech.name, "上门无人,门上留言", "重新约定维修时间"]
+        return tech, visit, texts, "留言条"
 
     def _case_price_list(self):
         services = self.env["hanling.service"].search([])
@@ -241,6 +304,151 @@ class TestReportsPdf(HttpCase):
         )
         texts = [permit.permit_number, permit.partner_id.name, permit.scope]
         return self._user("staff"), permit, texts, "装修许可证"
+
+    # -- the forms staff print and residents sign (issue 15 item 17) --------------------------
+
+    def _case_callback(self):
+        """《回访工作记录表》 of a repair: the engineering supervisor's call within 24 hours of the
+        end of the repair (篇2 三 3)."""
+        order = self._one(
+            "hanling.work.order", [("partner_id", "!=", False)], "work order of a resident"
+        )
+        callback = self.env["hanling.callback"].search(
+            [("res_model", "=", "hanling.work.order"), ("res_id", "=", order.id)], limit=1
+        )
+        if not callback:
+            with workflow_grant("hanling.callback"):
+                callback = self.env["hanling.callback"].create(
+                    {
+                        "res_model": order._name,
+                        "res_id": order.id,
+                        "partner_id": order.partner_id.id,
+                        "unit_id": order.unit_id.id,
+                        "user_id": self._user("engsup").id,
+                        "date_due": order.date_finished or order.create_date,
+                    }
+                )
+        callback.comment = "师傅准时上门,维修很细致"
+        texts = [order.name, order.partner_id.name, "师傅准时上门,维修很细致", "维修回访"]
+        return self._user("engsup"), callback, texts, "回访工作记录表"
+
+    def _case_prevention(self):
+        """《纠正/预防措施报告》 after a closed nonconformity report (篇3 4.5.1)."""
+        cssup, manager = self._user("cssup"), self._user("manager")
+        complaint = self._one(
+            "hanling.complaint",
+            [("state", "in", ("assessing", "handling")), ("partner_id", "!=", False)],
+            "complaint under way",
+        ).with_user(cssup)
+        action = complaint.action_create_nonconformity()
+        nonconformity = self.env["hanling.nonconformity"].browse(action["res_id"])
+        nonconformity.write({"cause": "夜班人员不足", "corrective_action": "增派夜班保安"})
+        with workflow_grant("hanling.nonconformity"):  # set-up: a report closed earlier
+            nonconformity.write({"state": "done"})
+        report = (
+            self.env["hanling.prevention.report"]
+            .with_user(manager)
+            .create(
+                {
+                    "nonconformity_id": nonconformity.id,
+                    "analysis": "高峰期人手不足导致响应慢",
+                    "preventive_measures": "每月复核排班",
+                    "owner_id": cssup.id,
+                }
+            )
+        )
+        texts = [report.name, complaint.partner_id.name, "高峰期人手不足导致响应慢", "每月复核排班"]
+        return manager, report, texts, "纠正/预防措施报告"
+
+    def _decoration_permit_with_workers(self):
+        return self._one(
+            "hanling.decoration.permit",
+            [("permit_number", "!=", False), ("worker_ids.pass_number", "!=", False)],
+            "issued decoration permit with worker passes",
+        )
+
+    def _case_decoration_application(self):
+        permit = self._decoration_permit_with_workers()
+        texts = [permit.name, permit.partner_id.name, permit.scope, permit.contractor_id.name]
+        return self._user("staff"), permit, texts, "装修申请表"
+
+    def _case_decoration_workers(self):
+        permit = self._decoration_permit_with_workers()
+        worker = permit.worker_ids.filtered("pass_number")[:1]
+        texts = [permit.name, permit.partner_id.name, worker.name, worker.pass_number]
+        return self._user("staff"), permit, texts, "装修工人情况登记表"
+
+    def _case_decoration_passes(self):
+        permit = self._decoration_permit_with_workers()
+        workers = permit.worker_ids.filtered("pass_number")
+        texts = [permit.permit_number, *workers.mapped("name"), *workers.mapped("pass_number")]
+        return self._user("staff"), permit, texts, "装修工人临时出入证"
+
+    def _case_decoration_completion(self):
+        permit = self._decoration_permit_with_workers()
+        texts = [permit.name, permit.partner_id.name, permit.permit_number]
+        texts += permit.violation_ids.mapped("description")
+        return self._user("staff"), permit, texts, "装修竣工申请表"
+
+    def _case_decoration_extension(self):
+        staff = self._user("staff")
+        permit = self._decoration_permit_with_workers()
+        extension = (
+            self.env["hanling.decoration.extension"]
+            .with_user(staff)
+            .create(
+                {
+                    "permit_id": permit.id,
+                    "date_end_new": permit.date_end_effective + timedelta(days=10),
+                    "reason": "瓷砖到货延误",
+                }
+            )
+        )
+        texts = [permit.name, permit.partner_id.name, "瓷砖到货延误"]
+        return staff, extension, texts, "装修延期申请表"
+
+    def _case_decoration_hot_work(self):
+        hot_work = self._one(
+            "hanling.decoration.hot.work", [("operator", "!=", False)], "hot-work application"
+        )
+        texts = [hot_work.permit_id.name, hot_work.permit_id.partner_id.name, hot_work.operator]
+        texts.append(hot_work.location)
+        return self._user("staff"), hot_work, texts, "动用明火申请表"
+
+    def _case_move_in_handover(self):
+        move_in = self._one(
+            "hanling.move.in", [("state", "=", "done"), ("key_ids", "!=", False)], "move-in done"
+        )
+        texts = [move_in.name, move_in.partner_id.name, move_in.unit_id.display_name]
+        return self._user("staff"), move_in, texts, "房屋交接确认表"
+
+    def _case_move_in_keys(self):
+        move_in = self._one("hanling.move.in", [("key_ids", "!=", False)], "move-in with keys")
+        total = sum(move_in.key_ids.mapped("quantity"))
+        texts = [move_in.name, move_in.partner_id.name, str(total)]
+        return self._user("staff"), move_in, texts, "签领钥匙登记表"
+
+    def _case_move_in_defects(self):
+        move_in = self._one(
+            "hanling.move.in", [("defect_ids", "!=", False)], "move-in with outstanding items"
+        )
+        texts = [move_in.name, move_in.partner_id.name, *move_in.defect_ids.mapped("description")]
+        return self._user("staff"), move_in, texts, "遗留项目整改记录表"
+
+    def _case_occupancy_register(self):
+        occupancy = self._one(
+            "hanling.occupancy", [("role", "=", "owner"), ("date_end", "=", False)], "owner"
+        )
+        texts = [occupancy.unit_id.display_name, occupancy.partner_id.name, "身份证"]
+        return self._user("staff"), occupancy, texts, "业主/住户情况登记表"
+
+    def _case_ownership_transfer(self):
+        transfer = self._one(
+            "hanling.ownership.transfer", [("document_line_ids", "!=", False)], "ownership transfer"
+        )
+        texts = [transfer.name, transfer.partner_id.name, transfer.unit_id.display_name]
+        texts += transfer.document_line_ids.type_id.with_context(lang="zh_CN").mapped("name")
+        return self._user("staff"), transfer, texts, "过户资料确认表"
 
     def _case_errand_commission(self):
         errand = self._one(
@@ -382,6 +590,8 @@ class TestReportsPdf(HttpCase):
             except Exception as error:  # reported below, with the report's name
                 failures.append(f"{xmlid}: {type(error).__name__}: {error}")
                 continue
+            if xmlid not in self.WITHOUT_LETTERHEAD:
+                texts = [*texts, *self._letterhead(records)]
             absent = [t for t in [title, *texts] if t and not _shows(text, t)]
             if absent:
                 failures.append(f"{xmlid}: missing {absent}")
@@ -412,3 +622,39 @@ class TestReportsPdf(HttpCase):
         widths = [int(line.split()[3]) for line in listing.splitlines()[2:] if line.strip()]
         self.assertEqual(len(widths), len(building.unit_ids))
         self.assertTrue(all(width >= 100 for width in widths), f"QR codes missing: {widths}")
+
+    def test_forms_carry_the_office_logo(self):
+        """The letterhead's logo prints on the first page of every document (issue 18 item 3),
+        also where wkhtmltopdf ignores the layout's header (Debian's build, unpatched Qt)."""
+        company = self.env.company
+        self.assertTrue(company.logo, "the demo office has no logo")
+        user, move_in, __, __ = self._case_move_in_keys()
+        report = self.env.ref("hanling_property.action_report_move_in_keys")
+        images = self._images(self._print(report, user, move_in))
+        self.assertTrue(
+            any(page == 1 and width >= 300 for page, width in images), f"no logo: {images}"
+        )
+
+    def test_complaint_callback_records_the_four_points(self):
+        """《回访工作记录表》 of a complaint holds the four points of the callback (篇3 4.4.1-4.4.4)."""
+        callback = self._one(
+            "hanling.callback",
+            [("res_model", "=", "hanling.complaint"), ("state", "=", "done")],
+            "complaint callback done",
+        )
+        complaint = callback._get_document()
+        report = self.env.ref("hanling_property.action_report_callback")
+        text = self._pdftotext(self._print(report, self._user("cssup"), callback))
+        expected = [
+            "回访工作记录表",
+            "投诉回访",
+            complaint.name,
+            complaint.partner_id.name,
+            "征询业户对投诉处理的意见",
+            "征询业户对于类似问题的预防措施意见",
+            "社区服务改革和服务完善的建议",
+            "对于管理处物业管理服务的客观评价",
+        ]
+        expected += [v for v in (callback.opinion, callback.prevention_suggestion) if v]
+        absent = [t for t in expected if not _shows(text, t)]
+        self.assertFalse(absent, f"missing {absent} from: {text}")

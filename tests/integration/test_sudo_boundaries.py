@@ -131,10 +131,12 @@ class TestArchiveSudoBoundaries(ArchiveCase):
 @tagged("post_install", "-at_install")
 class TestWorkOrderSudoBoundaries(WorkOrderCase):
     def test_technician_accepts_without_callback_or_invoice_rights(self):
-        """work_order._action_accept / _create_invoices: callback and invoice made under sudo."""
+        """work_order._action_finish / _create_invoices: callback (planned at the end of the
+        repair, 篇2 二 六) 3) and invoice made under sudo."""
         order = self._order()
         self._assign(order)
         self._finish(order)
+        self.assertEqual(len(order.sudo().callback_ids), 1)
         self._accept(order)
         order.invalidate_recordset()
         self.assertEqual(order.sudo().invoice_id.state, "posted")

@@ -572,6 +572,31 @@ def _work_order_review(env):
     )
 
 
+def _work_order_review_decision(env):
+    Review = env["hanling.work.order.review"]
+    review = Review.search([("state", "=", "draft")], limit=1) or Review.create(
+        {
+            "community_id": env["hanling.community"].search([], limit=1).id,
+            "date_from": date(2001, 1, 1),
+        }
+    )
+    env["hanling.work.order.review.decision"].create(
+        {
+            "review_id": review.id,
+            "kind": "supplier",
+            "supplier_wanted": "攻击测试:外墙清洗",
+            "reason": "攻击测试",
+        }
+    )
+
+
+def _duty_log_check(env):
+    entry = env["hanling.duty.log"].search([], limit=1)
+    env["hanling.duty.log.check"].create(
+        {"entry_ids": [Command.set(entry.ids)], "findings": "攻击测试:抽查"}
+    )
+
+
 def _inspection_line(env):
     # Lines are drawn by the inspection's start (the server's draw), never created by hand; a
     # second inspection gives the attacks a place for another line.
@@ -614,6 +639,8 @@ BUILDERS = {
     "hanling.decoration.extension": _decoration_extension,
     "hanling.event.attendance": _event_attendance,
     "hanling.work.order.review": _work_order_review,
+    "hanling.work.order.review.decision": _work_order_review_decision,
+    "hanling.duty.log.check": _duty_log_check,
 }
 
 

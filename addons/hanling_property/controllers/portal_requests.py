@@ -1,5 +1,6 @@
 import binascii
 import io
+from urllib.parse import quote
 
 import pytz
 from PIL import Image
@@ -9,6 +10,7 @@ from odoo.exceptions import AccessError, MissingError, UserError, ValidationErro
 from odoo.http import request
 from odoo.tools.mimetypes import guess_mimetype
 
+from ..models.work_order import UNIT_CODE
 from ..tools import normalize_cn_phone
 from .portal import HanlingPortal
 
@@ -113,6 +115,13 @@ class HanlingPortalRequests(HanlingPortal):
         except (AccessError, MissingError):
             return None
 
+    def _hanling_not_my_unit(self):
+        """A unit page the user does not live in. A technician who opened it scanned the unit's
+        QR code at the door: the scan records the arrival (篇2 一 四)); others go home."""
+        if request.env.user.has_group("hanling_property.group_technician"):
+            return request.redirect(f"/my/arrival?code={quote(request.httprequest.path)}")
+        return request.redirect("/my")
+
     def _hanling_page_error(self, url, message):
         return request.redirect(f"{url}{'&' if '?' in url else '?'}error={message}")
 
@@ -122,7 +131,7 @@ class HanlingPortalRequests(HanlingPortal):
     def portal_my_unit(self, unit_id, access_token=None, **kw):
         unit = self._hanling_my_unit(unit_id)
         if not unit:
-            return request.redirect("/my")
+            return self._hanling_not_my_unit()
         values = self._prepare_portal_layout_values()
         # Orders and complaints of the unit, read with the resident's own rights.
         orders = request.env["hanling.work.order"].search([("unit_id", "=", unit.id)])
@@ -156,7 +165,7 @@ class HanlingPortalRequests(HanlingPortal):
     def portal_unit_request(self, unit_id, **post):
         unit = self._hanling_my_unit(unit_id)
         if not unit:
-            return request.redirect("/my")
+            return self._hanling_not_my_unit()
         services = self._hanling_request_services()
         return self._hanling_unit_form(
             unit,
@@ -268,18 +277,27 @@ class HanlingPortalRequests(HanlingPortal):
         methods=["POST"],
     )
     def portal_work_order_opinion(self, order_id, access_token=None, opinion=None, **kw):
-        order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
-        if order_sudo is None:
-            return request.redirect("/my")
-        url = order_sudo.get_portal_url() if access_token else f"/my/work_orders/{order_id}"
-        if order_sudo.state != "done":
-            return self._hanling_page_error(url, "not_done")
+        order_sudo, url, refused = self._hanling_finished_order(order_id, access_token)
+        if refused:
+            return refused
         try:
             opinion = self._hanling_clean_text(opinion, _("Your Opinion"))
         except UserError:
             return self._hanling_page_error(url, "opinion")
         order_sudo.resident_opinion = opinion
         return request.redirect(f"{url}#accept")
+
+    def _hanling_finished_order(self, order_id, access_token):
+        """The prologue of the resident's answers at acceptance (opinion, rework): the order
+        checked with the resident's rights or token, its page, and the response that refuses
+        the answer (None when the repair is finished and awaits the resident)."""
+        order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
+        if order_sudo is None:
+            return None, None, request.redirect("/my")
+        url = order_sudo.get_portal_url() if access_token else f"/my/work_orders/{order_id}"
+        if order_sudo.state != "done":
+            return order_sudo, url, self._hanling_page_error(url, "not_done")
+        return order_sudo, url, None
 
     @http.route(
         ["/my/work_orders/<int:order_id>/rework"],
@@ -291,12 +309,9 @@ class HanlingPortalRequests(HanlingPortal):
     def portal_work_order_rework(self, order_id, access_token=None, reason=None, **kw):
         """Not satisfied at acceptance: the job goes back to repair with the reason, until the
         resident is satisfied (篇2 二 五) 1)."""
-        order_sudo = self._hanling_check_document("hanling.work.order", order_id, access_token)
-        if order_sudo is None:
-            return request.redirect("/my")
-        url = order_sudo.get_portal_url() if access_token else f"/my/work_orders/{order_id}"
-        if order_sudo.state != "done":
-            return self._hanling_page_error(url, "not_done")
+        order_sudo, url, refused = self._hanling_finished_order(order_id, access_token)
+        if refused:
+            return refused
         try:
             reason = self._hanling_clean_text(reason, _("What Is Not Right"))
             with request.env.cr.savepoint():
@@ -346,22 +361,17 @@ class HanlingPortalRequests(HanlingPortal):
             return record_sudo.get_portal_url(query_string=f"&message={message}")
         return f"{record_sudo.access_url}?message={message}"
 
-    def _hanling_answer_callback(self, record_sudo, post, with_opinion=False):
-        """The resident answers the callback online: satisfaction 1-5 and a comment."""
+    def _hanling_answer_callback(self, record_sudo, post):
+        """The resident rates online: satisfaction 1-5 and a comment, kept as the resident's
+        feedback on the planned callback; the office still makes the callback itself by phone
+        or visit (篇2 二 六) 3, 篇3 4.4)."""
         callback = record_sudo.callback_ids.filtered(lambda c: c.state == "planned")[:1]
         satisfaction = post.get("satisfaction")
         if satisfaction not in ("1", "2", "3", "4", "5"):
             raise UserError(_("Choose how satisfied you are, from 1 to 5."))
         comment = self._hanling_clean_text(post.get("comment"), _("Comment"), required=False)
-        vals = {"satisfaction": satisfaction, "comment": comment or False}
-        if with_opinion:
-            vals["opinion"] = comment or False
         with request.env.cr.savepoint():
-            callback.write(vals)
-            callback.action_done()
-            callback.message_post(
-                body=_("Answered online by the resident."), subtype_xmlid="mail.mt_note"
-            )
+            callback._record_resident_feedback(satisfaction, comment or False)
         return callback
 
     @http.route(
@@ -383,6 +393,57 @@ class HanlingPortalRequests(HanlingPortal):
         except UserError:
             return self._hanling_page_error(url, "satisfaction")
         return request.redirect(self._hanling_doc_url(order_sudo, access_token, "thanks"))
+
+    # ------------------------------------------------------------------ technician's arrival
+
+    def _hanling_arrival_page(self, code, error=None, status=200):
+        """The technician's phone after scanning a unit's QR code: the dispatched orders, those
+        of the scanned unit first, each recorded as arrived by the scan (篇2 一 四))."""
+        orders = request.env["hanling.work.order"].search(
+            [("technician_id", "=", request.env.uid), ("state", "=", "assigned")],
+            order="date_arrival_deadline, id",
+        )
+        match = UNIT_CODE.search(code or "")
+        unit_id = int(match.group(1)) if match else 0
+        here = orders.filtered(lambda o: o.unit_id.id == unit_id)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                # sudo: the unit and community names of the technician's own orders, and the
+                # name of the unit whose code the technician just scanned at its door.
+                "here_orders": here.sudo(),
+                "other_orders": (orders - here).sudo(),
+                "scanned_unit": request.env["hanling.unit"].sudo().browse(unit_id).exists()
+                if unit_id
+                else None,
+                "code": code or "",
+                "error": error,
+                "page_name": "hanling_arrival",
+            }
+        )
+        return request.render("hanling_property.portal_work_order_arrival", values, status=status)
+
+    @http.route(["/my/arrival"], type="http", auth="user", website=True, methods=["GET"])
+    def portal_work_order_arrival(self, code=None, **kw):
+        if not request.env.user.has_group("hanling_property.group_technician"):
+            return request.redirect("/my")
+        return self._hanling_arrival_page(code)
+
+    @http.route(
+        ["/my/arrival/<int:order_id>"], type="http", auth="user", website=True, methods=["POST"]
+    )
+    def portal_work_order_arrive(self, order_id, code=None, **kw):
+        """Record the arrival by the scanned code; a wrong unit's code is refused, saying why."""
+        if not request.env.user.has_group("hanling_property.group_technician"):
+            return request.redirect("/my")
+        # The order with the technician's own rights: the scan is the technician's step.
+        order = request.env["hanling.work.order"].browse(order_id)
+        try:
+            with request.env.cr.savepoint():
+                order.action_arrive_scan(code)
+        except (UserError, AccessError, MissingError) as exc:
+            return self._hanling_arrival_page(code, error=exc.args[0], status=400)
+        return request.redirect(f"/odoo/hanling.work.order/{order.id}")
 
     # ------------------------------------------------------------------ complaints
 
@@ -477,7 +538,7 @@ class HanlingPortalRequests(HanlingPortal):
         if not complaint_sudo._hanling_portal_can_rate():
             return self._hanling_page_error(url, "no_callback")
         try:
-            self._hanling_answer_callback(complaint_sudo, post, with_opinion=True)
+            self._hanling_answer_callback(complaint_sudo, post)
         except UserError:
             return self._hanling_page_error(url, "satisfaction")
         return request.redirect(self._hanling_doc_url(complaint_sudo, access_token, "thanks"))

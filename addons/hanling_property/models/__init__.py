@@ -20,11 +20,14 @@ from . import work_order_visit
 from . import work_order_material
 from . import work_order_duty_log
 from . import work_order_review
+from . import work_order_review_decision
+from . import duty_log_check
 from . import res_company_complaint
 from . import complaint_department
 from . import complaint
 from . import nonconformity
 from . import prevention_report
+from . import complaint_handover
 from . import complaint_duty_log
 from . import mail_message
 from . import portal_notify_mixin
@@ -58,3 +61,4 @@ from . import money_service
 from . import account_chart_template
 from . import custody
 from . import moving_booking
+from . import ir_actions_report

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools.translate import LazyTranslate
 
 from ..tools.workflow import workflow_step
@@ -31,7 +31,16 @@ class HanlingCallback(models.Model):
     _check_company_auto = True
     # A callback is planned by its document's procedure (_schedule_callback) and belongs to that
     # document for good: the link is the server's, like the state.
-    _workflow_fields = ("state", "date_done", "res_model", "res_id")
+    # The resident's online rating is the resident's own word: only the portal step writes it.
+    _workflow_fields = (
+        "state",
+        "date_done",
+        "res_model",
+        "res_id",
+        "resident_satisfaction",
+        "resident_comment",
+        "date_resident_feedback",
+    )
     _workflow_lock = {
         # What the resident said, to whom and when, is the record of the call (篇3 4.4).
         ("done", "cancel"): (
@@ -95,6 +104,14 @@ class HanlingCallback(models.Model):
     prevention_suggestion = fields.Text(string="Suggestions to Prevent It")
     service_suggestion = fields.Text(string="Suggestions for Community Services")
     evaluation = fields.Text(string="Overall Evaluation of the Office")
+    # What the resident answered online (portal): kept as the resident's feedback; it never
+    # completes the office's callback, which the office makes by phone or visit (篇2 二 六) 3,
+    # 篇3 4.4).
+    resident_satisfaction = fields.Selection(
+        SATISFACTION, string="Resident's Online Rating", readonly=True, copy=False
+    )
+    resident_comment = fields.Text(string="Resident's Online Comment", readonly=True, copy=False)
+    date_resident_feedback = fields.Datetime(string="Rated Online On", readonly=True, copy=False)
 
     @api.depends("res_model", "res_id")
     def _compute_document_name(self):
@@ -122,16 +139,58 @@ class HanlingCallback(models.Model):
     def action_unreachable(self):
         """Record a call that did not reach the resident; the callback stays planned."""
         self._check_planned()
+        self._check_caller()
         self.env["hanling.callback.attempt"].create(
             [{"callback_id": callback.id, "result": "unreachable"} for callback in self]
         )
         return True
 
+    def _get_document_model(self):
+        self.ensure_one()
+        if self.res_model in self.env and "callback_ids" in self.env[self.res_model]._fields:
+            return self.env[self.res_model]
+        return self.env["hanling.callback.mixin"]
+
+    def _check_caller(self):
+        """The callback is the office's: only the roles the manual names make it (篇2 二 六) 3:
+        the engineering supervisor; 篇3 4.4: the customer-service centre's staff)."""
+        user = self.env.user
+        for callback in self:
+            groups = callback._get_document_model()._callback_caller_groups()
+            if not any(user.has_group(xmlid) for xmlid in groups):
+                # sudo: the names of the roles, to say who makes the callback.
+                roles = [self.env.ref(xmlid).sudo().name for xmlid in groups]
+                raise AccessError(
+                    _(
+                        "Only %(roles)s may record the callback of %(document)s: the office "
+                        "calls the resident back by phone or visit.",
+                        roles=_(" or ").join(roles),
+                        document=callback.document_name or callback.display_name,
+                    )
+                )
+
+    def _check_record_complete(self):
+        """Every point the procedure's callback records is required (篇3 4.4.1-4.4.4)."""
+        for callback in self:
+            names = callback._get_document_model()._callback_required_fields()
+            missing = [
+                name for name in names if not callback[name] or not str(callback[name]).strip()
+            ]
+            if missing:
+                labels = [self._fields[name]._description_string(self.env) for name in missing]
+                raise UserError(
+                    _(
+                        "Record %(fields)s before completing the callback of %(document)s.",
+                        fields=", ".join(labels),
+                        document=callback.document_name or callback.display_name,
+                    )
+                )
+
     @workflow_step
     def action_done(self):
         self._check_planned()
-        if self.filtered(lambda c: not c.satisfaction):
-            raise UserError(_("Record the resident's satisfaction before completing the callback."))
+        self._check_caller()
+        self._check_record_complete()
         now = fields.Datetime.now()
         self.env["hanling.callback.attempt"].create(
             [{"callback_id": callback.id, "result": "reached"} for callback in self]
@@ -142,6 +201,36 @@ class HanlingCallback(models.Model):
             documents = self.env[model].browse(callbacks.mapped("res_id")).exists()
             if hasattr(documents, "_on_callback_done"):
                 documents._on_callback_done(callbacks)
+        return True
+
+    @workflow_step
+    def _record_resident_feedback(self, satisfaction, comment=False):
+        """The resident rates online (portal): kept as the resident's feedback on the callback,
+        which stays planned for the office to make (篇2 二 六) 3, 篇3 4.4)."""
+        self._check_planned()
+        if self.filtered("date_resident_feedback"):
+            raise UserError(_("You already gave your rating online."))
+        if satisfaction not in dict(SATISFACTION):
+            raise UserError(_("Choose how satisfied you are, from 1 to 5."))
+        self.write(
+            {
+                "resident_satisfaction": satisfaction,
+                "resident_comment": comment or False,
+                "date_resident_feedback": fields.Datetime.now(),
+            }
+        )
+        for callback in self:
+            callback.message_post(
+                body=_(
+                    "The resident rated it online (%(rating)s); the office's callback is still "
+                    "to be made.",
+                    rating=dict(
+                        self._fields["resident_satisfaction"]._description_selection(self.env)
+                    )[satisfaction],
+                ),
+                partner_ids=callback.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_note",
+            )
         return True
 
     @workflow_step
@@ -213,9 +302,20 @@ class HanlingCallbackMixin(models.AbstractModel):
             callbacks = record.callback_ids.filtered(lambda c: c.state != "cancel")
             done = callbacks.filtered(lambda c: c.state == "done").sorted("date_done")
             planned = callbacks.filtered(lambda c: c.state == "planned")
-            record.callback_state = "done" if done else ("planned" if planned else "none")
+            # A callback still to make (e.g. after a rework) keeps the document waiting for it.
+            record.callback_state = "planned" if planned else ("done" if done else "none")
             record.callback_satisfaction = done[-1:].satisfaction if done else False
             record.callback_date_due = min(planned.mapped("date_due")) if planned else False
+
+    @api.model
+    def _callback_caller_groups(self):
+        """Hook: the roles who make this document's callback (the office's staff)."""
+        return ("hanling_property.group_cs_staff", "hanling_property.group_eng_supervisor")
+
+    @api.model
+    def _callback_required_fields(self):
+        """Hook: the callback's fields that must be recorded before it is completed."""
+        return ("satisfaction",)
 
     def _schedule_callback(self, date_due, user=None, values=None):
         """Plan one callback per document, with a phone-call activity for the caller."""

@@ -30,4 +30,9 @@ class HanlingComplaint(models.Model):
 
     def _hanling_portal_can_rate(self):
         self.ensure_one()
-        return self.state == "resolved" and self.callback_state == "planned"
+        planned = self.callback_ids.filtered(lambda c: c.state == "planned")
+        return (
+            self.state == "resolved"
+            and bool(planned)
+            and not planned.filtered("date_resident_feedback")
+        )

@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -17,6 +18,10 @@ _lt = LazyTranslate(__name__)
 ARRIVAL_MINUTES = 15
 # 篇2 二 六) 3: the engineering supervisor calls back within 24 hours of the end of the repair.
 CALLBACK_HOURS = 24
+# 篇2 一 四): the arrival is proven at the door by scanning the unit's QR code (the code the
+# unit's sheet prints: its portal page, /my/units/<id>/request), or recorded by hand with a reason.
+ARRIVAL_METHODS = [("scan", "QR Code Scanned"), ("manual", "Recorded by Hand")]
+UNIT_CODE = re.compile(r"/my/units/(\d+)(?:/request)?/?(?:[?#].*)?$")
 FEE_GROUPS = (
     "hanling_property.group_eng_supervisor",
     "hanling_property.group_cs_supervisor",
@@ -51,6 +56,7 @@ class HanlingWorkOrder(models.Model):
         "state",
         "date_assigned",
         "date_arrived",
+        "arrival_method",
         "date_finished",
         "date_accepted",
         "date_closed",
@@ -89,6 +95,8 @@ class HanlingWorkOrder(models.Model):
         # "Fee to be fixed" is the technician's call on site or at the end of the job; the
         # supervisors' button clears it.
         ("draft", "assigned", "accepted", "closed", "cancel", "referred"): ("fee_uncertain",),
+        # Why the arrival was recorded by hand is written at the door, before it is recorded.
+        ("draft", *ON_SITE): ("arrival_manual_reason",),
         # A shut file keeps its fee and its supervisor's findings.
         SHUT: ("supervisor_id", "punctuality", "labour_price", "material_ids"),
     }
@@ -202,6 +210,28 @@ class HanlingWorkOrder(models.Model):
     )
     date_assigned = fields.Datetime(string="Assigned On", readonly=True, copy=False)
     date_arrived = fields.Datetime(string="Arrived On", readonly=True, copy=False, index=True)
+    arrival_method = fields.Selection(
+        ARRIVAL_METHODS,
+        string="Arrival Recorded By",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Scanned: the technician scanned the unit's QR code at the door. By hand: the code "
+        "could not be scanned; the reason is kept (篇2 一 四)).",
+    )
+    arrival_manual_reason = fields.Text(
+        string="Why Not Scanned",
+        copy=False,
+        help="Why the arrival is recorded by hand instead of by scanning the unit's QR code.",
+    )
+    arrival_scan_rate = fields.Float(
+        string="Scanned Arrivals (%)",
+        compute="_compute_arrival_scan_rate",
+        store=True,
+        aggregator="avg",
+        help="100 when the arrival was proven by scanning the unit's QR code, 0 otherwise; "
+        "averages to the share of scanned arrivals.",
+    )
     date_finished = fields.Datetime(string="Finished On", readonly=True, copy=False, index=True)
     date_accepted = fields.Datetime(string="Accepted On", readonly=True, copy=False, index=True)
     date_closed = fields.Datetime(string="Closed On", readonly=True, copy=False)
@@ -392,6 +422,11 @@ class HanlingWorkOrder(models.Model):
                 order.arrived_on_time = False
                 order.on_time_rate = 0.0
 
+    @api.depends("arrival_method")
+    def _compute_arrival_scan_rate(self):
+        for order in self:
+            order.arrival_scan_rate = 100.0 if order.arrival_method == "scan" else 0.0
+
     @api.depends("callback_satisfaction")
     def _compute_satisfaction_score(self):
         for order in self:
@@ -444,9 +479,7 @@ class HanlingWorkOrder(models.Model):
                 _("The fee to be fixed is settled by the supervisors' “Fix the Fee” button.")
             )
         res = super().write(vals)
-        if (
-            "labour_price" in vals or "material_ids" in vals
-        ) and not self._workflow_open():
+        if ("labour_price" in vals or "material_ids" in vals) and not self._workflow_open():
             self._reset_fee_confirmation()
         if vals.get("punctuality"):
             # The supervisor's call at the appointment time is done once its answer is recorded.
@@ -519,6 +552,13 @@ class HanlingWorkOrder(models.Model):
             "context": {"default_order_id": self.id},
         }
 
+    def action_print_note(self):
+        """Print the 留言条 of the last missed visit (篇2 二 一) 2), for the technician at the door."""
+        self.ensure_one()
+        if not self.visit_ids:
+            raise UserError(_("Record the missed visit first: the note slip prints what was left."))
+        return self.visit_ids.sorted(lambda v: (v.date, v.id))[-1:].action_print_note()
+
     @workflow_step
     def _on_missed_visit(self, visits):
         """A visit was missed: new appointment, the office told, the supervisor re-checks."""
@@ -542,13 +582,71 @@ class HanlingWorkOrder(models.Model):
         self._schedule_punctuality_check()
 
     def action_start(self):
-        self._check_state(["assigned"], _("Starting the repair"))
-        self._action_start()
+        """Arrival recorded by hand, when the unit's QR code cannot be scanned (篇2 一 四)):
+        the reason is required and kept."""
+        self._check_state(["assigned"], _("Recording the arrival"))
+        if self.filtered(lambda o: not (o.arrival_manual_reason or "").strip()):
+            raise UserError(
+                _(
+                    "Scan the unit's QR code at the door to record your arrival; if it cannot be "
+                    "scanned, write why before recording the arrival by hand."
+                )
+            )
+        self._action_start("manual")
+        return True
+
+    def action_arrive_scan(self, code=None):
+        """The technician scans the unit's QR code at the door: the scan proves the arrival
+        (篇2 一 四)). The code of another unit is refused."""
+        self.ensure_one()
+        self._check_state(["assigned"], _("Recording the arrival"))
+        if self.env.user != self.technician_id:
+            raise AccessError(
+                _(
+                    "Only %(tech)s, the technician sent to %(name)s, can scan the arrival at "
+                    "the door.",
+                    tech=self.technician_id.name or _("the technician"),
+                    name=self.display_name,
+                )
+            )
+        match = UNIT_CODE.search((code or "").strip())
+        if not match:
+            raise UserError(
+                _("This is not the QR code of a unit of the office: scan the code at the door.")
+            )
+        if not self.unit_id:
+            raise UserError(
+                _(
+                    "%(name)s is not for a unit with a QR code: record the arrival by hand with "
+                    "the reason.",
+                    name=self.display_name,
+                )
+            )
+        scanned = int(match.group(1))
+        if scanned != self.unit_id.id:
+            # sudo: the name of the unit whose code was scanned, to say which door it was.
+            other = self.env["hanling.unit"].sudo().browse(scanned).exists()
+            raise UserError(
+                _(
+                    "This QR code is of %(scanned)s, but %(name)s is for %(unit)s: scan the code "
+                    "at the door of %(unit)s.",
+                    scanned=other.display_name or _("another unit"),
+                    name=self.display_name,
+                    unit=self.unit_id.display_name,
+                )
+            )
+        self._action_start("scan")
         return True
 
     @workflow_step
-    def _action_start(self):
-        self.write({"state": "in_progress", "date_arrived": fields.Datetime.now()})
+    def _action_start(self, method):
+        self.write(
+            {
+                "state": "in_progress",
+                "date_arrived": fields.Datetime.now(),
+                "arrival_method": method,
+            }
+        )
 
     def action_finish(self):
         self._check_state(["in_progress"], _("Finishing the repair"))
@@ -567,7 +665,16 @@ class HanlingWorkOrder(models.Model):
         self.filtered(
             lambda o: o.fee_type == "paid" and o.currency_id.is_zero(o.labour_price)
         ).fee_uncertain = True
-        self.write({"state": "done", "date_finished": fields.Datetime.now()})
+        now = fields.Datetime.now()
+        self.write({"state": "done", "date_finished": now})
+        # 篇2 二 六) 3 "维修结束24小时内": the clock starts at the end of the repair, not at the
+        # resident's acceptance; a rework ends the repair again, so the call is planned afresh.
+        for supervisor, orders in self.grouped("supervisor_id").items():
+            # sudo: the technician finishes the job on site but has no rights on callback
+            # visits; the callback is planned for the engineering supervisor.
+            orders.sudo()._schedule_callback(
+                now + timedelta(hours=CALLBACK_HOURS), supervisor or self.env.user
+            )
 
     def action_accept(self):
         self._check_state(["done"], _("Acceptance by the resident"))
@@ -580,12 +687,6 @@ class HanlingWorkOrder(models.Model):
         now = fields.Datetime.now()
         self._stamp_resident_signature()
         self.write({"state": "accepted", "date_accepted": now})
-        for supervisor, orders in self.grouped("supervisor_id").items():
-            # sudo: the technician records the acceptance on site but has no rights on callback
-            # visits; the callback is planned for the supervisor (篇2 二 六) 3).
-            orders.sudo()._schedule_callback(
-                now + timedelta(hours=CALLBACK_HOURS), supervisor or self.env.user
-            )
         to_fix = self.filtered("fee_uncertain")
         to_fix._schedule_fee_activities()
         (self - to_fix)._create_invoices()
@@ -600,6 +701,9 @@ class HanlingWorkOrder(models.Model):
 
     @workflow_step
     def _action_rework(self):
+        # The repair is not over: the call planned at its end waits for the next end.
+        # sudo: the resident (portal) or the technician sends it back without callback rights.
+        self.sudo().callback_ids.filtered(lambda c: c.state == "planned").action_cancel()
         for order in self:
             reason = order.rework_reason.strip()
             order.write(
@@ -808,6 +912,11 @@ class HanlingWorkOrder(models.Model):
             raise AccessError(
                 _("Only the engineering or customer-service supervisor can change the fee.")
             )
+
+    @api.model
+    def _callback_caller_groups(self):
+        """篇2 二 六) 3: the engineering supervisor calls the resident back."""
+        return ("hanling_property.group_eng_supervisor",)
 
     def _user_fixes_fees(self):
         return any(self.env.user.has_group(group) for group in FEE_GROUPS)

@@ -40,14 +40,23 @@ class HanlingWorkOrder(models.Model):
         )
         return moves
 
-    def _schedule_callback(self, date_due, user=None, values=None):
-        callbacks = super()._schedule_callback(date_due, user=user, values=values)
+    def _action_accept(self):
+        res = super()._action_accept()
+        # The callback is planned at the end of the repair; the resident hears of it once the
+        # repair is accepted.
         self._hanling_notify("hanling_property.mail_template_work_order_callback")
-        return callbacks
+        return res
 
     def _hanling_portal_can_answer_callback(self):
+        """The resident may rate an accepted repair online once, while the office's callback
+        is still to make."""
         self.ensure_one()
-        return self.state in ("accepted",) and self.callback_state == "planned"
+        planned = self.callback_ids.filtered(lambda c: c.state == "planned")
+        return (
+            self.state == "accepted"
+            and bool(planned)
+            and not planned.filtered("date_resident_feedback")
+        )
 
     def _hanling_portal_photos(self):
         """Photos the resident (or the office) attached to the order, for its portal page."""

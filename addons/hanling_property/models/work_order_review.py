@@ -31,6 +31,7 @@ class HanlingWorkOrderReview(models.Model):
             "reviewer_id",
             "conclusion",
             "line_ids",
+            "decision_ids",
         ),
     }
 
@@ -78,6 +79,37 @@ class HanlingWorkOrderReview(models.Model):
         help="Which services to keep, reprice or hand to specialist suppliers, and why.",
     )
     date_concluded = fields.Datetime(readonly=True, copy=False)
+    # What the review decided for the catalogue, applied one by one (篇2 八).
+    decision_ids = fields.One2many(
+        "hanling.work.order.review.decision", "review_id", string="Catalogue Decisions"
+    )
+    # Requests referred outside the catalogue show what is missing from it (篇2 一 二)、八).
+    referred_order_ids = fields.Many2many(
+        "hanling.work.order",
+        compute="_compute_referrals",
+        string="Work Orders Referred",
+    )
+    referred_entry_ids = fields.Many2many(
+        "hanling.duty.log",
+        compute="_compute_referrals",
+        string="Duty Log Entries Referred",
+    )
+    referral_count = fields.Integer(
+        compute="_compute_referrals",
+        string="Referred Outside the Catalogue",
+        help="Requests of the month referred to a specialist supplier: what the catalogue lacks.",
+    )
+    # The engineering supervisor's daily spot check of the duty log (篇2 二 六) 2).
+    spot_check_ids = fields.Many2many(
+        "hanling.duty.log.check", compute="_compute_spot_checks", string="Duty Log Spot Checks"
+    )
+    spot_check_days = fields.Integer(compute="_compute_spot_checks", string="Days Checked")
+    spot_check_day_total = fields.Integer(compute="_compute_spot_checks", string="Days")
+    spot_check_missing = fields.Char(
+        compute="_compute_spot_checks",
+        string="Days Without a Check",
+        help="Days of the month on which the duty log was not spot-checked.",
+    )
 
     _sql_constraints = [
         (
@@ -106,6 +138,50 @@ class HanlingWorkOrderReview(models.Model):
             review.order_count = sum(review.line_ids.mapped("order_count"))
             review.revenue = sum(review.line_ids.mapped("revenue"))
 
+    @api.depends("community_id", "date_from", "date_to")
+    def _compute_referrals(self):
+        for review in self:
+            if not (review.community_id and review.date_from):
+                review.referred_order_ids = review.referred_entry_ids = False
+                review.referral_count = 0
+                continue
+            domain = review._get_month_domain() + [("state", "=", "referred")]
+            orders = self.env["hanling.work.order"].search(domain)
+            entries = self.env["hanling.duty.log"].search(domain)
+            review.referred_order_ids = orders
+            review.referred_entry_ids = entries
+            review.referral_count = len(orders) + len(entries)
+
+    @api.depends("company_id", "date_from", "date_to")
+    def _compute_spot_checks(self):
+        Check = self.env["hanling.duty.log.check"]
+        today = fields.Date.context_today(self)
+        for review in self:
+            if not (review.company_id and review.date_from):
+                review.spot_check_ids = False
+                review.spot_check_days = review.spot_check_day_total = 0
+                review.spot_check_missing = False
+                continue
+            last = min(review.date_to, today)
+            review.spot_check_ids = Check.search(
+                [
+                    ("company_id", "=", review.company_id.id),
+                    ("state", "=", "done"),
+                    ("date", ">=", review.date_from),
+                    ("date", "<=", review.date_to),
+                ]
+            )
+            checked = set(review.spot_check_ids.mapped("date"))
+            days = [
+                review.date_from + relativedelta(days=n)
+                for n in range((last - review.date_from).days + 1)
+            ]
+            review.spot_check_days = len(checked)
+            review.spot_check_day_total = len(days)
+            review.spot_check_missing = (
+                ", ".join(str(day.day) for day in days if day not in checked) or False
+            )
+
     @api.constrains("date_from")
     def _check_date_from(self):
         if self.filtered(lambda r: r.date_from.day != 1):
@@ -123,6 +199,7 @@ class HanlingWorkOrderReview(models.Model):
         self._check_state(["draft"], message=_("This review is already concluded."))
         if self.filtered(lambda r: not r.conclusion):
             raise UserError(_("Write the conclusions of the review first."))
+        self._check_decisions_applied()
         self.write({"state": "done", "date_concluded": fields.Datetime.now()})
         return True
 
@@ -131,6 +208,49 @@ class HanlingWorkOrderReview(models.Model):
         self._check_state(["done"], message=_("Only a concluded review can be reopened."))
         self.write({"state": "draft"})
         return True
+
+    def _check_open_for_decisions(self):
+        """Decisions are taken, applied or cancelled on a review still open (draft)."""
+        if self.filtered(lambda r: r.state != "draft"):
+            raise UserError(
+                _(
+                    "A concluded review is the record of the month: reopen it to change its "
+                    "decisions."
+                )
+            )
+
+    def _check_decisions_applied(self):
+        """The review acts (篇2 八): every decision is applied or dropped before it concludes.
+
+        A service marked "change the price", "stop offering" or "find a supplier" needs the
+        applied decision that does it.
+        """
+        pending = self.decision_ids.filtered(lambda d: d.state == "draft")
+        if pending:
+            raise UserError(
+                _(
+                    "Apply or cancel the decisions still open first: %(names)s.",
+                    names=", ".join(pending.mapped("display_name")),
+                )
+            )
+        kinds = {"change_price": "price", "drop": "withdraw", "find_supplier": "supplier"}
+        for review in self:
+            applied = review.decision_ids.filtered(lambda d: d.state == "applied")
+            missing = review.line_ids.filtered(
+                lambda line, applied=applied: line.decision in kinds
+                and not applied.filtered(
+                    lambda d, line=line: d.kind == kinds[line.decision]
+                    and d.service_id == line.service_id
+                )
+            )
+            if missing:
+                raise UserError(
+                    _(
+                        "Record and apply the decision for %(services)s: the review marked them "
+                        "but the catalogue was not adjusted.",
+                        services=", ".join(missing.service_id.mapped("display_name")),
+                    )
+                )
 
     @api.model
     def _cron_prepare_last_month(self):
@@ -182,7 +302,8 @@ class HanlingWorkOrderReview(models.Model):
             )
         return reviews
 
-    def _get_order_domain(self):
+    def _get_month_domain(self):
+        """The requests received in the community during the month (work orders, duty log)."""
         self.ensure_one()
         start = fields.Datetime.to_datetime(self.date_from)
         end = fields.Datetime.to_datetime(self.date_to + relativedelta(days=1))
@@ -190,6 +311,11 @@ class HanlingWorkOrderReview(models.Model):
             ("community_id", "=", self.community_id.id),
             ("date_received", ">=", start),
             ("date_received", "<", end),
+        ]
+
+    def _get_order_domain(self):
+        self.ensure_one()
+        return self._get_month_domain() + [
             ("state", "not in", ("cancel", "referred")),
             ("service_id", "!=", False),
         ]
@@ -206,6 +332,8 @@ class HanlingWorkOrderReview(models.Model):
 
         counts = per_service([], "__count")
         on_time = per_service([("date_arrived", "!=", False)], "on_time_rate:avg")
+        # Which arrivals were proven by scanning the unit's QR code at the door (篇2 一 四)).
+        scanned = per_service([("date_arrived", "!=", False)], "arrival_scan_rate:avg")
         duration = per_service([("date_finished", "!=", False)], "duration_hours:avg")
         satisfaction = per_service([("callback_state", "=", "done")], "satisfaction_score:avg")
         revenue = per_service([("payment_state", "!=", False)], "amount_invoiced:sum")
@@ -221,6 +349,7 @@ class HanlingWorkOrderReview(models.Model):
                         "service_id": service.id,
                         "order_count": count,
                         "on_time_rate": on_time.get(service, 0.0),
+                        "arrival_scan_rate": scanned.get(service, 0.0),
                         "avg_duration": duration.get(service, 0.0),
                         "avg_satisfaction": satisfaction.get(service, 0.0),
                         "revenue": revenue.get(service, 0.0),
@@ -248,6 +377,12 @@ class HanlingWorkOrderReviewLine(models.Model):
     service_id = fields.Many2one("hanling.service", required=True, index=True)
     order_count = fields.Integer(string="Orders", readonly=True)
     on_time_rate = fields.Float(string="On-Time Rate (%)", readonly=True, aggregator="avg")
+    arrival_scan_rate = fields.Float(
+        string="Scanned Arrivals (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the month's arrivals proven by scanning the unit's QR code at the door.",
+    )
     avg_duration = fields.Float(string="Average Duration (h)", readonly=True, aggregator="avg")
     avg_satisfaction = fields.Float(string="Average Satisfaction", readonly=True, aggregator="avg")
     revenue = fields.Monetary(readonly=True, help="Invoiced amount of the month's orders.")
@@ -266,6 +401,7 @@ class HanlingWorkOrderReviewLine(models.Model):
         "service_id",
         "order_count",
         "on_time_rate",
+        "arrival_scan_rate",
         "avg_duration",
         "avg_satisfaction",
         "revenue",

@@ -52,3 +52,7 @@ class HanlingWorkOrderVisit(models.Model):
 
     def action_save(self):
         return {"type": "ir.actions.act_window_close"}
+
+    def action_print_note(self):
+        """The 留言条 left at the door (篇2 二 一) 2): print it (the dialog saves the visit first)."""
+        return self.env.ref("hanling_property.action_report_work_order_note").report_action(self)

@@ -32,7 +32,7 @@ class TestCommunityDashboard(WorkOrderCase):
         late = self._order(date_received=self._ago(hours=2))  # 15 minutes to arrive: overdue
         self._assign(late)
         self._assign(started)
-        started.with_user(self.tech).action_start()
+        started.with_user(self.tech).action_arrive_scan(started.unit_id._hanling_portal_url())
         accepted = self._accept(self._finish(self._assign(self._order())))
         accepted.sudo().callback_ids.date_due = self._ago(hours=1)
         complaint = self.env["hanling.complaint"].create(

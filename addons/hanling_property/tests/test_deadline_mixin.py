@@ -137,7 +137,7 @@ class TestWorkOrderDeadlines(DeadlineMixinCase, WorkOrderCase):
             self._check()
             self.assertEqual(self._snapshot(), before, "a second run changes nothing")
             # The technician arrives: the flag clears at once, the reminder is done.
-            order.with_user(self.tech).action_start()
+            order.with_user(self.tech).action_arrive_scan(order.unit_id._hanling_portal_url())
             self.assertFalse(order.is_arrival_overdue)
             self.assertNotIn(order, Order.search([("is_arrival_overdue", "=", True)]))
             self.assertFalse(self._reminders(order, LATE))

@@ -77,7 +77,7 @@ class TestRequestMixins(HanlingCase):
         engsup_callback.action_unreachable()
         self.assertEqual(callback.attempt_count, 2)
         self.assertEqual(callback.state, "planned")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Record Satisfaction before completing"):
             engsup_callback.action_done()  # no satisfaction yet
         engsup_callback.write({"satisfaction": "4", "comment": "师傅很专业"})
         engsup_callback.action_done()

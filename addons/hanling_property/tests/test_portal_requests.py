@@ -3,9 +3,10 @@ import io
 from PIL import Image
 
 from odoo import http
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
-from ..tools.workflow import workflow_grant
+from ..tools.workflow import WorkflowGuardError, workflow_grant
 from .work_order_common import SIGNATURE
 
 
@@ -244,25 +245,52 @@ class TestPortalRequests(HttpCase):
         response = self._post(f"/my/work_orders/{order.id}/opinion", {"opinion": "改口"})
         self.assertIn("error=not_done", response.url)
         self.assertEqual(order.resident_opinion, "修得很好")
-        # The callback, answered online.
+        # The rating, answered online: kept as the resident's feedback (test_callback_office).
         page = self.url_open(f"/my/work_orders/{order.id}")
         self.assertIn("o_hanling_callback_form", page.text)
         response = self._post(f"/my/work_orders/{order.id}/callback", {"satisfaction": "9"})
         self.assertIn("error=satisfaction", response.url)
-        self.assertEqual(order.callback_state, "planned")
+        self.assertFalse(order.callback_ids.date_resident_feedback)
+
+    def test_online_rating_never_completes_the_office_callback(self):
+        """篇2 二 六) 3 "维修结束24小时内工程主管应针对维修情况对业户进行回访": the callback is the
+        engineering supervisor's, by phone or visit. The resident's online rating is kept as the
+        resident's feedback; the callback stays to do for the office, and the order cannot close."""
+        order = self._done_order()
+        self._post(f"/my/work_orders/{order.id}/opinion", {"opinion": "修得很好"})
+        result = self.make_jsonrpc_request(
+            f"/my/work_orders/{order.id}/accept", {"name": "魏娜", "signature": SIGNATURE.decode()}
+        )
+        self.assertEqual(order.state, "accepted")
+        self.assertIn("o_hanling_accepted", self.url_open(result["redirect_url"]).text)
         response = self._post(
-            f"/my/work_orders/{order.id}/callback", {"satisfaction": "5", "comment": "很及时"}
+            f"/my/work_orders/{order.id}/callback", {"satisfaction": "2", "comment": "来得太晚"}
         )
         self.assertIn("message=thanks", response.url)
         callback = order.callback_ids
-        self.assertEqual(callback.state, "done")
-        self.assertEqual(callback.satisfaction, "5")
-        self.assertEqual(callback.comment, "很及时")
-        self.assertEqual(order.callback_satisfaction, "5")
-        # Answered once only.
-        response = self._post(f"/my/work_orders/{order.id}/callback", {"satisfaction": "1"})
+        self.assertEqual(callback.state, "planned")
+        self.assertEqual(callback.resident_satisfaction, "2")
+        self.assertEqual(callback.resident_comment, "来得太晚")
+        self.assertTrue(callback.date_resident_feedback)
+        # The office's own record of the call is untouched, the order waits for it.
+        self.assertFalse(callback.satisfaction)
+        self.assertFalse(callback.comment)
+        self.assertEqual(order.callback_state, "planned")
+        self.assertFalse(order.callback_satisfaction)
+        engsup = self.env.ref("hanling_property.user_engsup_demo")
+        engsup.lang = "en_US"
+        with self.assertRaisesRegex(UserError, "callback visit is not done"):
+            order.with_user(engsup).action_close()
+        page = self.url_open(f"/my/work_orders/{order.id}")
+        self.assertIn("o_hanling_resident_rating", page.text)
+        self.assertNotIn("o_hanling_callback_form", page.text)
+        # Rated once only; the rating stays the resident's.
+        response = self._post(f"/my/work_orders/{order.id}/callback", {"satisfaction": "5"})
         self.assertIn("error=no_callback", response.url)
-        self.assertEqual(callback.satisfaction, "5")
+        self.assertEqual(callback.resident_satisfaction, "2")
+        # Nobody rewrites the resident's feedback, not even the supervisor.
+        with self.assertRaisesRegex(WorkflowGuardError, "Online Rating"):
+            callback.with_user(engsup).resident_satisfaction = "5"
 
     def test_closed_and_foreign_orders_refuse_every_action(self):
         closed = self.env.ref("hanling_property.work_order_leak_demo")
@@ -315,9 +343,17 @@ class TestPortalRequests(HttpCase):
             f"/my/complaints/{complaint.id}/rate", {"satisfaction": "4", "comment": "处理及时"}
         )
         self.assertIn("message=thanks", response.url)
-        self.assertEqual(complaint.callback_satisfaction, "4")
-        self.assertEqual(complaint.callback_ids.opinion, "处理及时")
-        self.assertEqual(complaint.callback_state, "done")
+        # 篇3 4.4: the rating is the resident's feedback; the customer-service staff still call
+        # back and record the four points themselves.
+        callback = complaint.callback_ids
+        self.assertEqual(callback.resident_satisfaction, "4")
+        self.assertEqual(callback.resident_comment, "处理及时")
+        self.assertFalse(callback.opinion)
+        self.assertEqual(complaint.callback_state, "planned")
+        self.assertFalse(complaint.callback_satisfaction)
+        page = self.url_open(f"/my/complaints/{complaint.id}")
+        self.assertIn("o_hanling_resident_rating", page.text)
+        self.assertNotIn("o_hanling_rate_form", page.text)
 
     def test_complaint_refusals(self):
         before = self.Complaint.search_count([])

@@ -55,7 +55,7 @@ class TestWorkOrderAccess(WorkOrderCase):
         with self.assertRaises(AccessError):
             self.mine.with_user(self.tech).unlink()
         self._assign(self.mine)
-        self.mine.with_user(self.tech).action_start()
+        self.mine.with_user(self.tech).action_arrive_scan(self.mine.unit_id._hanling_portal_url())
         self.assertEqual(self.mine.state, "in_progress")
         # Their materials are hidden as well.
         self.theirs.material_ids = [(0, 0, {"name": "锁芯", "price_unit": 50})]

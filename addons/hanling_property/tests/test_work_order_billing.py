@@ -110,7 +110,7 @@ class TestWorkOrderBilling(WorkOrderCase):
     def test_fee_fixed_later_by_supervisors(self):
         order = self._assign(self._order(service_id=self.quoted_service.id))
         tech_order = order.with_user(self.tech)
-        tech_order.action_start()
+        tech_order.action_arrive_scan(tech_order.unit_id._hanling_portal_url())
         tech_order.write({"inspection_note": "主管堵塞,需机器疏通"})
         tech_order.action_finish()
         # A paid service without a catalogue price cannot be billed as it stands.
@@ -166,7 +166,7 @@ class TestWorkOrderBilling(WorkOrderCase):
     def test_fee_fixed_before_acceptance(self):
         order = self._assign(self._order())
         tech_order = order.with_user(self.tech)
-        tech_order.action_start()
+        tech_order.action_arrive_scan(tech_order.unit_id._hanling_portal_url())
         tech_order.write({"inspection_note": "待定", "fee_uncertain": True})
         tech_order.action_finish()
         eng_order = order.with_user(self.engsup)

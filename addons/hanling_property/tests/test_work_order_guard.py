@@ -153,7 +153,7 @@ class TestWorkOrderGuard(WorkOrderCase):
         order.with_user(self.duty).action_assign()
         self.assertEqual(order.state, "assigned")
         tech_order = order.with_user(self.tech)
-        tech_order.action_start()
+        tech_order.action_arrive_scan(tech_order.unit_id._hanling_portal_url())
         tech_order.inspection_note = "阀芯老化"
         tech_order.action_finish()
         self._accept(order)

@@ -17,7 +17,7 @@ class TestWorkOrderReview(WorkOrderCase):
             order = self._order(service_id=(service or self.paid_service).id, **vals)
             self._assign(order)
         with freeze_time(datetime(2027, 4, day, 1, arrive_minute)):
-            order.with_user(self.tech).action_start()
+            order.with_user(self.tech).action_arrive_scan(order.unit_id._hanling_portal_url())
         with freeze_time(datetime(2027, 4, day, finish_hour, arrive_minute)):
             order.with_user(self.tech).write({"inspection_note": "ok"})
             order.with_user(self.tech).action_finish()
@@ -66,7 +66,20 @@ class TestWorkOrderReview(WorkOrderCase):
         with self.assertRaises(UserError):
             review.action_conclude()  # no conclusions yet
         review.conclusion = "<p>保留全部项目,水龙头更换调价。</p>"
+        # 篇2 八: the review acts: a service marked for a new price is repriced by a decision.
+        with self.assertRaisesRegex(UserError, "catalogue was not adjusted"):
+            review.action_conclude()
+        self.env["hanling.work.order.review.decision"].with_user(self.cssup).create(
+            {
+                "review_id": review.id,
+                "kind": "price",
+                "service_id": self.paid_service.id,
+                "new_price": 25.0,
+                "reason": "上调至25元",
+            }
+        ).action_apply()
         review.action_conclude()
+        self.assertEqual(self.paid_service.list_price, 25.0)
         self.assertEqual(review.state, "done")
         with self.assertRaises(UserError):
             review.action_compute()

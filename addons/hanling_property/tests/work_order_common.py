@@ -55,7 +55,7 @@ class WorkOrderCase(HanlingCase):
 
     def _finish(self, order, materials=None):
         order = order.with_user(order.technician_id)
-        order.action_start()
+        self._arrive(order)
         order.write(
             {
                 "inspection_note": "阀芯老化",
@@ -63,6 +63,12 @@ class WorkOrderCase(HanlingCase):
             }
         )
         order.action_finish()
+        return order
+
+    def _arrive(self, order):
+        """The technician scans the unit's QR code at the door (篇2 一 四))."""
+        order = order.with_user(order.technician_id)
+        order.action_arrive_scan(order.unit_id._hanling_portal_url())
         return order
 
     def _accept(self, order):
