@@ -546,10 +546,10 @@ class TestReportsPdf(HttpCase):
         if run.state == "draft":
             run.action_start()
         self.env.flush_all()
-        for job in self.env["queue.job"].search(
+        for record in self.env["queue.job"].search(
             [("model_name", "=", "hanling.fee.run"), ("state", "=", "pending")]
         ):
-            job = Job.load(self.env, job.uuid)
+            job = Job.load(self.env, record.uuid)
             job.set_started()
             job.perform()
             job.set_done()

@@ -23,7 +23,8 @@ class HanlingFeePortal(CustomerPortal):
             Bill = request.env["hanling.fee.bill.line"]
             values["hanling_fee_count"] = (
                 Bill.search_count([("unit_id", "in", self._hanling_fee_units().ids)])
-                if Bill.has_access("read") else 0
+                if Bill.has_access("read")
+                else 0
             )
         return values
 
@@ -36,8 +37,11 @@ class HanlingFeePortal(CustomerPortal):
         Bill = request.env["hanling.fee.bill.line"]
         count = Bill.search_count(domain)
         pager = portal_pager(
-            url="/my/fees", url_args={"unit": unit} if unit else None, total=count,
-            page=page, step=self._fee_page_size,
+            url="/my/fees",
+            url_args={"unit": unit} if unit else None,
+            total=count,
+            page=page,
+            step=self._fee_page_size,
         )
         bills_sudo = Bill._portal_bills(units, self._fee_page_size, pager["offset"])
         totals = Bill._portal_totals(units)

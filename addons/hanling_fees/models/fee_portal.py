@@ -2,7 +2,13 @@ from odoo import api, models
 
 # The fields the portal bill list shows: read in the one query of the search (search_fetch).
 PORTAL_BILL_FIELDS = [
-    "unit_id", "fee_type_id", "period_start", "period_end", "amount", "currency_id", "move_id",
+    "unit_id",
+    "fee_type_id",
+    "period_start",
+    "period_end",
+    "amount",
+    "currency_id",
+    "move_id",
     "partner_id",
 ]
 
@@ -40,7 +46,8 @@ class HanlingFeeBillLine(models.Model):
         return {
             unit.id: (billed, paid, owed)
             for unit, billed, paid, owed in Report._read_group(
-                [("unit_id", "in", units.ids)], ["unit_id"],
+                [("unit_id", "in", units.ids)],
+                ["unit_id"],
                 ["billed:sum", "paid:sum", "owed:sum"],
             )
         }

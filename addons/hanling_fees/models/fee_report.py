@@ -1,8 +1,10 @@
-from odoo import _, api, fields, models, tools
+from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
 # Where a fee bill's invoice counts: posted, not reversed by a credit note.
-_BILLED_MOVES = "m.state = 'posted' AND m.move_type = 'out_invoice' AND m.payment_state != 'reversed'"
+_BILLED_MOVES = (
+    "m.state = 'posted' AND m.move_type = 'out_invoice' AND m.payment_state != 'reversed'"
+)
 
 
 class HanlingFeeCollectionReport(models.Model):
@@ -23,12 +25,27 @@ class HanlingFeeCollectionReport(models.Model):
     # Flushed before the view is read (the payments change the invoices' residual).
     _depends = {
         "account.move": [
-            "amount_total", "amount_residual", "state", "move_type", "payment_state", "company_id",
-            "partner_id", "currency_id", "invoice_date", "invoice_date_due",
+            "amount_total",
+            "amount_residual",
+            "state",
+            "move_type",
+            "payment_state",
+            "company_id",
+            "partner_id",
+            "currency_id",
+            "invoice_date",
+            "invoice_date_due",
         ],
         "hanling.fee.bill.line": [
-            "community_id", "company_id", "unit_id", "partner_id", "fee_type_id", "move_id",
-            "fee_period_start", "period_start", "amount",
+            "community_id",
+            "company_id",
+            "unit_id",
+            "partner_id",
+            "fee_type_id",
+            "move_id",
+            "fee_period_start",
+            "period_start",
+            "amount",
         ],
         "res.company": ["currency_id"],
     }
@@ -45,7 +62,9 @@ class HanlingFeeCollectionReport(models.Model):
     paid = fields.Monetary(readonly=True)
     owed = fields.Monetary(readonly=True)
     collection_rate = fields.Float(
-        string="Collection Rate (%)", readonly=True, aggregator="avg",
+        string="Collection Rate (%)",
+        readonly=True,
+        aggregator="avg",
         help="Paid / billed × 100; a group's rate is its paid over its billed.",
     )
 
@@ -114,8 +133,16 @@ class HanlingFeeAgingReport(models.Model):
     _rec_name = "move_id"
     _depends = {
         "account.move": [
-            "amount_total", "amount_residual", "state", "move_type", "payment_state", "company_id",
-            "partner_id", "currency_id", "invoice_date", "invoice_date_due",
+            "amount_total",
+            "amount_residual",
+            "state",
+            "move_type",
+            "payment_state",
+            "company_id",
+            "partner_id",
+            "currency_id",
+            "invoice_date",
+            "invoice_date_due",
         ],
         "hanling.fee.bill.line": ["move_id", "community_id"],
     }
@@ -129,8 +156,12 @@ class HanlingFeeAgingReport(models.Model):
     date_due = fields.Date(string="Due Date", readonly=True)
     days_overdue = fields.Integer(string="Days Outstanding", readonly=True, aggregator="max")
     age = fields.Selection(
-        [("0_30", "0–30 days"), ("31_90", "31–90 days"), ("91_180", "91–180 days"),
-         ("180", "Over 180 days")],
+        [
+            ("0_30", "0–30 days"),
+            ("31_90", "31–90 days"),
+            ("91_180", "91–180 days"),
+            ("180", "Over 180 days"),
+        ],
         readonly=True,
     )
     amount_owed = fields.Monetary(string="Owed", readonly=True)
@@ -188,8 +219,9 @@ class HanlingUnit(models.Model):
             bills = (
                 self.env["hanling.fee.bill.line"]
                 .sudo()
-                .search([("unit_id", "=", unit.id), ("move_id", "!=", False)],
-                        order="period_start, id")
+                .search(
+                    [("unit_id", "=", unit.id), ("move_id", "!=", False)], order="period_start, id"
+                )
             )
             bills = bills.filtered(
                 lambda b: b.move_id.state == "posted" and b.move_id.payment_state != "reversed"
@@ -209,25 +241,29 @@ class HanlingUnit(models.Model):
                     counterpart = self.env["account.move.line"].sudo().browse(partial["aml_id"])
                     if counterpart.move_id.move_type != "entry":
                         continue  # a credit note is not a payment
-                    payments.append({
-                        "date": counterpart.date,
-                        "name": counterpart.move_id.name,
-                        "invoice": move,
-                        "amount": move.currency_id.round(partial["amount"] * share),
-                    })
+                    payments.append(
+                        {
+                            "date": counterpart.date,
+                            "name": counterpart.move_id.name,
+                            "invoice": move,
+                            "amount": move.currency_id.round(partial["amount"] * share),
+                        }
+                    )
             rows.sort(key=lambda r: (r["bill"].period_start, r["bill"].id))
             payments.sort(key=lambda p: (p["date"], p["name"]))
             occupancy = unit.occupancy_ids.filtered("is_current")
-            statements.append({
-                "unit": unit,
-                "residents": occupancy.partner_id,
-                "rows": rows,
-                "payments": payments,
-                "billed": sum(r["bill"].amount for r in rows),
-                "paid": sum(r["paid"] for r in rows),
-                "balance": sum(r["owed"] for r in rows),
-                "currency": unit.company_id.currency_id or self.env.company.currency_id,
-            })
+            statements.append(
+                {
+                    "unit": unit,
+                    "residents": occupancy.partner_id,
+                    "rows": rows,
+                    "payments": payments,
+                    "billed": sum(r["bill"].amount for r in rows),
+                    "paid": sum(r["paid"] for r in rows),
+                    "balance": sum(r["owed"] for r in rows),
+                    "currency": unit.company_id.currency_id or self.env.company.currency_id,
+                }
+            )
         return statements
 
 

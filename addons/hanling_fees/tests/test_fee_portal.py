@@ -106,9 +106,18 @@ class TestFeePortal(FeeCase, HttpCase):
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count
             bills = Bill._portal_bills(units)
-            for bill in bills:  # what the template reads
-                (bill.period_start, bill.amount, bill.fee_type_id.name, bill.move_id.name,
-                 bill.move_id.payment_state, bill.move_id.partner_id.id)
+            shown = [  # what the template reads
+                (
+                    b.period_start,
+                    b.amount,
+                    b.fee_type_id.name,
+                    b.move_id.name,
+                    b.move_id.payment_state,
+                    b.move_id.partner_id.id,
+                )
+                for b in bills
+            ]
+            self.assertEqual(len(shown), len(bills))
             return self.env.cr.sql_log_count - before, len(bills)
 
         count_queries()  # warm the registry caches (rules, fields)
@@ -152,8 +161,11 @@ class TestFeePortal(FeeCase, HttpCase):
         )
         self._jsonrpc(
             "/payment/demo/simulate_payment",
-            {"reference": result["reference"], "payment_details": "4242",
-             "simulated_state": "done"},
+            {
+                "reference": result["reference"],
+                "payment_details": "4242",
+                "simulated_state": "done",
+            },
         )
         status = self._jsonrpc("/payment/status/poll", {})
         self.assertEqual(status["state"], "done")
@@ -163,7 +175,9 @@ class TestFeePortal(FeeCase, HttpCase):
         self.assertEqual(tx.payment_id.state, "paid")
         self.assertEqual(move.payment_state, "paid")
         self.assertEqual(move.amount_residual, 0.0)
-        self.assertEqual(set(self.mine.filtered(lambda b: b.move_id == move).mapped("payment_state")), {"paid"})
+        self.assertEqual(
+            set(self.mine.filtered(lambda b: b.move_id == move).mapped("payment_state")), {"paid"}
+        )
         # The list shows it paid: one bill left to pay.
         page = self.url_open("/my/fees")
         self.assertEqual(page.text.count("o_hanling_fee_pay"), 1)

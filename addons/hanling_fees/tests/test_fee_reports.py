@@ -22,12 +22,16 @@ class TestFeeReports(FeeCase):
         # Four months billed, dated so that each falls in another age bucket today.
         self.runs = self.env["hanling.fee.run"]
         for month, age in ((1, 200), (2, 120), (3, 45), (4, 10)):
-            run = self.env["hanling.fee.run"].with_user(self.accountant).create(
-                {
-                    "period_start": date(2026, month, 1),
-                    "community_ids": [(6, 0, self.community.ids)],
-                    "date_invoice": today - timedelta(days=age),
-                }
+            run = (
+                self.env["hanling.fee.run"]
+                .with_user(self.accountant)
+                .create(
+                    {
+                        "period_start": date(2026, month, 1),
+                        "community_ids": [(6, 0, self.community.ids)],
+                        "date_invoice": today - timedelta(days=age),
+                    }
+                )
             )
             run.action_start()
             self._perform_jobs()
@@ -85,21 +89,26 @@ class TestFeeReports(FeeCase):
         for move in self.moves.filtered(lambda m: m.amount_residual > 0):
             days = (self.today - move.invoice_date).days  # a fee bill is due when issued
             bucket = (
-                "0_30" if days <= 30 else "31_90" if days <= 90 else "91_180" if days <= 180
+                "0_30"
+                if days <= 30
+                else "31_90"
+                if days <= 90
+                else "91_180"
+                if days <= 180
                 else "180"
             )
             expected[bucket] += move.amount_residual
         self.assertEqual(
-            set(expected), {"0_30", "31_90", "91_180"},
+            set(expected),
+            {"0_30", "31_90", "91_180"},
             "January is paid",
         )
         Aging = self.env["hanling.fee.aging.report"].with_user(self.accountant)
-        got = {
-            age: owed
-            for age, owed in Aging._read_group(
+        got = dict(
+            Aging._read_group(
                 [("community_id", "=", self.community.id)], ["age"], ["amount_owed:sum"]
             )
-        }
+        )
         self.assertEqual(set(got), set(expected))
         for bucket, owed in expected.items():
             self.assertAlmostEqual(got[bucket], owed, places=2)
@@ -113,8 +122,11 @@ class TestFeeReports(FeeCase):
         self.assertAlmostEqual(totals["amount_91_180"], expected["91_180"], places=2)
         self.assertEqual(totals["amount_180"], 0.0)
         # A full payment takes an invoice off the list.
-        self.assertFalse(Aging.search([("move_id", "in", self.moves.filtered(
-            lambda m: m.payment_state == "paid").ids)]))
+        self.assertFalse(
+            Aging.search(
+                [("move_id", "in", self.moves.filtered(lambda m: m.payment_state == "paid").ids)]
+            )
+        )
 
     def test_reports_closed_to_the_front_desk(self):
         """The accountant's views: the front desk (no accounting rights) cannot read them."""
@@ -130,9 +142,7 @@ class TestFeeReports(FeeCase):
         bills = self.runs.bill_line_ids.filtered(lambda b: b.unit_id == self.unit)
         self.assertEqual(len(statement["rows"]), len(bills))
         self.assertAlmostEqual(statement["billed"], sum(bills.mapped("amount")), places=2)
-        owed = sum(
-            b.amount * b.move_id.amount_residual / b.move_id.amount_total for b in bills
-        )
+        owed = sum(b.amount * b.move_id.amount_residual / b.move_id.amount_total for b in bills)
         self.assertAlmostEqual(statement["balance"], owed, places=2)
         self.assertAlmostEqual(statement["paid"] + statement["balance"], statement["billed"])
         # January's payment and February's part, both 王伟's invoices of this unit alone.
