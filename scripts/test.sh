@@ -8,6 +8,8 @@ setup_chromium
 setup_pdf_check
 DB=${HANLING_TEST_DB:-hanling_test}
 ADDONS=hanling_property,hanling_archive,hanling_errands,hanling_fees
+# The demo payment provider, for the portal payment tests only (never in run.sh).
+ADDONS=$ADDONS,payment_demo
 
 log "building a fresh test database $DB"
 dropdb --if-exists "$DB"

@@ -76,6 +76,7 @@ class TestReportsPdf(HttpCase):
         "hanling_archive.action_report_archive_borrow": "_case_archive_borrow",
         "hanling_archive.action_report_archive_dossier": "_case_archive_dossier",
         "hanling_fees.action_report_fee_receipt": "_case_fee_receipt",
+        "hanling_fees.action_report_unit_statement": "_case_unit_statement",
     }
 
     # Cut-out stickers, not letters: the QR sheet carries no letterhead.
@@ -559,6 +560,31 @@ class TestReportsPdf(HttpCase):
         self.assertEqual(borrow.state, "approved")
         texts = [dossier.label, dossier.unit_id.display_name, dossier.document_ids[0].name]
         return staff, dossier, texts, "档案目录"
+
+    def _case_unit_statement(self):
+        """对账单 (issue 16 item 7): the demo month billed, one invoice paid; the desk prints it."""
+        from odoo.addons.queue_job.job import Job
+
+        run = self.env.ref("hanling_fees.fee_run_demo")
+        if run.state == "draft":
+            run.action_start()
+        self.env.flush_all()
+        for record in self.env["queue.job"].search(
+            [("model_name", "=", "hanling.fee.run"), ("state", "=", "pending")]
+        ):
+            job = Job.load(self.env, record.uuid)
+            job.set_started()
+            job.perform()
+            job.set_done()
+            job.store()
+        bill = self._one("hanling.fee.bill.line", [("move_id", "!=", False)], "fee bill")
+        Money = self.env["hanling.money.service"]
+        Money._register_payments(bill.move_id, Money._payment_journal(bill.company_id))
+        unit = bill.unit_id
+        residents = unit.occupancy_ids.filtered("is_current").partner_id
+        texts = [unit.display_name, *residents.mapped("name"), self._amount(bill.amount)]
+        texts.append(bill.move_id.name)
+        return self._user("duty"), unit, texts, "对账单"
 
     # -- the tests ---------------------------------------------------------------------------
 

@@ -9,3 +9,5 @@ from . import move_in
 from . import ownership_transfer
 from . import fee_accounting
 from . import fee_receipt
+from . import fee_report
+from . import fee_portal

@@ -2,3 +2,5 @@ from . import test_fee_billing
 from . import test_fee_access
 from . import test_fee_prepaid
 from . import test_fee_receipt
+from . import test_fee_portal
+from . import test_fee_reports
