@@ -52,7 +52,9 @@ def psql(db, sql):
 
 def progress(db, run_id):
     done, count, state = psql(
-        db, f"SELECT chunk_done_count, chunk_count, state FROM hanling_fee_run WHERE id = {run_id}"
+        db,
+        "SELECT coalesce(chunk_done_count, 0), coalesce(chunk_count, 0), state "
+        f"FROM hanling_fee_run WHERE id = {run_id}",
     ).split("|")
     started = int(
         psql(
