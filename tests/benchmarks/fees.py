@@ -24,7 +24,7 @@ def generate(env, units, code="FEEB", log=print, batch=2000):
     buildings = env["hanling.building"].create(
         [
             {"name": f"{b + 1}栋", "code": f"{code}{b + 1:03d}", "community_id": community.id}
-            for b in range(max(1, units // 200))
+            for b in range(-(-units // 200))
         ]
     )
     filing = env["ir.attachment"].create(
