@@ -27,6 +27,7 @@ from . import complaint_department
 from . import complaint
 from . import nonconformity
 from . import prevention_report
+from . import complaint_handover
 from . import complaint_duty_log
 from . import mail_message
 from . import portal_notify_mixin

@@ -37,6 +37,9 @@ class HanlingCommunity(models.Model):
     dash_complaint_callback_late = fields.Integer(
         string="Overdue Complaint Callbacks", compute="_compute_dashboard"
     )
+    dash_nonconformity_late = fields.Integer(
+        string="Overdue Corrective Actions", compute="_compute_dashboard"
+    )
     dash_deposit_held = fields.Integer(
         string="Permits Holding a Deposit", compute="_compute_dashboard"
     )
@@ -110,6 +113,11 @@ class HanlingCommunity(models.Model):
                 [("is_callback_overdue", "=", True)],
                 None,
             ),
+            "dash_nonconformity_late": (
+                "hanling.nonconformity",
+                [("is_overdue", "=", True)],
+                None,
+            ),
             "dash_deposit_held": (
                 "hanling.decoration.permit",
                 [("deposit_held", "!=", 0)],
@@ -145,6 +153,10 @@ class HanlingCommunity(models.Model):
             "dash_complaint_callback_late": (
                 "hanling_property.hanling_complaint_action",
                 [("is_callback_overdue", "=", True)],
+            ),
+            "dash_nonconformity_late": (
+                "hanling_property.hanling_nonconformity_action",
+                [("is_overdue", "=", True)],
             ),
             "dash_deposit_held": (
                 "hanling_property.hanling_decoration_permit_action_deposits",

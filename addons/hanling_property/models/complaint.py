@@ -38,6 +38,10 @@ SATISFIED = ("4", "5")
 
 MANAGER = "hanling_property.group_manager"
 COMPANY_REP = "hanling_property.group_company_rep"
+# The office's front desk and the departments behind it: they move a complaint on. Other staff
+# (technicians) record what they receive and follow it (首问责任制, 篇3 4.1.3).
+HANDLER = "hanling_property.group_duty_officer"
+CS_SUPERVISOR = "hanling_property.group_cs_supervisor"
 
 
 class HanlingComplaint(models.Model):
@@ -89,6 +93,9 @@ class HanlingComplaint(models.Model):
         "is_deferred",
         "deferral_consent_by_id",
         "deferral_consent_date",
+        "date_result_reported",
+        "result_reported_by_id",
+        "handover_id",
     )
     _workflow_lock = {
         # The intake is what the resident said and who took it: fixed once assessed.
@@ -101,6 +108,8 @@ class HanlingComplaint(models.Model):
             "is_urgent",
             "deferral_consent",
             "company_id",
+            "letter_file",
+            "letter_filename",
         ),
         ("handling", "resolved", "closed", "cancel"): (
             "unit_id",
@@ -157,6 +166,25 @@ class HanlingComplaint(models.Model):
         index=True,
     )
     is_urgent = fields.Boolean(string="Urgent", tracking=True)
+    # 篇3 4.1.2: the letter of a complaint by letter is kept by the department.
+    letter_file = fields.Binary(string="Letter", attachment=True, copy=False)
+    letter_filename = fields.Char(string="Letter File Name", copy=False)
+    # 篇3 4.4: the responsible department reports the result to the office manager.
+    date_result_reported = fields.Datetime(
+        string="Result Reported to the Manager", readonly=True, copy=False
+    )
+    result_reported_by_id = fields.Many2one(
+        "res.users", string="Result Reported By", readonly=True, copy=False
+    )
+    # 篇3 4.1.5: a night complaint goes to the customer-service centre the next morning.
+    handover_id = fields.Many2one(
+        "hanling.complaint.handover",
+        string="Morning Hand-over",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
+    )
     # 篇3 4.1.5: a non-urgent night complaint waits for the day shift only if the resident agrees.
     deferral_consent = fields.Boolean(
         string="Resident Agrees to Wait for the Day Shift",
@@ -336,6 +364,17 @@ class HanlingComplaint(models.Model):
                     )
                 )
 
+    @api.constrains("channel", "letter_file")
+    def _check_letter(self):
+        for complaint in self:
+            if complaint.channel == "letter" and not complaint.letter_file:
+                raise ValidationError(
+                    _(
+                        "A complaint received by letter keeps the letter: attach the letter or its "
+                        "scan (篇3 4.1.2)."
+                    )
+                )
+
     @api.constrains("is_deferred", "deferral_consent", "is_urgent")
     def _check_deferral(self):
         for complaint in self:
@@ -349,9 +388,13 @@ class HanlingComplaint(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         complaints = super().create(vals_list)
-        for complaint in complaints:
+        # sudo: routing is the office's, whoever recorded the complaint (首问责任制: a
+        # technician records and follows it without the right to assign it; 篇3 4.1.3).
+        routed = complaints.sudo()
+        for complaint in routed:
             complaint.message_subscribe(partner_ids=complaint._hanling_followers_to_add().ids)
-        complaints.filtered("department_id")._notify_department()
+        routed.filtered("department_id")._notify_department()
+        routed.filtered(lambda c: not c.department_id)._route_to_customer_service()
         return complaints
 
     def write(self, vals):
@@ -391,6 +434,22 @@ class HanlingComplaint(models.Model):
         return super().message_unsubscribe(partner_ids=partner_ids)
 
     # ------------------------------------------------------------------ actions
+
+    def _check_state(self, allowed, action_label=None, message=None):
+        # Every step of the complaint is the front desk's or the responsible department's.
+        self._check_can_handle()
+        return super()._check_state(allowed, action_label=action_label, message=message)
+
+    def _check_can_handle(self):
+        if not self.env.user.has_group(HANDLER):
+            raise AccessError(
+                _(
+                    "%(user)s records complaints and follows them as first responder; the "
+                    "customer-service centre and the responsible department handle them "
+                    "(篇3 4.1.3).",
+                    user=self.env.user.name,
+                )
+            )
 
     @workflow_step
     def action_defer(self):
@@ -473,6 +532,36 @@ class HanlingComplaint(models.Model):
             )
 
     @workflow_step
+    def action_report_result(self):
+        """篇3 4.4: the responsible department reports the result to the office manager."""
+        self._check_state(["resolved"], _("Reporting the result to the office manager"))
+        self.write(
+            {"date_result_reported": fields.Datetime.now(), "result_reported_by_id": self.env.uid}
+        )
+        users_of = self.env["res.users"]._hanling_role_users
+        for complaint in self:
+            # The office manager proper: the company representatives hold the role too.
+            managers = users_of(MANAGER, complaint.company_id, COMPANY_REP)[:1]
+            body = _(
+                "Result of complaint %(name)s reported to the office manager by %(user)s: "
+                "%(resolution)s",
+                name=complaint.name,
+                user=self.env.user.name,
+                resolution=complaint.resolution,
+            )
+            complaint.message_subscribe(partner_ids=managers.partner_id.ids)
+            complaint.message_post(
+                body=body, partner_ids=managers.partner_id.ids, subtype_xmlid="mail.mt_note"
+            )
+            # 篇3 3.2: the manager checks the effect of the handling.
+            complaint._hanling_schedule_todo(
+                managers,
+                _("Check the result of complaint %(name)s", name=complaint.name),
+                complaint.resolution,
+            )
+        return True
+
+    @workflow_step
     def action_close(self):
         self._check_state(["resolved"], _("Closing"))
         self._check_callback_done()
@@ -486,11 +575,65 @@ class HanlingComplaint(models.Model):
                     names=", ".join(open_reports.mapped("name")),
                 )
             )
+        for complaint in self:
+            complaint._check_close_requirements()
         self._action_close()
         return True
 
+    def _check_close_requirements(self):
+        self.ensure_one()
+        if self.escalation_level != "department" and not self._hanling_nonconformities().filtered(
+            lambda n: n.state == "done"
+        ):
+            levels = dict(self._fields["escalation_level"]._description_selection(self.env))
+            raise UserError(
+                _(
+                    "%(name)s went up to %(level)s: it closes only with its nonconformity report "
+                    "(不合格品/服务记录处理单) approved, carried out and closed (篇3 4.2.2-4.2.5).",
+                    name=self.name,
+                    level=levels[self.escalation_level],
+                )
+            )
+        if not self.date_result_reported:
+            raise UserError(
+                _(
+                    "Report the result of %(name)s to the office manager before closing it "
+                    "(篇3 4.4).",
+                    name=self.name,
+                )
+            )
+
     def _action_close(self):
         self.write({"state": "closed", "date_closed": fields.Datetime.now()})
+        for complaint in self:
+            # 首问责任制: the first responder is told how the complaint they took ended.
+            complaint._notify_first_responder(
+                _(
+                    "The complaint %(name)s you received is closed: %(resolution)s",
+                    name=complaint.name,
+                    resolution=complaint.resolution,
+                )
+            )
+
+    def _notify_first_responder(self, body):
+        self.ensure_one()
+        responder = self.first_responder_id
+        if responder and responder != self.env.user:
+            self.message_post(
+                body=body, partner_ids=responder.partner_id.ids, subtype_xmlid="mail.mt_note"
+            )
+
+    def action_hand_over(self):
+        """篇3 4.1.5: the night's complaints go to the customer-service centre in the morning."""
+        self._check_can_handle()
+        if not self:
+            raise UserError(_("Select the night complaints to hand over."))
+        return self.env["hanling.complaint.handover"]._hand_over(self)
+
+    @workflow_step
+    def _on_handed_over(self, handover):
+        """Hook of the hand-over list: the complaints are on it."""
+        self.write({"handover_id": handover.id})
 
     @workflow_step
     def action_cancel(self):
@@ -616,6 +759,30 @@ class HanlingComplaint(models.Model):
         self.ensure_one()
         users = self.first_responder_id | self.superior_id | self.department_id.head_id
         return users.partner_id
+
+    def _route_to_customer_service(self):
+        """A complaint recorded outside the front desk goes to the customer-service centre.
+
+        首问责任制 (篇3 3.1, 4.1.3): whoever receives it records it and passes it on; the
+        customer-service centre registers and forwards it to the responsible department.
+        """
+        users_of = self.env["res.users"]._hanling_role_users
+        for complaint in self:
+            recorder = complaint.first_responder_id
+            # The portal's complaints reach the desk on its own list; staff outside it route here.
+            if not recorder or recorder.share or recorder.has_group(HANDLER):
+                continue
+            supervisor = users_of(CS_SUPERVISOR, complaint.company_id, MANAGER)[:1]
+            complaint.message_subscribe(partner_ids=supervisor.partner_id.ids)
+            complaint._hanling_schedule_todo(
+                supervisor,
+                _(
+                    "Complaint recorded by %(user)s: assign the responsible department: %(name)s",
+                    user=recorder.name,
+                    name=complaint.name,
+                ),
+                complaint.content,
+            )
 
     def _notify_department(self):
         for complaint in self.filtered("department_id.head_id"):

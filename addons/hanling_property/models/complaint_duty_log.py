@@ -1,4 +1,5 @@
-from odoo import models
+from odoo import _, models
+from odoo.exceptions import UserError
 
 from ..tools.workflow import workflow_step
 
@@ -14,4 +15,21 @@ class HanlingDutyLog(models.Model):
 
     def _prepare_complaint_values(self):
         self.ensure_one()
-        return {"content": self.request}
+        values = {"content": self.request}
+        if self.channel == "letter":
+            # 篇3 4.1.2: the complaint keeps the resident's letter, attached to the entry.
+            letter = self.env["ir.attachment"].search(
+                [("res_model", "=", self._name), ("res_id", "=", self.id)],
+                order="id desc",
+                limit=1,
+            )
+            if not letter:
+                raise UserError(
+                    _(
+                        "A complaint received by letter keeps the letter: attach the letter or "
+                        "its scan to %(name)s first (篇3 4.1.2).",
+                        name=self.name,
+                    )
+                )
+            values.update({"letter_file": letter.datas, "letter_filename": letter.name})
+        return values

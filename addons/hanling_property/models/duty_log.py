@@ -1,9 +1,13 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools.workflow import workflow_step
 from .intake_mixin import INTAKE_FIELDS
 from .referral_mixin import REFERRAL_FIELDS
+
+# The front desk keeps the duty log; other staff (technicians) record what they receive and
+# follow it (首问责任制, 篇3 4.1.3; 篇2 一 三: requests relayed by other employees).
+FRONT_DESK = "hanling_property.group_duty_officer"
 
 
 class HanlingDutyLog(models.Model):
@@ -97,6 +101,63 @@ class HanlingDutyLog(models.Model):
                 else False
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        entries = super().create(vals_list)
+        # sudo: the routing is the office's, whoever recorded the entry.
+        entries.sudo()._route_to_front_desk()
+        return entries
+
+    def _route_to_front_desk(self):
+        """An entry recorded outside the front desk goes to the customer-service supervisor."""
+        users_of = self.env["res.users"]._hanling_role_users
+        for entry in self:
+            recorder = entry.received_by_id
+            if not recorder or recorder.share or recorder.has_group(FRONT_DESK):
+                continue
+            supervisor = users_of(
+                "hanling_property.group_cs_supervisor",
+                entry.company_id,
+                "hanling_property.group_manager",
+            )[:1]
+            entry.message_subscribe(partner_ids=(recorder | supervisor).partner_id.ids)
+            entry.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_(
+                    "Request recorded by %(user)s: %(name)s", user=recorder.name, name=entry.name
+                ),
+                note=entry.request,
+                user_id=(supervisor or recorder).id,
+            )
+
+    def _check_state(self, allowed, action_label=None, message=None):
+        # Answering, referring and converting an entry are the front desk's.
+        if not self.env.user.has_group(FRONT_DESK):
+            raise AccessError(
+                _(
+                    "%(user)s records requests and follows them as first responder; the front "
+                    "desk deals with them (篇3 4.1.3).",
+                    user=self.env.user.name,
+                )
+            )
+        return super()._check_state(allowed, action_label=action_label, message=message)
+
+    def _notify_first_responder(self):
+        for entry in self:
+            recorder = entry.received_by_id
+            if recorder and recorder != self.env.user and not recorder.share:
+                labels = dict(self._fields["state"]._description_selection(self.env))
+                entry.message_post(
+                    body=_(
+                        "The request %(name)s you recorded is dealt with: %(state)s. %(outcome)s",
+                        name=entry.name,
+                        state=labels[entry.state],
+                        outcome=entry.document_name or entry.outcome or "",
+                    ),
+                    partner_ids=recorder.partner_id.ids,
+                    subtype_xmlid="mail.mt_note",
+                )
+
     @api.depends("res_model", "res_id")
     def _compute_document_name(self):
         for entry in self:
@@ -109,6 +170,7 @@ class HanlingDutyLog(models.Model):
         if self._check_referral():
             raise UserError(_("Record which specialist supplier was recommended to the resident."))
         self.write({"state": "referred"})
+        self._notify_first_responder()
         return True
 
     @workflow_step
@@ -117,6 +179,7 @@ class HanlingDutyLog(models.Model):
         if self.filtered(lambda e: not e.outcome):
             raise UserError(_("Record how the request was answered before closing it."))
         self.write({"state": "closed"})
+        self._notify_first_responder()
         return True
 
     def action_open_document(self):
@@ -153,6 +216,7 @@ class HanlingDutyLog(models.Model):
             body=_("Created %(document)s.", document=document.display_name),
             subtype_xmlid="mail.mt_note",
         )
+        self._notify_first_responder()
         return {
             "type": "ir.actions.act_window",
             "res_model": model_name,

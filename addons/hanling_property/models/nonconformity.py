@@ -78,6 +78,7 @@ class HanlingNonconformity(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one(related="complaint_id.partner_id", string="Resident", store=True)
     unit_id = fields.Many2one(related="complaint_id.unit_id", store=True)
+    community_id = fields.Many2one(related="complaint_id.community_id", store=True, index=True)
     escalation_level = fields.Selection(related="complaint_id.escalation_level")
     description = fields.Text(string="Nonconformity", required=True, tracking=True)
     cause = fields.Text(tracking=True)
@@ -312,6 +313,20 @@ class HanlingNonconformity(models.Model):
                 values["manager_id"] = managers[:1].id or self.env.uid
             report.write(values)
         self.activity_feedback(["hanling_property.mail_activity_type_nonconformity_approval"])
+        for report in self:
+            # 篇3 4.3: the responsible carries out the corrective action in the time set; the
+            # deadline mechanism chases it once past (is_overdue, on the dashboard).
+            report.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=report.date_deadline,
+                summary=_(
+                    "Carry out the corrective action of %(name)s by %(deadline)s",
+                    name=report.name,
+                    deadline=report.date_deadline,
+                ),
+                note=report.corrective_action,
+                user_id=(report.responsible_id or report.manager_id).id or self.env.uid,
+            )
 
     @workflow_step
     def action_draft(self):
@@ -380,6 +395,7 @@ class HanlingNonconformity(models.Model):
 
     def _action_done(self):
         self.write({"state": "done", "date_done": fields.Datetime.now()})
+        self.activity_feedback(["mail.mail_activity_data_todo"])
         self._schedule_prevention_reminder()
 
     @workflow_step

@@ -17,6 +17,7 @@ from . import test_tours
 from . import test_portal
 from . import test_complaint_flow
 from . import test_complaint_nonconformity
+from . import test_complaint_manual
 from . import test_complaint_access
 from . import test_work_order_tour
 from . import test_portal_requests
@@ -42,5 +43,6 @@ from . import test_decoration_workflow_guard
 from . import test_move_in_workflow_guard
 from . import test_custody
 from . import test_deadline_mixin
+from . import test_demo_history
 from . import test_move_in_manual
 from . import test_report_letterhead

@@ -19,6 +19,7 @@ class TestComplaintAccess(ComplaintCase):
         # The duty officer cannot do the callback; the staff member who resolved it does.
         self.assertEqual(complaint.callback_ids.user_id, self.users["t_staff"])
         self._finish_callback(complaint.with_user(self.users["t_staff"]))
+        complaint.action_report_result()
         complaint.action_close()
         self.assertEqual(complaint.state, "closed")
         # …but has no access to the nonconformity reports themselves.
@@ -27,11 +28,10 @@ class TestComplaintAccess(ComplaintCase):
         with self.assertRaises(AccessError):
             complaint.with_user(duty).unlink()
 
-    def test_technician_and_plain_user_see_no_complaints(self):
+    def test_plain_user_sees_no_complaints(self):
+        # A technician records and reads their own (test_complaint_manual.py); a user outside
+        # the office's roles has no right at all.
         complaint = self._complaint()
-        for login in ("t_tech",):
-            with self.assertRaises(AccessError):
-                complaint.with_user(self.users[login]).read(["content"])
         with self.assertRaises(AccessError):
             complaint.with_user(self.plain_user).read(["content"])
         with self.assertRaises(AccessError):

@@ -58,6 +58,7 @@ class TestComplaintFlow(ComplaintCase):
         self._finish_callback(complaint, "4")
         self.assertEqual(complaint.callback_state, "done")
         self.assertEqual(callback.opinion, "处理及时")
+        complaint.action_report_result()
         complaint.action_close()
         self.assertEqual(complaint.state, "closed")
         self.assertTrue(complaint.date_closed)
@@ -309,6 +310,7 @@ class TestComplaintFlow(ComplaintCase):
             complaint.write({"resolution_kind": "service", "resolution": "道歉"})
             complaint.action_resolve()
             self._finish_callback(complaint, satisfaction)
+            complaint.action_report_result()
             complaint.action_close()
             complaints |= complaint
         open_one = self._complaint(date_received=now)

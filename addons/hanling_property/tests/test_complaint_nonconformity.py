@@ -103,6 +103,7 @@ class TestComplaintNonconformity(ComplaintCase):
         )
         complaint.action_resolve()
         self._finish_callback(complaint)
+        complaint.action_report_result()
         complaint.action_close()
         self.assertEqual(complaint.state, "closed")
 
@@ -298,6 +299,7 @@ class TestComplaintNonconformity(ComplaintCase):
         with self.assertRaisesRegex(UserError, "nonconformity"):
             complaint.action_close()
         report.action_done()
+        complaint.action_report_result()
         complaint.action_close()
         self.assertEqual(complaint.state, "closed")
         # Closed complaints: the first responder may now leave.

@@ -256,6 +256,7 @@ class TestComplaintWorkflowGuard(ComplaintCase):
         with self.assertRaisesRegex(EditLockError, "How It Was Resolved"):
             complaint.resolution = "改写处理结果"
         self._finish_callback(complaint)
+        complaint.action_report_result()
         complaint.action_close()
         with self.assertRaisesRegex(EditLockError, "Category"):
             complaint.category = "fees"
