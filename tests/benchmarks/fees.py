@@ -167,6 +167,8 @@ def setup_contract(env, data, log=print, batch=2000):
                                 "name": f"{products[kind].name} {unit.display_name}",
                                 "quantity": quantity,
                                 "price_unit": RATES[kind],
+                                "date_start": PERIOD,
+                                "recurring_next_date": PERIOD,
                             },
                         )
                         for kind, quantity in (
@@ -181,7 +183,7 @@ def setup_contract(env, data, log=print, batch=2000):
         )
         env.flush_all()
         env.invalidate_all()
-        log(f"  contract: {start + batch} contracts")
+        log(f"  contract: {min(start + batch, len(pairs))} contracts")
     return contracts, time.perf_counter() - t0
 
 
