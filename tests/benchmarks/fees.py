@@ -190,11 +190,12 @@ def setup_contract(env, data, log=print, batch=2000):
 def bill_contract(env, contracts, commit=True):
     """contract's cron for ``PERIOD``: its invoices (drafts), then posted."""
     cr = env.cr
+    last = env["account.move"].search([], order="id desc", limit=1).id
     q0, t0 = cr.sql_log_count, time.perf_counter()
     env["contract.contract"].cron_recurring_create_invoice(PERIOD)
     env.flush_all()
     created_s, created_q = time.perf_counter() - t0, cr.sql_log_count - q0
-    moves = contracts._get_related_invoices()
+    moves = env["account.move"].search([("id", ">", last), ("move_type", "=", "out_invoice")])
     moves.filtered(lambda m: m.state == "draft")._post()
     env.flush_all()
     if commit:
