@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The benchmark suite (issue 9). Never part of `make test`.
 #   scripts/bench.sh full [run.py options]   everything: ops beside the peers, scale 10k/100k/1M,
-#                                            concurrency, install time (about an hour on 2 cores)
+#                                            concurrency, install time, the fees billing run at
+#                                            10k/100k units beside OCA contract (hours on 2 cores)
 #   scripts/bench.sh small [pytest args]     the CI mode: tests/benchmarks/test_bench_small.py on
 #                                            a fresh database: correctness and query budgets only
-# The peers (OCA helpdesk_mgmt, core repair and maintenance) go only into the benchmark's own
+# The peers (OCA helpdesk_mgmt and contract, core repair and maintenance) go only into the benchmark's own
 # databases (hl_bench_*), never into the product's.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 setup_all
@@ -12,9 +13,9 @@ mode=${1:-full}
 shift || true
 case "$mode" in
 full)
-    "$PY" -c 'import odoo.addons.helpdesk_mgmt' 2>/dev/null ||
-        "$PY" -m pip install -q "odoo-addon-helpdesk_mgmt==18.0.*"
-    "$PY" -c 'import matplotlib' 2>/dev/null || "$PY" -m pip install -q matplotlib
+    # The peers (helpdesk_mgmt, OCA contract for the fees step) and matplotlib.
+    "$PY" -c 'import odoo.addons.helpdesk_mgmt, odoo.addons.contract, matplotlib' 2>/dev/null ||
+        "$PY" -m pip install -q -r tests/benchmarks/requirements.txt
     "$PY" tests/benchmarks/run.py "$@"
     "$PY" tests/benchmarks/plot.py
     ;;

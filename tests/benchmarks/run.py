@@ -15,6 +15,10 @@ Steps:
                ANALYZE, with --random-page-cost if given)
   concurrency  a server with --workers=4 on the largest scale database and 20 JSON-RPC clients
   install      install time of the three addons vs account alone, each on a fresh database
+  fees         for each of --fee-units: the billing run of hanling_fees beside OCA contract's
+               recurring invoicing of the same fees on the same units (fees.py; contract is
+               installed in the database <prefix>_fees_<units> only), and a resident's portal
+               bill list
 Results: tests/benchmarks/results/<UTC time>.json (and .md tables on stdout).
 Databases are named <prefix>_*, dropped and rebuilt by the run; --keep keeps the scale ones.
 """
@@ -244,6 +248,53 @@ def step_concurrency(args, results):
     log(json.dumps({k: v for k, v in results["concurrency"].items() if k != "errors"}))
 
 
+def step_fees(args, results):
+    import fees
+
+    template = f"{args.prefix}_base"
+    if args.rebuild or not db_exists(template):
+        log(f"installing {ADDONS} in the template {template}")
+        install(template, ADDONS)
+    results.setdefault("fees", {})
+    for units in args.fee_units:
+        db = f"{args.prefix}_fees_{units}"
+        subprocess.run(["dropdb", "--if-exists", db], check=True)
+        subprocess.run(["createdb", "-T", template, db], check=True)
+        log(f"fees {units}: installing contract in {db}")
+        install(db, "contract", fresh=False)
+
+        def bench(env, units=units):
+            data = fees.generate(env, units, log=log)
+            env.cr.commit()
+            log(f"  generated in {data['seconds']:.0f} s")
+            run, hanling = fees.bill_hanling(env, data, chunk_size=args.fee_chunk)
+            log(f"  hanling_fees: {hanling}, {run.failed_count} failed")
+            contracts, setup_s = fees.setup_contract(env, data, log=log)
+            env.cr.commit()
+            moves, contract = fees.bill_contract(env, contracts)
+            log(f"  contract: {contract}")
+            portal = fees.portal_bill_list(env, data)
+            env.cr.rollback()
+            log(f"  portal bill list: {portal}")
+            return {
+                "units": units,
+                "generation_s": round(data["seconds"], 1),
+                "hanling_fees": hanling,
+                "hanling_failed": run.failed_count,
+                "contract_setup_s": round(setup_s, 1),
+                "contract": contract,
+                "ratio_invoices_per_s": round(
+                    hanling["invoices_per_s"] / contract["posted"]["invoices_per_s"], 2
+                ),
+                "portal_bill_list": portal,
+                "load_average": os.getloadavg(),
+            }
+
+        results["fees"][str(units)] = with_env(db, bench)
+        if not args.keep:
+            subprocess.run(["dropdb", "--if-exists", db], check=True)
+
+
 def step_install(args, results):
     out = {}
     for label, modules in [("account alone", "account"), ("three Hanling addons", ADDONS)]:
@@ -260,7 +311,7 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--steps", default="ops,scale,concurrency,install")
+    parser.add_argument("--steps", default="ops,scale,concurrency,install,fees")
     parser.add_argument(
         "--sizes",
         default="10000,100000,1000000",
@@ -281,10 +332,13 @@ def main():
         help="planner setting for the scale databases (e.g. 1.1 for SSD or a cached database); "
         "default: the server's",
     )
+    parser.add_argument("--fee-units", default="10000,100000", help="units of the fees step")
+    parser.add_argument("--fee-chunk", type=int, default=500, help="units per billing job")
     parser.add_argument("--keep", action="store_true", help="keep every scale database")
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
+    args.fee_units = [int(s) for s in args.fee_units.split(",")]
     os.environ.setdefault("PGHOST", "/var/run/postgresql")
     results = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -299,6 +353,7 @@ def main():
         "scale": step_scale,
         "concurrency": step_concurrency,
         "install": step_install,
+        "fees": step_fees,
     }
     for name in args.steps.split(","):
         steps[name](args, results)

@@ -1,4 +1,4 @@
-"""Uninstalling hanling_archive or hanling_errands leaves the other addons working."""
+"""Uninstalling hanling_archive, hanling_errands or hanling_fees leaves the other addons working."""
 
 import pytest
 
@@ -64,6 +64,7 @@ result({
     [
         ("hanling_errands", "hanling.errand", "dossiers"),
         ("hanling_archive", "hanling.archive", "errand"),
+        ("hanling_fees", "hanling.fee", "errand"),
     ],
 )
 def test_uninstall_leaves_the_others_working(fault_db, addon, prefix, remaining):

@@ -3,7 +3,9 @@
 The tag (HANLING_PREVIOUS_TAG, default v18.0.1.1.0) is installed with its demo data on a new
 database, filled with money (an invoiced work order, a prepaid errand) and files, then the
 current code upgrades it (-u). Every stored value of every Hanling record, every invoice and
-payment amount and state, and every attachment's content are compared before and after.
+payment amount and state, and every attachment's content are compared before and after. Then
+hanling_fees, which the tag does not have (issue 16), is installed on the upgraded database
+and bills a month of fees.
 """
 
 import os
@@ -13,9 +15,11 @@ import tempfile
 import pytest
 
 from .conftest import ADDONS, PREFIX, ROOT, odoo, run, shell
-from .flows import PRELUDE
+from .flows import FEES, PRELUDE
 
 PREVIOUS = os.environ.get("HANLING_PREVIOUS_TAG", "v18.0.1.1.0")
+# The addons of the previous release (hanling_fees came later).
+OLD_ADDONS = ",".join(name for name in ADDONS.split(",") if name != "hanling_fees")
 
 FILL = (
     PRELUDE
@@ -79,6 +83,26 @@ print("RESULT " + json.dumps(out, default=str), flush=True)
 """
 
 
+BILL_DEMO = (
+    PRELUDE
+    + FEES
+    + r"""
+community = env.ref("hanling_property.community_hanling_demo")
+run = fee_run(community, fields.Date.context_today(env["hanling.fee.run"]).replace(day=1), 500)
+perform_jobs(run)
+run.invalidate_recordset()
+moves = run.bill_line_ids.invoice_line_id.move_id
+result({
+    "state": run.state,
+    "billed": run.billed_count,
+    "invoices": len(moves),
+    "posted": bool(moves) and set(moves.mapped("state")) == {"posted"},
+    "failed": run.failure_ids.mapped("reason"),
+})
+"""
+)
+
+
 @pytest.fixture
 def old_addons():
     with tempfile.TemporaryDirectory(prefix="hanling_previous_") as folder:
@@ -93,14 +117,17 @@ def test_upgrade_from_previous_release_keeps_everything(old_addons):
     db = f"{PREFIX}_upgrade"
     run(["dropdb", "--if-exists", db])
     try:
-        odoo(db, "-i", ADDONS, addons_path=old_addons)
+        assert not os.path.exists(os.path.join(old_addons, "hanling_fees")), PREVIOUS
+        odoo(db, "-i", OLD_ADDONS, addons_path=old_addons)
         filled = shell(db, FILL, addons_path=old_addons)
         assert filled["invoice"] == 35.0 and filled["errand"] == "prepaid", filled
         before = shell(db, "ALL_STORED = False\n" + SNAPSHOT, addons_path=old_addons)
         assert before["attachments"], "the previous version's data has files"
         assert before["payments"] and before["moves"]
-        odoo(db, "-u", ADDONS)
+        odoo(db, "-u", OLD_ADDONS)
+        odoo(db, "-i", "hanling_fees")
         after = shell(db, "ALL_STORED = True\n" + SNAPSHOT)
+        fees = shell(db, BILL_DEMO)
     finally:
         if not os.environ.get("HANLING_FAULTS_KEEP"):
             run(["dropdb", "--if-exists", db], check=False)
@@ -118,6 +145,10 @@ def test_upgrade_from_previous_release_keeps_everything(old_addons):
     for key in ("moves", "payments", "attachments"):
         for rec_id, values in before[key].items():
             assert after[key].get(rec_id) == values, (key, rec_id, values, after[key].get(rec_id))
+    # hanling_fees installed on the upgraded database: its demo fees bill the old residents.
+    assert "hanling_fees" in after["versions"], after["versions"]
+    assert fees["state"] == "done" and fees["failed"] == [], fees
+    assert fees["invoices"] > 0 and fees["billed"] > 0 and fees["posted"], fees
     for model, counts in before["messages"].items():
         for res_id, count in counts.items():
             assert after["messages"][model].get(res_id, 0) >= count, (model, res_id)
