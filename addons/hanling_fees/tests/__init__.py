@@ -4,3 +4,4 @@ from . import test_fee_prepaid
 from . import test_fee_receipt
 from . import test_fee_portal
 from . import test_fee_reports
+from . import test_fee_demo_history
