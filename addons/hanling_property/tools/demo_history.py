@@ -549,8 +549,8 @@ def _complaints(h):
     for i in range(count):
         when = h.random_time()
         h.story(when, _complaint_story(h, when, departments, i), f"complaint {i + 1}")
-    for stop in ("manager", "company", "callback_late"):
-        when = h.end - timedelta(days=4 if stop == "callback_late" else 3)
+    for stop in ("manager", "company", "callback_late", "corrective_late"):
+        when = h.end - timedelta(days={"callback_late": 4, "corrective_late": 20}.get(stop, 3))
         h.story(
             when, _complaint_story(h, when, departments, stop, stop=stop), f"complaint today {stop}"
         )
@@ -595,7 +595,7 @@ def _complaint_story(h, when, departments, index, stop=None):  # noqa: PLR0915 -
         return
     report = None
     # An escalated complaint closes only with its nonconformity report (篇3 4.2.2-4.2.5).
-    loss = stop is None and (escalate or rng.random() < 0.2)
+    loss = stop == "corrective_late" or (stop is None and (escalate or rng.random() < 0.2))
     if loss:
         yield h.env.cr.now() + timedelta(hours=rng.randint(2, 12))
         action = complaint.with_user(h.role("group_cs_supervisor")).action_create_nonconformity()
@@ -617,6 +617,8 @@ def _complaint_story(h, when, departments, index, stop=None):  # noqa: PLR0915 -
         if report.approval_level == "company":
             manager = report.with_user(h.role("group_company_rep"))
         manager.action_approve()
+        if stop == "corrective_late":
+            return  # the corrective action is past its deadline: chased on the dashboard
         if compensate:
             yield h.env.cr.now() + timedelta(hours=rng.randint(1, 24))
             report.with_user(
