@@ -158,6 +158,7 @@ class TestComplaintCallbackOffice(ComplaintCase):
         callback.action_done()
         self.assertEqual(callback.state, "done")
         self.assertEqual(complaint.callback_state, "done")
+        complaint.action_report_result()
         complaint.action_close()
         self.assertEqual(complaint.state, "closed")
 
