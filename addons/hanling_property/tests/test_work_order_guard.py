@@ -278,7 +278,9 @@ class TestWorkOrderGuard(WorkOrderCase):
                 {"line_ids": [fields.Command.create({"service_id": self.free_service.id})]}
             )
         self.assertEqual((line.order_count, len(review.line_ids)), (1, 1))
-        line.decision = "change_price"  # the supervisor's decision is theirs
+        # The supervisor's decision and remarks are theirs (a change of the catalogue goes
+        # through an applied decision of the review: test_work_order_review_decision).
+        line.write({"decision": "keep", "note": "保留"})
         review.conclusion = "<p>保留</p>"
         review.action_conclude()
         self.assertEqual(review.state, "done")
