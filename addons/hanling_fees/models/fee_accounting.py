@@ -53,8 +53,12 @@ class ResCompany(models.Model):
     def _hanling_setup_fee_accounting(self):
         """Find or create the prepaid and deferred accounts, the journal and the receipt
         sequence (gap-free) of these companies (with a chart of accounts)."""
+        # The Chinese names where Chinese is installed (a database upgraded without it has none).
+        chinese = bool(self.env["res.lang"]._lang_get("zh_CN"))
         for company in self.filtered("chart_template"):
-            Account = self.env["account.account"].with_company(company).with_context(lang="zh_CN")
+            Account = self.env["account.account"].with_company(company)
+            if chinese:
+                Account = Account.with_context(lang="zh_CN")
             domain = [("company_ids", "in", company.ids), ("deprecated", "=", False)]
             vals = {}
             for field, name_zh, name_en, code, reconcile in (
@@ -75,7 +79,9 @@ class ResCompany(models.Model):
             ):
                 if company[field]:
                     continue
-                account = Account.search(domain + [("name", "=", name_zh)], limit=1)
+                account = Account.search(
+                    domain + [("name", "=", name_zh if chinese else name_en)], limit=1
+                )
                 if not account:
                     account = Account.create(
                         {
@@ -86,7 +92,8 @@ class ResCompany(models.Model):
                             "company_ids": company.ids,
                         }
                     )
-                    account.update_field_translations("name", {"zh_CN": name_zh})
+                    if chinese:
+                        account.update_field_translations("name", {"zh_CN": name_zh})
                 elif reconcile and not account.reconcile:
                     account.reconcile = True
                 vals[field] = account.id
