@@ -78,7 +78,7 @@ class TestRecordRules(WorkOrderCase):
             if not field or not field.store or name.startswith("hanling.fake"):
                 continue
             domain = Rule._compute_domain(name, "read")
-            leaves = [leaf for leaf in domain if isinstance(leaf, (list, tuple))]
+            leaves = [leaf for leaf in domain if isinstance(leaf, list | tuple)]
             with self.subTest(model=name):
                 self.assertTrue(
                     any(

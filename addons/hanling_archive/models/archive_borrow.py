@@ -366,9 +366,7 @@ class HanlingArchiveBorrow(models.Model):
         approver = self.approved_by_id
         if not approver or approver in self._requesters():
             return False
-        return not self._requires_manager() or approver.has_group(
-            "hanling_property.group_manager"
-        )
+        return not self._requires_manager() or approver.has_group("hanling_property.group_manager")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_requested(self):

@@ -36,6 +36,7 @@ _AFTER_PREPAID = _AFTER_DRAFT[2:]
 _AFTER_ORDERED = _AFTER_DRAFT[3:]
 _CLOSED = ("done", "cancel")
 
+
 class HanlingErrand(models.Model):
     """业户服务委托单: an errand done for a resident (篇4; the free errands of 篇1 (四)).
 
@@ -272,9 +273,7 @@ class HanlingErrand(models.Model):
         tracking=True,
         help="Confirmed by the delivery: the birthday gift was handed over with it (篇4 7).",
     )
-    date_gift_handed_over = fields.Datetime(
-        string="Gift Handed Over On", readonly=True, copy=False
-    )
+    date_gift_handed_over = fields.Datetime(string="Gift Handed Over On", readonly=True, copy=False)
     project_manager_id = fields.Many2one(
         "res.users",
         string="Project Manager",

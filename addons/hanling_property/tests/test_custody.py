@@ -155,9 +155,9 @@ class TestCustodyRegister(HanlingCase):
             {"kind": "phone_message", "description": "x", "company_id": other.id}
         )
         self.assertFalse(
-            self.env["hanling.custody"].with_user(self.users["t_manager"]).search(
-                [("id", "=", foreign.id)]
-            )
+            self.env["hanling.custody"]
+            .with_user(self.users["t_manager"])
+            .search([("id", "=", foreign.id)])
         )
 
     def test_zh_cn(self):

@@ -42,7 +42,9 @@ class TestReportLetterhead(TransactionCase):
         paperformat = self.env.ref("base.paperformat_euro")
         with patch(PRINTS_HEADERS, return_value=prints_headers):
             args = self.env["ir.actions.report"]._build_wkhtmltopdf_args(paperformat, False)
-        return {args[i]: args[i + 1] for i in range(len(args) - 1) if args[i].startswith("--margin")}
+        return {
+            args[i]: args[i + 1] for i in range(len(args) - 1) if args[i].startswith("--margin")
+        }
 
     def test_letterhead_in_the_body_where_the_header_is_dropped(self):
         """Unpatched Qt: the letterhead (name, address, hotline) is in the page body."""

@@ -31,9 +31,7 @@ class TestWorkOrderManual(WorkOrderCase):
         self.assertEqual(empty_unit.state, "draft")
         # A phone but neither the unit nor an address: the address is named.
         order.contact_phone = "13900001111"
-        with self.assertRaisesRegex(
-            UserError, r"without the unit \(or the repair address\)\.$"
-        ):
+        with self.assertRaisesRegex(UserError, r"without the unit \(or the repair address\)\.$"):
             self._assign(order)
         # A written address (a request without a unit) with the phone is dispatched.
         order.address = "3栋地下车库B2入口"
