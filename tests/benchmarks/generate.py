@@ -618,3 +618,113 @@ def _verify(env, sample):
         if total != distinct:
             problems.append(f"{table} numbers: {total - distinct} duplicates")
     return problems
+
+
+# ---------------------------------------------------------------------- fee bills (issue 19)
+
+FEE_NAME = "物业管理费"
+FEE_RATE = 2.5  # per m² and month
+
+
+def fee_bills(env, units_per_community, *, communities=None, chunk_size=200, log=print):
+    """Open fee bills on the generated units, for the counter to take payments of.
+
+    Through hanling_fees itself: per community a monthly 物业管理费 (floor area × 2.50, with its
+    filing), a subscription of the first ``units_per_community`` units (payer: the unit's
+    owner), then a billing run of the first month from this one that these communities have
+    not been billed yet (a second call bills the next month), its queue_job chunks performed
+    here one after the other and committed. Returns the billing run.
+    """
+    import base64
+
+    from dateutil.relativedelta import relativedelta
+
+    from odoo.addons.queue_job.job import Job
+
+    communities = communities or env["hanling.community"].search(
+        [("code", "=like", "GEN%")], order="code"
+    )
+    filing = env["ir.attachment"].search([("name", "=", "备案（基准）.txt")], limit=1)
+    if not filing:
+        filing = env["ir.attachment"].create(
+            {
+                "name": "备案（基准）.txt",
+                "datas": base64.b64encode("物业服务收费备案".encode()),
+                "mimetype": "text/plain",
+            }
+        )
+    FeeType = env["hanling.fee.type"]
+    start = fields.Date.context_today(FeeType).replace(day=1)
+    for community in communities:
+        fee_type = FeeType.search(
+            [("community_id", "=", community.id), ("name", "=", FEE_NAME)], limit=1
+        )
+        if fee_type:
+            continue
+        fee_type = FeeType.create(
+            {
+                "name": FEE_NAME,
+                "community_id": community.id,
+                "kind": "area",
+                "subscribe_on_move_in": False,
+            }
+        )
+        env["hanling.fee.tariff"].create(
+            {
+                "fee_type_id": fee_type.id,
+                "rate": FEE_RATE,
+                "date_start": start - relativedelta(years=1),
+                "document_ids": [(6, 0, filing.ids)],
+            }
+        )
+        env.cr.execute(
+            """SELECT u.id, o.partner_id FROM hanling_unit u
+                 JOIN hanling_occupancy o ON o.unit_id = u.id AND o.role = 'owner'
+                WHERE u.community_id = %s ORDER BY u.id LIMIT %s""",
+            [community.id, units_per_community],
+        )
+        env["hanling.fee.subscription"].create(
+            [
+                {
+                    "unit_id": unit_id,
+                    "fee_type_id": fee_type.id,
+                    "partner_id": partner_id,
+                    "date_start": start - relativedelta(years=1),
+                    "quantity": 1,
+                }
+                for unit_id, partner_id in env.cr.fetchall()
+            ]
+        )
+        env.cr.commit()
+    Run = env["hanling.fee.run"]
+    period = start
+    while Run.search_count(
+        [
+            ("period_start", "=", period),
+            ("community_ids", "in", communities.ids),
+            ("state", "=", "done"),
+        ]
+    ):
+        period += relativedelta(months=1)
+    run = Run.create(
+        {
+            "period_start": period,
+            "community_ids": [(6, 0, communities.ids)],
+            "chunk_size": chunk_size,
+        }
+    )
+    run.action_start()
+    env.cr.commit()
+    for record in env["queue.job"].search(
+        [("identity_key", "=like", f"hanling.fee.run-{run.id}-%"), ("state", "=", "pending")],
+        order="id",
+    ):
+        job = Job.load(env, record.uuid)
+        job.set_started()
+        job.perform()
+        job.set_done()
+        job.store()
+        env.cr.commit()
+        log(f"  fee bills: {run.name} chunk {job.uuid[:8]} done")
+    run.invalidate_recordset()
+    return run

@@ -13,7 +13,10 @@ Steps:
                queries.py (medians, EXPLAIN)
   queries      the scenarios again on the scale databases kept by --keep (after VACUUM
                ANALYZE, with --random-page-cost if given)
-  concurrency  a server with --workers=4 on the largest scale database and 20 JSON-RPC clients
+  concurrency  the office's peak: a server with --workers (4) on the largest scale database
+               (or --conc-db), --clients (50) users of every role mixing the day's operations
+               (work orders, callbacks, complaints, counter fee payments with receipts, portal
+               pages) for --seconds (300), then the proof: nothing lost or misnumbered
   install      install time of the three addons vs account alone, each on a fresh database
   fees         for each of --fee-units: the billing run of hanling_fees beside OCA contract's
                recurring invoicing of the same fees on the same units (fees.py; contract is
@@ -235,17 +238,55 @@ def step_queries(args, results):
 
 
 def step_concurrency(args, results):
+    """The office's peak (concurrency.py) on --conc-db, by default the largest scale database;
+    with --conc-generate N, a database made here (from the template, or the one given) gets N
+    generated work orders first when it has none."""
     import concurrency
+    import generate
 
-    db = f"{args.prefix}_{args.sizes[-1]}"
+    db = args.conc_db or f"{args.prefix}_{args.sizes[-1]}"
     if not db_exists(db):
-        log(f"concurrency needs {db}: run the scale step first")
-        return
-    log(f"concurrency on {db}: {args.clients} clients for {args.seconds} s, 4 workers")
-    results["concurrency"] = concurrency.run(
-        db, clients=args.clients, seconds=args.seconds, port=args.port, log=log, root=ROOT
+        if not args.conc_generate:
+            log(f"concurrency needs {db}: run the scale step first (or --conc-generate)")
+            return
+        template = f"{args.prefix}_base"
+        if args.rebuild or not db_exists(template):
+            log(f"installing {ADDONS} in the template {template}")
+            install(template, ADDONS)
+        subprocess.run(["createdb", "-T", template, db], check=True)
+    if (
+        args.conc_generate
+        and psql("SELECT count(*) FROM hanling_community WHERE code LIKE 'GEN%'", db) == "0"
+    ):
+        sizes = generate.scale(args.conc_generate, communities=args.conc_communities)
+        log(f"concurrency: generating {sizes} in {db}")
+
+        def gen(env):
+            generate.generate(env, sizes, seed=args.seed, log=log)
+            env.cr.commit()
+
+        with_env(db, gen)
+    log(f"concurrency on {db}: preparing {args.clients} users and their fee bills")
+    plan = with_env(
+        db,
+        lambda env: concurrency.prepare(env, users=args.clients, seconds=args.seconds, log=log),
     )
-    log(json.dumps({k: v for k, v in results["concurrency"].items() if k != "errors"}))
+    log(
+        f"concurrency: {plan['roles']} for {args.seconds} s on {args.workers} workers "
+        f"(port {args.port}, think time {args.think} s)"
+    )
+    results["concurrency"] = concurrency.run(
+        db,
+        plan,
+        seconds=args.seconds,
+        port=args.port,
+        workers=args.workers,
+        think=args.think,
+        print_receipts=not args.no_receipt_pdf,
+        log=log,
+        root=ROOT,
+    )
+    log(json.dumps(results["concurrency"], ensure_ascii=False, default=str)[:4000])
 
 
 def step_fees(args, results):
@@ -321,9 +362,28 @@ def main():
     parser.add_argument("--ops-n", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=7)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--port", type=int, default=8079)
+    parser.add_argument(
+        "--clients", type=int, default=50, help="concurrency: simulated users (every role)"
+    )
+    parser.add_argument("--seconds", type=int, default=300, help="concurrency: run time")
+    parser.add_argument(
+        "--port", type=int, default=8079, help="concurrency: the server's HTTP port"
+    )
+    parser.add_argument("--workers", type=int, default=4, help="concurrency: server workers")
+    parser.add_argument(
+        "--think", type=float, default=1.0, help="concurrency: mean think time per user (s)"
+    )
+    parser.add_argument(
+        "--no-receipt-pdf", action="store_true", help="concurrency: do not print receipts"
+    )
+    parser.add_argument("--conc-db", help="concurrency: the database (default: largest scale)")
+    parser.add_argument(
+        "--conc-generate",
+        type=int,
+        default=0,
+        help="concurrency: generate this many work orders first if the database has none",
+    )
+    parser.add_argument("--conc-communities", type=int, default=20)
     parser.add_argument("--rebuild", action="store_true", help="reinstall the template databases")
     parser.add_argument(
         "--random-page-cost",

@@ -5,6 +5,14 @@ run it with `make bench-small`. It needs a database with the three Hanling addon
 are not needed: they are compared only by `make bench`).
 """
 
+import glob
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import concurrency
 import fees
 import generate
 import ops
@@ -39,6 +47,9 @@ QUERY_BUDGETS = {
 # per unit), the run's start and its jobs included: measured 45.1 on 2026-12-01 at 50 units in
 # chunks of 20, plus a small margin.
 FEES_QUERY_BUDGET = 50
+# The small peak (issue 19 item 4): a server of its own on a copy of this database.
+PEAK_PORT = int(os.environ.get("HANLING_BENCH_PORT", "8139"))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 @tagged("post_install", "-at_install")
@@ -154,3 +165,124 @@ class TestBenchSmall(TransactionCase):
         again, _figures = fees.bill_hanling(self.env, data, chunk_size=20, commit=False)
         self.assertEqual((again.billed_count, again.skipped_count), (0, 150))
         self.assertFalse(again.bill_line_ids)
+
+    def test_peak_proof_finds_lost_and_misnumbered_records(self):
+        """The proof of the peak run (concurrency._check) can fail: an order the client was
+        told was made but is not in the database, one in another state than told, a number
+        given twice and a number missing are each reported."""
+        company = self.env.company
+        before = concurrency._snapshot(self.env.cr, company.id)
+        unit = self.env["hanling.unit"].search([("company_id", "=", company.id)], limit=1)
+        Order = self.env["hanling.work.order"]
+        first, second = (Order.create({"unit_id": unit.id, "description": "高峰"}) for _i in "12")
+        self.env.flush_all()
+        told = {
+            "orders": {first.id: "draft", second.id: "assigned", 10**9: "draft"},
+            "unknown_orders": set(),
+            "callbacks": set(),
+            "complaints": set(),
+            "receipts": {},
+            "paid_units": set(),
+            "unknown_payments": set(),
+        }
+        proof = concurrency._check(self.env.cr, company.id, before, told)
+        self.assertEqual(proof["work_orders"]["lost"], [10**9])
+        self.assertEqual(proof["work_orders"]["state_differs"], [second.id])
+        self.assertEqual(proof["work_orders"]["duplicate_numbers"], 0)
+        self.assertEqual(proof["lost_total"], 2)
+        self.assertEqual(proof["numbering_faults"], 0)
+        # The second order takes the first one's number: one duplicate, one number missing.
+        self.env.cr.execute(
+            "UPDATE hanling_work_order SET name = %s WHERE id = %s", [first.name, second.id]
+        )
+        proof = concurrency._check(self.env.cr, company.id, before, told)
+        self.assertEqual(proof["work_orders"]["duplicate_numbers"], 1)
+        self.assertEqual(
+            proof["work_orders"]["missing_numbers"], [int(second.name.rsplit("-", 1)[1])]
+        )
+        self.assertEqual(proof["numbering_faults"], 2)
+
+    def test_peak_small_loses_nothing_numbers_without_gaps(self):
+        """Issue 19 item 4 (small mode): every role of the office's peak at once on a real
+        server with workers — front desk (work orders), customer service (complaints),
+        supervisors (assign, callbacks), technicians (start, finish), the counter (fee payment
+        with its receipt, printed) and residents on the portal — on a copy of this database,
+        then the proof: nothing the users were told was done is missing or in another state,
+        no record they were not told of, work-order, receipt and journal-entry numbers without
+        gap or duplicate, no bill paid twice or left open, no error shown to a user, no 5xx,
+        no conflict the server gave up retrying. Correctness only, never time."""
+        source = self.env.cr.dbname
+        copy = f"{source}_peak"
+        env = dict(os.environ, PGHOST=os.environ.get("PGHOST", "/var/run/postgresql"))
+        subprocess.run(["dropdb", "--if-exists", copy], check=True, env=env)
+        subprocess.run(["createdb", copy], check=True, env=env)
+        try:
+            # A copy of what is committed (createdb -T cannot copy a database in use).
+            dump = subprocess.Popen(["pg_dump", "-Fc", source], stdout=subprocess.PIPE, env=env)
+            subprocess.run(
+                ["pg_restore", "--no-owner", "-d", copy], stdin=dump.stdout, check=True, env=env
+            )
+            self.assertEqual(dump.wait(), 0)
+            with tempfile.TemporaryDirectory() as out:
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        os.path.join(ROOT, "tests", "benchmarks", "run.py"),
+                        "--steps=concurrency",
+                        f"--conc-db={copy}",
+                        "--conc-generate=2000",
+                        "--conc-communities=2",
+                        "--clients=9",
+                        "--seconds=25",
+                        "--workers=2",
+                        "--think=0.2",
+                        f"--port={PEAK_PORT}",
+                        f"--out={out}",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=1200,
+                    check=False,
+                )
+                self.assertEqual(proc.returncode, 0, proc.stderr[-4000:])
+                [path] = glob.glob(os.path.join(out, "*.json"))
+                with open(path, encoding="utf-8") as f:
+                    peak = json.load(f)["concurrency"]
+        finally:
+            subprocess.run(["dropdb", "--if-exists", copy], check=False, env=env)
+        summary = json.dumps(peak, ensure_ascii=False, indent=1)[:6000]
+        self.assertEqual(peak["login_errors"], [], summary)
+        self.assertEqual(set(peak["users"]), set(concurrency.SHARES))
+        # Every operation of the day happened (else the proof below proves nothing).
+        for operation in (
+            "work order: create",
+            "work order: assign",
+            "work order: start",
+            "work order: finish",
+            "work order: callback",
+            "complaint: create",
+            "fee: counter payment + receipt",
+            "fee: receipt PDF",
+            *(f"portal: {page}" for page in concurrency.PORTAL_PAGES),
+        ):
+            with self.subTest(operation=operation):
+                self.assertGreater(peak["operations"].get(operation, {}).get("count", 0), 0)
+        self.assertEqual(peak["errors_by_kind"], {}, summary)
+        self.assertEqual(peak["http_5xx"], {}, summary)
+        self.assertEqual(peak["server_errors_seen_by_users"], 0, summary)
+        self.assertEqual(peak["server_log"]["retries_exhausted"], 0, summary)
+        self.assertEqual(peak["server_log"]["tracebacks"], 0, summary)
+        self.assertEqual((peak["lost_total"], peak["numbering_faults"]), (0, 0), summary)
+        orders, receipts = peak["work_orders"], peak["receipts"]
+        self.assertEqual(orders["in_db"], orders["created"])
+        self.assertEqual(orders["not_told"], [])
+        self.assertTrue(orders["sequence_next_right"])
+        self.assertEqual(peak["callbacks"]["not_told"], [])
+        self.assertEqual(peak["complaints"]["not_told"], [])
+        self.assertEqual((receipts["in_db"], receipts["not_told"]), (receipts["issued"], []))
+        self.assertEqual(receipts["bills_paid_twice"], 0)
+        self.assertTrue(receipts["sequence_next_right"])
+        self.assertGreater(receipts["amount"], 0)
+        self.assertGreaterEqual(peak["journal_entries"]["payments"], receipts["issued"])
