@@ -630,8 +630,8 @@ def fee_bills(env, units_per_community, *, communities=None, chunk_size=200, log
     """Open fee bills on the generated units, for the counter to take payments of.
 
     Through hanling_fees itself: per community a monthly 物业管理费 (floor area × 2.50, with its
-    filing), a subscription of the first ``units_per_community`` units (payer: the unit's
-    owner), then a billing run of the first month from this one that these communities have
+    filing), subscriptions of its first ``units_per_community`` units (payer: the unit's
+    owner; added to those of an earlier call), then a billing run of the first month from this one that these communities have
     not been billed yet (a second call bills the next month), its queue_job chunks performed
     here one after the other and committed. Returns the billing run.
     """
@@ -659,29 +659,34 @@ def fee_bills(env, units_per_community, *, communities=None, chunk_size=200, log
         fee_type = FeeType.search(
             [("community_id", "=", community.id), ("name", "=", FEE_NAME)], limit=1
         )
-        if fee_type:
-            continue
-        fee_type = FeeType.create(
-            {
-                "name": FEE_NAME,
-                "community_id": community.id,
-                "kind": "area",
-                "subscribe_on_move_in": False,
-            }
-        )
-        env["hanling.fee.tariff"].create(
-            {
-                "fee_type_id": fee_type.id,
-                "rate": FEE_RATE,
-                "date_start": start - relativedelta(years=1),
-                "document_ids": [(6, 0, filing.ids)],
-            }
-        )
+        if not fee_type:
+            fee_type = FeeType.create(
+                {
+                    "name": FEE_NAME,
+                    "community_id": community.id,
+                    "kind": "area",
+                    "subscribe_on_move_in": False,
+                }
+            )
+            env["hanling.fee.tariff"].create(
+                {
+                    "fee_type_id": fee_type.id,
+                    "rate": FEE_RATE,
+                    "date_start": start - relativedelta(years=1),
+                    "document_ids": [(6, 0, filing.ids)],
+                }
+            )
+        # The first units of the community without this fee yet, up to the number asked.
         env.cr.execute(
             """SELECT u.id, o.partner_id FROM hanling_unit u
                  JOIN hanling_occupancy o ON o.unit_id = u.id AND o.role = 'owner'
-                WHERE u.community_id = %s ORDER BY u.id LIMIT %s""",
-            [community.id, units_per_community],
+                WHERE u.community_id = %(community)s
+                  AND NOT EXISTS (SELECT 1 FROM hanling_fee_subscription s
+                                   WHERE s.unit_id = u.id AND s.fee_type_id = %(fee)s)
+                ORDER BY u.id
+                LIMIT greatest(0, %(count)s - (SELECT count(*) FROM hanling_fee_subscription
+                                                WHERE fee_type_id = %(fee)s))""",
+            {"community": community.id, "fee": fee_type.id, "count": units_per_community},
         )
         env["hanling.fee.subscription"].create(
             [

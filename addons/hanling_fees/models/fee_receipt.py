@@ -1,5 +1,8 @@
+from psycopg2.errors import UniqueViolation
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from odoo.addons.hanling_property.tools.amounts import amount_in_chinese
 from odoo.addons.hanling_property.tools.workflow import workflow_step
@@ -10,9 +13,9 @@ from .fee_accounting import RECEIPT_SEQUENCE
 class HanlingFeeReceipt(models.Model):
     """收据: the numbered receipt of money taken at the counter for fees (issue 16, item 5).
 
-    Issued only by the counter's payment step (``_issue``), which draws the number from the
-    company's gap-free sequence in the same transaction as the payments: a number is never
-    sent by the client, never skipped and never used twice.
+    Issued only by the counter's payment step (``_issue``), which numbers it in the same
+    transaction as the payments: a number is never sent by the client, never skipped and never
+    used twice (``_take_number``).
     """
 
     _name = "hanling.fee.receipt"
@@ -32,9 +35,13 @@ class HanlingFeeReceipt(models.Model):
         "payment_ids",
         "invoice_ids",
         "issued_by_id",
+        "sequence_number",
     )
 
     name = fields.Char(string="Receipt Number", readonly=True, copy=False, default="/")
+    sequence_number = fields.Integer(
+        string="Number in Sequence", readonly=True, copy=False, index=True
+    )
     state = fields.Selection(
         [("issued", "Issued")], default="issued", required=True, readonly=True, copy=False
     )
@@ -79,6 +86,11 @@ class HanlingFeeReceipt(models.Model):
 
     _sql_constraints = [
         ("name_company_unique", "UNIQUE(name, company_id)", "A receipt number is used once."),
+        (
+            "sequence_number_company_unique",
+            "UNIQUE(company_id, sequence_number)",
+            "A receipt number is used once.",
+        ),
     ]
 
     @api.depends("amount_bills", "amount_prepaid")
@@ -123,16 +135,61 @@ class HanlingFeeReceipt(models.Model):
         return rows
 
     @api.model
+    def _assign_numbers(self, vals_list):
+        # The number is taken by the payment step once the receipt exists (_take_number), not
+        # drawn from the sequence at create.
+        return vals_list
+
+    @api.model
     @workflow_step
     def _issue(self, vals):
         """The counter's payment step: the receipt of the payments just made, numbered now."""
         company = self.env["res.company"].browse(vals["company_id"])
-        company._hanling_receipt_sequence()
-        # sudo: receipts are made by this step only (no role may create one); the number
-        # comes from the company's gap-free sequence, drawn at create.
-        return (
-            self.sudo().create(dict(vals, name="/", issued_by_id=self.env.uid)).with_env(self.env)
+        sequence = company._hanling_receipt_sequence()
+        # sudo: receipts are made by this step only (no role may create one).
+        receipt = self.sudo().create(dict(vals, name=False, issued_by_id=self.env.uid))
+        receipt._take_number(sequence)
+        return receipt.with_env(self.env)
+
+    def _take_number(self, sequence):
+        """Give the new receipt the company's next number, gap-free, without a shared counter.
+
+        The company's sequence gives the format (SJ2026-000042) and the first number; the next
+        one is the company's last receipt's plus one. Two clerks at the counter take numbers at
+        the same moment: the second one's number is held by the first one's unique index entry
+        until the first transaction ends; then it is either free (the first one rolled back:
+        no gap) or taken (it moves to the next one). This is how Odoo numbers posted journal
+        entries (sequence.mixin._locked_increment). A counter updated by every payment (an
+        ir.sequence "no gap" row) made every payment that overlapped another one's commit fail
+        with a serialization error; at the office's peak some failed five times in a row and
+        the clerk saw the error (docs/benchmarks.md, concurrency).
+        """
+        self.ensure_one()
+        self.flush_recordset()
+        cr = self.env.cr
+        cr.execute(
+            "SELECT max(sequence_number) FROM hanling_fee_receipt WHERE company_id = %s",
+            [self.company_id.id],
         )
+        number = max((cr.fetchone()[0] or 0) + 1, sequence.number_next)
+        with cr.savepoint(flush=False) as savepoint:
+            while True:
+                try:
+                    cr.execute(
+                        SQL(
+                            "UPDATE hanling_fee_receipt SET name = %s, sequence_number = %s "
+                            "WHERE id = %s",
+                            sequence.get_next_char(number),
+                            number,
+                            self.id,
+                        ),
+                        log_exceptions=False,
+                    )
+                    break
+                except UniqueViolation:
+                    savepoint.rollback()
+                    number += 1
+        self.invalidate_recordset(["name", "sequence_number"])
 
     def unlink(self):
         raise UserError(_("A receipt is never deleted: its number is accounted for."))
