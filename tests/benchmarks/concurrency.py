@@ -627,15 +627,16 @@ def run(
                 with lock:
                     login_errors.append(f"{login}: {e}")
 
-        threads = [
-            threading.Thread(target=connect, args=(role, login))
-            for role, logins in plan["logins"].items()
-            for login in logins
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        # The users arrive a few at a time (the server's listen queue is 8 per worker: 50
+        # logins at the same instant are refused, which is not what an office does at 8:00).
+        pending = [(role, login) for role, logins in plan["logins"].items() for login in logins]
+        while pending:
+            batch, pending = pending[: 2 * workers], pending[2 * workers :]
+            threads = [threading.Thread(target=connect, args=pair) for pair in batch]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
         log(f"{len(sessions)} users connected, {len(login_errors)} failed")
         targets = {
             "desk": lambda s: desk(s, plan["desk_units"][s.login]),
