@@ -89,7 +89,7 @@ class HanlingFeeReceipt(models.Model):
         (
             "sequence_number_company_unique",
             "UNIQUE(company_id, sequence_number)",
-            "A receipt number is used once.",
+            "A receipt number is used once in a company.",
         ),
     ]
 
