@@ -1,0 +1,316 @@
+"""What a client sends over JSON-RPC grants no right the manual reserves for a role.
+
+Each attack below was accepted by the code before this change (verified against main 13f0b42):
+
+- callback attempts: customer-service staff or the engineering supervisor created "reached"
+  attempts, rewrote an "unreachable" one, or deleted it — the record of the call (篇3 4.4,
+  篇2 二 六) 3) was the client's;
+- a community activity's fee: the organiser wrote ``hanling_is_paid = False`` (confirmations
+  were no longer invoiced) or changed the fee and the refund rule of an activity people had
+  registered and paid for;
+- a registration of a paid activity written ``state = "open"`` (or ``"done"``) by the desk:
+  confirmed without its invoice, ahead of the waiting list;
+- the monthly review (篇2 八, the customer-service supervisor's): the engineering supervisor
+  saw its buttons; the refusal was the ORM's bare access error, not the manual's rule;
+- duty log: the "Create Work Order / Errand / Goods Order" buttons showed to technicians, who
+  record first-responder entries only (篇3 4.1.3);
+- the arrival scan (篇2 一 四)): the unit's QR code was ``/my/units/<id>/request``: a technician
+  "scanned" any door by sending that text from anywhere.
+"""
+
+from datetime import timedelta
+
+from lxml import etree
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
+
+from ..tools.workflow import EditLockError, WorkflowGuardError
+from .work_order_common import WorkOrderCase
+
+CLIENT_CONTEXT = {
+    "lang": "en_US",
+    "install_mode": True,
+    "tracking_disable": True,
+    "import_file": True,
+    "hanling_archive_transition": True,
+}
+
+
+class RpcCase(HttpCase, WorkOrderCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for login, user in cls.users.items():
+            user.write({"password": login})
+
+    def _call(self, login, model, method, args, **kwargs):
+        self.authenticate(login, login)
+        return self.make_jsonrpc_request(
+            "/web/dataset/call_kw",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": {"context": {**CLIENT_CONTEXT, **kwargs.pop("context", {})}, **kwargs},
+            },
+        )
+
+    def _buttons(self, user, model, view_type="form"):
+        arch = self.env[model].with_user(user).get_views([(False, view_type)])["views"][view_type]
+        return {
+            node.get("name")
+            for node in etree.fromstring(arch["arch"]).iter("button")
+            if node.get("type") == "object"
+        }
+
+
+@tagged("post_install", "-at_install")
+class TestCallbackAttemptForgery(RpcCase):
+    def setUp(self):
+        super().setUp()
+        order = self._order()
+        self.callback = order._schedule_callback(fields.Datetime.now() + timedelta(hours=24))
+
+    def test_attempts_are_the_callbacks_steps(self):
+        """篇3 4.4 / 篇2 二 六) 3: who called, when and with what result is the record of the
+        callback: made by its steps, never written by a client."""
+        Attempt = self.env["hanling.callback.attempt"]
+        for login in ("t_staff", "t_engsup", "t_manager"):
+            with self.subTest(login=login):
+                with self.assertRaisesRegex(JsonRpcException, "WorkflowGuardError"):
+                    self._call(
+                        login,
+                        Attempt._name,
+                        "create",
+                        [{"callback_id": self.callback.id, "result": "reached"}],
+                    )
+        self.assertFalse(self.callback.attempt_ids)
+        # The step records the unreachable call.
+        self.callback.with_user(self.engsup).action_unreachable()
+        attempt = self.callback.attempt_ids
+        self.assertEqual((attempt.result, attempt.user_id), ("unreachable", self.engsup))
+        for vals in ({"result": "reached"}, {"user_id": self.cssup.id}, {"note": "接通了"}):
+            with self.subTest(vals=vals):
+                with self.assertRaisesRegex(JsonRpcException, "WorkflowGuardError"):
+                    self._call("t_engsup", Attempt._name, "write", [attempt.ids, vals])
+        with self.assertRaisesRegex(JsonRpcException, "WorkflowGuardError"):
+            self._call("t_manager", Attempt._name, "unlink", [attempt.ids])
+        # Through the callback's one2many: the same refusal.
+        with self.assertRaisesRegex(JsonRpcException, "WorkflowGuardError"):
+            self._call(
+                "t_engsup",
+                "hanling.callback",
+                "write",
+                [self.callback.ids, {"attempt_ids": [(0, 0, {"result": "reached"})]}],
+            )
+        attempt.invalidate_recordset()
+        self.assertEqual(self.callback.attempt_ids, attempt)
+        self.assertEqual(attempt.result, "unreachable")
+
+    def test_refusal_names_the_field(self):
+        with self.assertRaisesRegex(
+            WorkflowGuardError, "Result of Callback Attempt change through the document's buttons"
+        ):
+            self.env["hanling.callback.attempt"].with_user(self.engsup).create(
+                {"callback_id": self.callback.id, "result": "reached"}
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestEventFeeForgery(RpcCase):
+    def setUp(self):
+        super().setUp()
+        self.fee = self.env["hanling.service"].create(
+            {"name": "测试 书画班", "fee_type": "paid", "list_price": 200.0}
+        )
+        self.cheap = self.env["hanling.service"].create(
+            {"name": "测试 书画班(优惠)", "fee_type": "paid", "list_price": 1.0}
+        )
+        start = fields.Datetime.now() + timedelta(days=10)
+        self.event = self.env["event.event"].create(
+            {
+                "name": "书画兴趣班",
+                "hanling_community_id": self.community.id,
+                "hanling_kind": "interest",
+                "hanling_service_id": self.fee.id,
+                "hanling_refund_days": 3,
+                "date_begin": start,
+                "date_end": start + timedelta(days=30),
+            }
+        )
+
+    def test_paid_flag_is_the_fees(self):
+        """A paid activity is invoiced at each confirmation: whether it is paid follows its fee,
+        never a value the organiser writes."""
+        with self.assertRaisesRegex(JsonRpcException, "WorkflowGuardError"):
+            self._call(
+                "t_staff", "event.event", "write", [self.event.ids, {"hanling_is_paid": False}]
+            )
+        self.event.invalidate_recordset()
+        self.assertTrue(self.event.hanling_is_paid)
+        registration = self.env["event.registration"].create(
+            {"event_id": self.event.id, "partner_id": self.owner.id, "name": self.owner.name}
+        )
+        self.assertEqual(registration.sudo().hanling_invoice_id.amount_total, 200.0)
+
+    def test_fee_and_refund_rule_frozen_once_registered(self):
+        """The published fee and refund rule are the registered participants' deal."""
+        # Before anyone registered the organiser sets them freely.
+        self._call("t_staff", "event.event", "write", [self.event.ids, {"hanling_refund_days": 5}])
+        self.env["event.registration"].create(
+            {"event_id": self.event.id, "partner_id": self.owner.id, "name": self.owner.name}
+        )
+        for vals in (
+            {"hanling_service_id": self.cheap.id},
+            {"hanling_service_id": False},
+            {"hanling_refund_days": 0},
+        ):
+            with self.subTest(vals=vals):
+                with self.assertRaisesRegex(JsonRpcException, "EditLockError"):
+                    self._call("t_staff", "event.event", "write", [self.event.ids, vals])
+        with self.assertRaisesRegex(
+            EditLockError, "has registered participants: .*can no longer be changed"
+        ):
+            self.event.with_user(self.users["t_staff"]).hanling_refund_days = 0
+        self.event.invalidate_recordset()
+        self.assertEqual(
+            (self.event.hanling_service_id, self.event.hanling_refund_days), (self.fee, 5)
+        )
+        # Writing the same terms again (a form saving) is no change.
+        self.event.with_user(self.users["t_staff"]).write(
+            {"hanling_service_id": self.fee.id, "hanling_refund_days": 5, "name": "书画班"}
+        )
+
+    def test_registration_state_moves_through_the_buttons(self):
+        """The desk moves a registration with its buttons: the invoice, the refund and the
+        waiting list follow. A cancelled (refunded) one written back to "registered" or
+        "attended" would take part for free: refused."""
+        registration = self.env["event.registration"].create(
+            {"event_id": self.event.id, "partner_id": self.owner.id, "name": self.owner.name}
+        )
+        self.assertEqual(registration.sudo().hanling_invoice_id.amount_total, 200.0)
+        self._call("t_duty", "event.registration", "action_cancel", [registration.ids])
+        registration.invalidate_recordset()
+        self.assertEqual(registration.state, "cancel")
+        self.assertTrue(registration.sudo().hanling_refund_id)
+        for login in ("t_duty", "t_staff"):
+            for state in ("open", "done"):
+                with self.subTest(login=login, state=state):
+                    with self.assertRaisesRegex(JsonRpcException, "WorkflowGuardError"):
+                        self._call(
+                            login,
+                            "event.registration",
+                            "write",
+                            [registration.ids, {"state": state}],
+                        )
+        registration.invalidate_recordset()
+        self.assertEqual(registration.state, "cancel")
+
+
+@tagged("post_install", "-at_install")
+class TestReviewButtonsAreTheSupervisors(RpcCase):
+    def test_engineering_supervisor_reads_the_review_only(self):
+        """篇2 八 "客户主管每月初……统计、分析、评估……进行调整": the monthly review is the
+        customer-service supervisor's; the engineering supervisor reads it."""
+        review = self.env["hanling.work.order.review"].create(
+            {"community_id": self.community.id, "date_from": "2027-04-01", "conclusion": "维持"}
+        )
+        steps = {"action_compute", "action_conclude", "action_reopen"}
+        self.assertFalse(steps & self._buttons(self.engsup, review._name))
+        self.assertEqual(steps & self._buttons(self.cssup, review._name), steps)
+        for method in ("action_compute", "action_conclude"):
+            with self.subTest(method=method):
+                with self.assertRaisesRegex(
+                    JsonRpcException, "Only the customer-service supervisor counts, concludes"
+                ):
+                    self._call("t_engsup", review._name, method, [review.ids])
+        self.assertEqual(review.state, "draft")
+        review.with_user(self.cssup).action_conclude()
+        with self.assertRaisesRegex(AccessError, "Only the customer-service supervisor"):
+            review.with_user(self.engsup).action_reopen()
+        self.assertEqual(review.state, "done")
+        review.with_user(self.users["t_manager"]).action_reopen()
+        self.assertEqual(review.state, "draft")
+
+
+@tagged("post_install", "-at_install")
+class TestDutyLogButtonsFollowTheRights(RpcCase):
+    def test_technician_sees_no_conversion(self):
+        """篇3 4.1.3 首问责任制: a technician records the request and follows it; the front desk
+        turns it into a work order (or errand, complaint)."""
+        creates = {"action_create_work_order", "action_create_complaint"}
+        self.assertFalse(creates & self._buttons(self.tech, "hanling.duty.log"))
+        self.assertFalse(
+            {"action_refer", "action_close"} & self._buttons(self.tech, "hanling.duty.log")
+        )
+        self.assertEqual(creates & self._buttons(self.duty, "hanling.duty.log"), creates)
+        entry = (
+            self.env["hanling.duty.log"]
+            .with_user(self.tech)
+            .create({"unit_id": self.unit.id, "request": "楼道灯不亮", "kind": "repair"})
+        )
+        with self.assertRaisesRegex(JsonRpcException, "records requests and follows them"):
+            self._call("t_tech", entry._name, "action_create_work_order", [entry.ids])
+        self.assertEqual(entry.state, "open")
+
+
+@tagged("post_install", "-at_install")
+class TestArrivalCodeIsNotGuessable(RpcCase):
+    def test_guessed_code_is_refused(self):
+        """篇2 一 四): the scan proves the technician stands at the door only if the code cannot
+        be made up: the unit's number, sent from anywhere, is refused."""
+        order = self._assign(self._order())
+        guessed = [
+            f"/my/units/{self.unit.id}/request",
+            f"{self.unit.get_base_url()}/my/units/{self.unit.id}/request",
+            f"/my/units/{self.unit.id}/request?key=",
+            f"/my/units/{self.unit.id}/request?key=0000",
+            # Another unit's real key on this unit's number.
+            f"/my/units/{self.unit.id}/request?key={self.unit2.sudo().qr_token}",
+        ]
+        for code in guessed:
+            with self.subTest(code=code):
+                with self.assertRaisesRegex(JsonRpcException, "not the QR code at the door of"):
+                    self._call("t_tech", order._name, "action_arrive_scan", [order.ids, code])
+        with self.assertRaisesRegex(UserError, r"not the QR code at the door of 1栋 3-301"):
+            order.with_user(self.tech).action_arrive_scan(guessed[0])
+        self.assertEqual(order.state, "assigned")
+        self.assertFalse(order.arrival_method)
+        # The printed code carries the unit's own key.
+        code = self.unit._hanling_portal_url()
+        self.assertIn(f"/my/units/{self.unit.id}/request?key=", code)
+        self.assertGreaterEqual(len(self.unit.sudo().qr_token), 20)
+        self.assertNotEqual(self.unit.sudo().qr_token, self.unit2.sudo().qr_token)
+        self._call("t_tech", order._name, "action_arrive_scan", [order.ids, code])
+        self.assertEqual((order.state, order.arrival_method), ("in_progress", "scan"))
+
+    def test_technicians_never_see_or_set_the_key(self):
+        """The key is printed on the unit's sheet by the unit register's keepers; the technician
+        neither reads it, nor prints the sheet, nor chooses it."""
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self._call("t_tech", "hanling.unit", "read", [self.unit.ids, ["qr_token"]])
+        with self.assertRaises(AccessError):
+            self.env["ir.actions.report"].with_user(self.tech)._render_qweb_html(
+                "hanling_property.report_unit_qr", self.building.ids
+            )
+        with self.assertRaisesRegex(JsonRpcException, "WorkflowGuardError"):
+            self._call("t_staff", "hanling.unit", "write", [self.unit.ids, {"qr_token": "abc"}])
+        with self.assertRaisesRegex(JsonRpcException, "WorkflowGuardError"):
+            self._call(
+                "t_staff",
+                "hanling.unit",
+                "create",
+                [{"building_id": self.building.id, "floor": 4, "room": "401", "qr_token": "abc"}],
+            )
+        # The keepers renew a copied code: the old sheet proves nothing any more.
+        old = self.unit._hanling_portal_url()
+        self.unit.with_user(self.users["t_staff"]).action_hanling_renew_qr_token()
+        self.assertNotEqual(self.unit._hanling_portal_url(), old)
+        with self.assertRaisesRegex(AccessError, "renew the units' QR codes"):
+            self.unit.with_user(self.tech).action_hanling_renew_qr_token()
+        order = self._assign(self._order())
+        with self.assertRaisesRegex(UserError, "not the QR code at the door"):
+            order.with_user(self.tech).action_arrive_scan(old)
