@@ -15,7 +15,12 @@ Each attack below was accepted by the code before this change (verified against 
 - duty log: the "Create Work Order / Errand / Goods Order" buttons showed to technicians, who
   record first-responder entries only (篇3 4.1.3);
 - the arrival scan (篇2 一 四)): the unit's QR code was ``/my/units/<id>/request``: a technician
-  "scanned" any door by sending that text from anywhere.
+  "scanned" any door by sending that text from anywhere;
+- a material's ``amount`` (stored, computed) written directly: the resident's invoice added the
+  forged figure; a counter sale of a paid service at a price other than the published one.
+
+(The review's and the duty log's buttons were found already absent from the views these roles
+receive, which have no write access on the model; the buttons now carry the groups explicitly.)
 """
 
 import json
@@ -338,3 +343,71 @@ class TestArrivalCodeIsNotGuessable(RpcCase):
         order = self._assign(self._order())
         with self.assertRaisesRegex(UserError, "not the QR code at the door"):
             order.with_user(self.tech).action_arrive_scan(old)
+
+
+@tagged("post_install", "-at_install")
+class TestAmountsAreTheServers(RpcCase):
+    def test_material_amount_is_quantity_times_price(self):
+        """篇2 二 二) 3: the materials bought for the resident are charged as bought: the amount
+        is the quantity times the price, never a figure the technician writes."""
+        order = self._assign(self._order())
+        order = order.with_user(self.tech)
+        self._arrive(order)
+        order.write({"material_ids": [(0, 0, {"name": "阀芯", "quantity": 2, "price_unit": 15.0})]})
+        material = order.material_ids
+        self.assertEqual(material.amount, 30.0)
+        with self.assertRaisesRegex(RpcRefused, GUARDED):
+            self._call("t_tech", material._name, "write", [material.ids, {"amount": 9000.0}])
+        with self.assertRaisesRegex(RpcRefused, GUARDED):
+            self._call(
+                "t_tech",
+                material._name,
+                "create",
+                [
+                    {
+                        "order_id": order.id,
+                        "name": "x",
+                        "quantity": 1,
+                        "price_unit": 1,
+                        "amount": 900,
+                    }
+                ],
+            )
+        material.invalidate_recordset()
+        self.assertEqual(material.amount, 30.0)
+        self.assertEqual(order.amount_materials, 30.0)
+
+    def test_counter_sale_charges_the_published_price(self):
+        """篇1 一 (三) "收费项目公开……公布收费价格": a paid service is charged at its price."""
+        sale = (
+            self.env["hanling.counter.sale"]
+            .with_user(self.duty)
+            .create(
+                {
+                    "community_id": self.community.id,
+                    "partner_id": self.owner.id,
+                    "line_ids": [(0, 0, {"service_id": self.paid_service.id, "quantity": 2})],
+                }
+            )
+        )
+        line = sale.line_ids
+        self.assertEqual(line.price_unit, 20.0)
+        with self.assertRaisesRegex(RpcRefused, "charged at its published price"):
+            self._call("t_duty", line._name, "write", [line.ids, {"price_unit": 0.01}])
+        with self.assertRaisesRegex(RpcRefused, "charged at its published price"):
+            self._call(
+                "t_duty",
+                sale._name,
+                "write",
+                [
+                    sale.ids,
+                    {"line_ids": [(0, 0, {"service_id": self.paid_service.id, "price_unit": 1})]},
+                ],
+            )
+        line.invalidate_recordset()
+        self.assertEqual(line.price_unit, 20.0)
+        # A service the catalogue prices at 0 is priced at the counter.
+        sale.with_user(self.duty).write(
+            {"line_ids": [(0, 0, {"service_id": self.quoted_service.id, "price_unit": 35.0})]}
+        )
+        self.assertEqual(sale.line_ids[-1:].price_unit, 35.0)
