@@ -194,9 +194,16 @@ def prepare(env, users=50, bill_units=None, seconds=300, log=print):
     service = env["hanling.service"].search(
         [("fee_type", "=", "free"), ("company_id", "in", (False, company.id))], limit=1
     )
+    # The QR code printed at each unit's door (with its key), which the technician scans.
+    Unit = env["hanling.unit"]
+    codes = {
+        str(unit_id): Unit.browse(unit_id)._hanling_portal_url() for ids in units for unit_id in ids
+    }
+    env.cr.commit()  # a unit's key is made when its code is first printed
     return {
         "roles": counts,
         "logins": logins,
+        "unit_codes": codes,
         # Each desk (and staff) works for one community: the first units of it.
         "desk_units": {login: units[i % len(units)] for i, login in enumerate(desks)},
         # Each cashier takes the payments of its own units (no two clerks on one bill).
@@ -452,7 +459,7 @@ def run(
                 with lock:
                     told["orders"][oid] = "draft"
                 # The technician scans the code printed at the unit's door.
-                order_units[oid] = f"/my/units/{unit_id}/request"
+                order_units[oid] = plan["unit_codes"][str(unit_id)]
                 to_assign.put(oid)
             pause()
 

@@ -150,10 +150,11 @@ def generate(env, sizes, *, seed=42, anchor=None, batch=100_000, log=print, comm
     cr.execute(
         """
         INSERT INTO hanling_unit (id, building_id, community_id, company_id, floor, room, label,
-                                  code, state, floor_area, active, create_uid, write_uid,
-                                  create_date, write_date)
+                                  code, state, floor_area, active, qr_token, create_uid,
+                                  write_uid, create_date, write_date)
         SELECT %(u0)s + g, b.id, b.community_id, %(company)s, f, r, f || '-' || r,
                b.code || '-' || r, 'occupied', round((60 + random() * 90)::numeric, 2), true,
+               replace(gen_random_uuid()::text, '-', ''),
                %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC'
           FROM generate_series(0, %(U)s - 1) g
           CROSS JOIN LATERAL (SELECT (g %% %(upc)s) / %(upb)s AS bi, g / %(upc)s AS ci,
