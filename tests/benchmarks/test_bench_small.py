@@ -156,7 +156,12 @@ class TestBenchSmall(TransactionCase):
         cssup = self.env["res.users"].search([("login", "=", "gen_cssup000")])
         Review = self.env["hanling.work.order.review"].with_user(cssup)
         costs = {}
-        for label, records in [("one", communities[:1]), ("all", communities)]:
+        # The first recount fills the registry's caches (access rights, rules): not counted.
+        for label, records in [
+            ("warm-up", communities[:1]),
+            ("one", communities[1:2]),
+            ("all", communities),
+        ]:
             self.env.cr.execute("SAVEPOINT review_budget")
             reviews = Review.create([{"community_id": c.id, "date_from": month} for c in records])
             self.env.flush_all()

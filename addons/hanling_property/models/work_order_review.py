@@ -324,61 +324,69 @@ class HanlingWorkOrderReview(models.Model):
     def _compute_lines(self):
         """Count the month (a step: the figures of the lines are the server's).
 
-        One grouped query per month for all the reviews of the batch (issue 19:
-        the review of every community at 1,000,000 work orders): it reads the month once,
-        whichever index the planner picks, instead of seven ``read_group`` per community,
-        and the lines of every review are created in one batch.
+        Set-based (issue 19: the review of every community at 1,000,000 work orders in under
+        300 ms): one grouped query per month counts the work orders of every community of the
+        batch, whichever index the planner picks, and inserts the lines of all the reviews in
+        the same statement (creating them one by one through the ORM cost more than the count
+        itself). The decision and remarks the supervisor wrote on a service survive a recount.
         """
         Line = self.env["hanling.work.order.review.line"]
-        decisions = {
-            (line.review_id.id, line.service_id.id): (line.decision, line.note)
+        decisions = [
+            (line.review_id.id, line.service_id.id, line.decision, line.note or None)
             for line in self.line_ids
-        }
+        ]
         self.line_ids.unlink()
-        figures = {}
+        self.flush_recordset()
+        kept = list(zip(*decisions, strict=True)) if decisions else [(), (), (), ()]
         for (date_from, date_to), reviews in self.grouped(
             lambda r: (r.date_from, r.date_to)
         ).items():
-            by_community = reviews.grouped("community_id")
-            rows = self._count_month(by_community.keys(), date_from, date_to)
-            for community_id, service_id, *values in rows:
-                for review in by_community[self.env["hanling.community"].browse(community_id)]:
-                    figures[(review.id, service_id)] = values
-        Service = self.env["hanling.service"].with_context(active_test=False)
-        order = {
-            service_id: index
-            for index, service_id in enumerate(
-                Service.search([("id", "in", list({s for _r, s in figures}))]).ids
+            counts = self._count_month(reviews.community_id, date_from, date_to)
+            if counts is None:
+                continue
+            self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO hanling_work_order_review_line (
+                        review_id, community_id, company_id, date_from, service_id,
+                        order_count, on_time_rate, arrival_scan_rate, avg_duration,
+                        avg_satisfaction, revenue, rework_count, decision, note,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT r.id, r.community_id, r.company_id, r.date_from, c.service_id,
+                           c.orders, COALESCE(c.on_time, 0), COALESCE(c.scanned, 0),
+                           COALESCE(c.duration, 0), COALESCE(c.satisfaction, 0),
+                           COALESCE(c.revenue, 0), COALESCE(c.reworks, 0),
+                           COALESCE(d.decision, 'keep'), d.note,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM (%(counts)s) AS c
+                      JOIN hanling_work_order_review r
+                        ON r.community_id = c.community_id AND r.id = ANY(%(reviews)s)
+                      JOIN hanling_service s ON s.id = c.service_id
+                      LEFT JOIN unnest(%(d_review)s::int[], %(d_service)s::int[],
+                                       %(d_decision)s::varchar[], %(d_note)s::varchar[])
+                                AS d(review_id, service_id, decision, note)
+                        ON d.review_id = r.id AND d.service_id = c.service_id
+                     ORDER BY r.id, s.fee_type, s.sequence, s.number, s.id
+                    """,
+                    uid=self.env.uid,
+                    now=self.env.cr.now(),
+                    counts=counts,
+                    reviews=reviews.ids,
+                    d_review=list(kept[0]),
+                    d_service=list(kept[1]),
+                    d_decision=list(kept[2]),
+                    d_note=list(kept[3]),
+                )
             )
-        }
-        vals_list = []
-        for (review_id, service_id), values in sorted(
-            figures.items(), key=lambda item: (item[0][0], order.get(item[0][1], len(order)))
-        ):
-            count, on_time, scanned, duration, satisfaction, revenue, reworks = values
-            decision, note = decisions.get((review_id, service_id), ("keep", False))
-            vals_list.append(
-                {
-                    "review_id": review_id,
-                    "service_id": service_id,
-                    "order_count": count,
-                    "on_time_rate": on_time or 0.0,
-                    "arrival_scan_rate": scanned or 0.0,
-                    "avg_duration": duration or 0.0,
-                    "avg_satisfaction": satisfaction or 0.0,
-                    "revenue": revenue or 0.0,
-                    "rework_count": reworks or 0,
-                    "decision": decision,
-                    "note": note,
-                }
-            )
-        Line.create(vals_list)
+        Line.invalidate_model()
+        self.invalidate_recordset(["line_ids"])
         return True
 
     def _count_month(self, communities, date_from, date_to):
-        """[(community id, service id, orders, on-time rate, scanned arrivals, duration,
-        satisfaction, revenue, reworks)] of the work orders received in these communities
-        during the month, as the reviewer may read them (record rules apply).
+        """The grouped query (community_id, service_id, orders, on_time, scanned, duration,
+        satisfaction, revenue, reworks) of the work orders received in these communities
+        during the month, as the reviewer may read them (record rules apply); None when the
+        domain can match nothing.
 
         The averages are over the orders the figure applies to: arrivals for the on-time rate
         and the scanned share, finished repairs for the duration, callbacks done for the
@@ -389,7 +397,7 @@ class HanlingWorkOrderReview(models.Model):
         end = fields.Datetime.to_datetime(date_to + relativedelta(days=1))
         query = Order._search(
             [
-                ("community_id", "in", [c.id for c in communities]),
+                ("community_id", "in", communities.ids),
                 ("date_received", ">=", start),
                 ("date_received", "<", end),
                 ("state", "not in", ("cancel", "referred")),
@@ -397,37 +405,35 @@ class HanlingWorkOrderReview(models.Model):
             ]
         )
         if query.is_empty():
-            return []
+            return None
 
         def col(fname):
             return Order._field_to_sql(Order._table, fname, query)
 
         arrived = SQL("%s IS NOT NULL", col("date_arrived"))
         query.groupby = SQL("%s, %s", col("community_id"), col("service_id"))
-        return self.env.execute_query(
-            query.select(
-                col("community_id"),
-                col("service_id"),
-                SQL("count(*)"),
-                SQL("avg(%s) FILTER (WHERE %s)", col("on_time_rate"), arrived),
-                SQL("avg(%s) FILTER (WHERE %s)", col("arrival_scan_rate"), arrived),
-                SQL(
-                    "avg(%s) FILTER (WHERE %s IS NOT NULL)",
-                    col("duration_hours"),
-                    col("date_finished"),
-                ),
-                SQL(
-                    "avg(%s) FILTER (WHERE %s = 'done')",
-                    col("satisfaction_score"),
-                    col("callback_state"),
-                ),
-                SQL(
-                    "sum(%s) FILTER (WHERE %s IS NOT NULL)",
-                    col("amount_invoiced"),
-                    col("payment_state"),
-                ),
-                SQL("sum(%s)", col("rework_count")),
-            )
+        return query.select(
+            SQL("%s AS community_id", col("community_id")),
+            SQL("%s AS service_id", col("service_id")),
+            SQL("count(*) AS orders"),
+            SQL("avg(%s) FILTER (WHERE %s) AS on_time", col("on_time_rate"), arrived),
+            SQL("avg(%s) FILTER (WHERE %s) AS scanned", col("arrival_scan_rate"), arrived),
+            SQL(
+                "avg(%s) FILTER (WHERE %s IS NOT NULL) AS duration",
+                col("duration_hours"),
+                col("date_finished"),
+            ),
+            SQL(
+                "avg(%s) FILTER (WHERE %s = 'done') AS satisfaction",
+                col("satisfaction_score"),
+                col("callback_state"),
+            ),
+            SQL(
+                "sum(%s) FILTER (WHERE %s IS NOT NULL) AS revenue",
+                col("amount_invoiced"),
+                col("payment_state"),
+            ),
+            SQL("sum(%s) AS reworks", col("rework_count")),
         )
 
 

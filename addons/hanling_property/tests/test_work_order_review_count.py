@@ -172,8 +172,8 @@ class TestWorkOrderReviewCount(WorkOrderCase):
         self.assertEqual(first.order_count, 4)  # one cancelled, one reworked job added
         self.assertEqual(sum(first.line_ids.mapped("rework_count")), 1)
 
-        # A deletion: a cancelled draft is deleted.
-        draft_a.unlink()
+        # A deletion: the office manager deletes the cancelled order.
+        draft_a.with_user(self.users["t_manager"]).unlink()
         # A move: the other community's draft was taken down on the wrong unit.
         draft_b.with_user(self.duty).write({"unit_id": self.unit2.id})
         self.assertEqual(draft_b.community_id, self.community)
