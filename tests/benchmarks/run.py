@@ -381,12 +381,19 @@ def upgrade(db, modules, sql_log=False):
             r"\b(UPDATE|DELETE FROM|ALTER TABLE|INSERT INTO)\s+\"?(" + tables + r")\"?[\s(]"
         )
         with open(logfile, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                m = pattern.search(line)
-                if m:
-                    key = f"{m.group(1)} {m.group(2)}"
-                    statements[key] = statements.get(key, 0) + 1
-                    samples.setdefault(key, line[m.start() : m.start() + 300])
+            lines = f.readlines()
+        for i, line in enumerate(lines):
+            m = pattern.search(line)
+            if m:
+                key = f"{m.group(1)} {m.group(2)}"
+                statements[key] = statements.get(key, 0) + 1
+                # The statement runs on until the next log record (a line with its date).
+                rest = [line[m.start() :]]
+                for more in lines[i + 1 : i + 8]:
+                    if re.match(r"\d{4}-\d\d-\d\d ", more):
+                        break
+                    rest.append(more)
+                samples.setdefault(key, " ".join(x.strip() for x in rest)[:400])
         out["statements"] = statements
         out["statement_samples"] = samples
         os.remove(logfile)
@@ -397,7 +404,7 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--steps", default="ops,scale,concurrency,install,fees")
+    parser.add_argument("--steps", default="ops,scale,concurrency,upgrade,install,fees")
     parser.add_argument(
         "--sizes",
         default="10000,100000,1000000",
