@@ -42,6 +42,10 @@ class TestDemoHistory(HanlingCase):
         # story whose step is refused, which must stop alone and be logged.
         handler = _Collect()
         logger = logging.getLogger(demo_history.__name__)
+        # As assertLogs does: whatever level the run's logging gave this logger.
+        level, disabled = logger.level, logger.disabled
+        logger.setLevel(logging.WARNING)
+        logger.disabled = False
         logger.addHandler(handler)
         # The stories as planned from the database as it is, twice for the seed and once for
         # another seed (rolled back: planning may prepare records).
@@ -70,6 +74,8 @@ class TestDemoHistory(HanlingCase):
         finally:
             demo_history.GENERATORS.pop(("hanling_property", "test_broken"))
             logger.removeHandler(handler)
+            logger.setLevel(level)
+            logger.disabled = disabled
         cls.logged = handler.lines
 
     @classmethod
