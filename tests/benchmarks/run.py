@@ -273,6 +273,9 @@ def step_fees(args, results):
             env.cr.commit()
             moves, contract = fees.bill_contract(env, contracts)
             log(f"  contract: {contract}")
+            noise = max(0, args.portal_invoices - env["account.move"].search_count([]))
+            noise_s = fees.portal_noise(env, data, invoices=noise, log=log) if noise else 0.0
+            log(f"  portal noise: {noise} invoices by SQL in {noise_s:.0f} s")
             portal = fees.portal_bill_list(env, data)
             env.cr.rollback()
             log(f"  portal bill list: {portal}")
@@ -286,6 +289,8 @@ def step_fees(args, results):
                 "ratio_invoices_per_s": round(
                     hanling["invoices_per_s"] / contract["posted"]["invoices_per_s"], 2
                 ),
+                "portal_noise_invoices": noise,
+                "portal_noise_s": round(noise_s, 1),
                 "portal_bill_list": portal,
                 "load_average": os.getloadavg(),
             }
@@ -334,6 +339,13 @@ def main():
     )
     parser.add_argument("--fee-units", default="10000,100000", help="units of the fees step")
     parser.add_argument("--fee-chunk", type=int, default=500, help="units per billing job")
+    parser.add_argument(
+        "--portal-invoices",
+        type=int,
+        default=1_000_000,
+        help="invoices in the database when the portal bill list is read (the missing ones "
+        "are written by SQL after the billing runs)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep every scale database")
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
