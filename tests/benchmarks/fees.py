@@ -245,8 +245,11 @@ def portal_noise(env, data, invoices=1_000_000, log=print, batch=100_000):
         cr.execute(f"SELECT nextval('{table}_id_seq')")
         (ids[table],) = cr.fetchone()
         cr.execute(f"SELECT setval('{table}_id_seq', %s)", [ids[table] + count + 1])
-    params.update(mbase=ids["account_move"], lbase=ids["account_move_line"],
-                  bbase=ids["hanling_fee_bill_line"])
+    params.update(
+        mbase=ids["account_move"],
+        lbase=ids["account_move_line"],
+        bbase=ids["hanling_fee_bill_line"],
+    )
     unit = "(%(units)s::int[])[g %% %(n)s + 1]"
     partner = "(%(partners)s::int[])[g %% %(n)s + 1]"
     month = "(%(period)s::date - (g / %(n)s + 1) * interval '1 month')::date"
@@ -255,35 +258,42 @@ def portal_noise(env, data, invoices=1_000_000, log=print, batch=100_000):
     now = "now() at time zone 'UTC'"
     for first in range(0, invoices, batch):
         series = (first, min(first + batch, invoices) - 1)
-        _copy_rows(cr, "account_move", move.id, {
-            "id": "%(mbase)s + g",
-            "name": name,
-            "sequence_prefix": "'HIST/'",
-            "sequence_number": "g",
-            "partner_id": partner,
-            "commercial_partner_id": partner,
-            "partner_shipping_id": partner,
-            "date": month,
-            "invoice_date": month,
-            "invoice_date_due": month,
-            "payment_reference": name,
-            "access_token": "NULL",
-            "inalterable_hash": "NULL",
-            "secure_sequence_number": "NULL",
-            "invoice_origin": "'HIST'",
-            "amount_total": "-l.balance",
-            "amount_untaxed": "-l.balance",
-            "amount_total_signed": "-l.balance",
-            "amount_untaxed_signed": "-l.balance",
-            "amount_total_in_currency_signed": "-l.balance",
-            "amount_untaxed_in_currency_signed": "-l.balance",
-            "amount_residual": "0",
-            "amount_residual_signed": "0",
-            "payment_state": "'paid'",
-            "create_date": now,
-            "write_date": now,
-        }, series, dict(params, fee_line=fee_line.id),
-            extra_from=" JOIN account_move_line l ON l.id = %(fee_line)s")
+        _copy_rows(
+            cr,
+            "account_move",
+            move.id,
+            {
+                "id": "%(mbase)s + g",
+                "name": name,
+                "sequence_prefix": "'HIST/'",
+                "sequence_number": "g",
+                "partner_id": partner,
+                "commercial_partner_id": partner,
+                "partner_shipping_id": partner,
+                "date": month,
+                "invoice_date": month,
+                "invoice_date_due": month,
+                "payment_reference": name,
+                "access_token": "NULL",
+                "inalterable_hash": "NULL",
+                "secure_sequence_number": "NULL",
+                "invoice_origin": "'HIST'",
+                "amount_total": "-l.balance",
+                "amount_untaxed": "-l.balance",
+                "amount_total_signed": "-l.balance",
+                "amount_untaxed_signed": "-l.balance",
+                "amount_total_in_currency_signed": "-l.balance",
+                "amount_untaxed_in_currency_signed": "-l.balance",
+                "amount_residual": "0",
+                "amount_residual_signed": "0",
+                "payment_state": "'paid'",
+                "create_date": now,
+                "write_date": now,
+            },
+            series,
+            dict(params, fee_line=fee_line.id),
+            extra_from=" JOIN account_move_line l ON l.id = %(fee_line)s",
+        )
         for offset, source in ((0, fee_line), (1, receivable)):
             line = {
                 "id": f"%(lbase)s + 2 * g + {offset}",
@@ -299,38 +309,53 @@ def portal_noise(env, data, invoices=1_000_000, log=print, batch=100_000):
                 "write_date": now,
             }
             if offset:
-                line.update({
-                    "debit": "GREATEST(-l.balance, 0)",
-                    "credit": "GREATEST(l.balance, 0)",
-                    "balance": "-l.balance",
-                    "amount_currency": "-l.amount_currency",
-                    "price_unit": "-l.balance",
-                    "price_subtotal": "-l.balance",
-                    "price_total": "-l.balance",
-                    "amount_residual": "0",
-                    "amount_residual_currency": "0",
-                    "reconciled": "true",
-                })
+                line.update(
+                    {
+                        "debit": "GREATEST(-l.balance, 0)",
+                        "credit": "GREATEST(l.balance, 0)",
+                        "balance": "-l.balance",
+                        "amount_currency": "-l.amount_currency",
+                        "price_unit": "-l.balance",
+                        "price_subtotal": "-l.balance",
+                        "price_total": "-l.balance",
+                        "amount_residual": "0",
+                        "amount_residual_currency": "0",
+                        "reconciled": "true",
+                    }
+                )
             else:
                 line.update({"hanling_period_start": month, "hanling_period_end": month_end})
-            _copy_rows(cr, "account_move_line", source.id, line, series,
-                       dict(params, fee_line=fee_line.id),
-                       extra_from=" JOIN account_move_line l ON l.id = %(fee_line)s")
-        _copy_rows(cr, "hanling_fee_bill_line", bill.id, {
-            "id": "%(bbase)s + g",
-            "name": "t.name || ' ' || g",
-            "run_id": "NULL",
-            "unit_id": unit,
-            "partner_id": partner,
-            "period_start": month,
-            "period_end": month_end,
-            "fee_period_start": month,
-            "fee_period_end": month_end,
-            "invoice_line_id": "%(lbase)s + 2 * g",
-            "move_id": "%(mbase)s + g",
-            "create_date": now,
-            "write_date": now,
-        }, series, params)
+            _copy_rows(
+                cr,
+                "account_move_line",
+                source.id,
+                line,
+                series,
+                dict(params, fee_line=fee_line.id),
+                extra_from=" JOIN account_move_line l ON l.id = %(fee_line)s",
+            )
+        _copy_rows(
+            cr,
+            "hanling_fee_bill_line",
+            bill.id,
+            {
+                "id": "%(bbase)s + g",
+                "name": "t.name || ' ' || g",
+                "run_id": "NULL",
+                "unit_id": unit,
+                "partner_id": partner,
+                "period_start": month,
+                "period_end": month_end,
+                "fee_period_start": month,
+                "fee_period_end": month_end,
+                "invoice_line_id": "%(lbase)s + 2 * g",
+                "move_id": "%(mbase)s + g",
+                "create_date": now,
+                "write_date": now,
+            },
+            series,
+            params,
+        )
         log(f"  portal noise: {series[1] + 1} invoices")
     cr.execute("ANALYZE account_move; ANALYZE account_move_line; ANALYZE hanling_fee_bill_line")
     env.invalidate_all()

@@ -565,7 +565,9 @@ class HanlingFeeRun(models.Model):
                         lambda tax: tax.company_id in (company, *company.parent_ids)
                     )
                 if untaxed[product]:
-                    command[2].update(balance=-segment["amount"], amount_currency=-segment["amount"])
+                    command[2].update(
+                        balance=-segment["amount"], amount_currency=-segment["amount"]
+                    )
 
     def _preset_community_analytics(self, vals_list):
         """Give the invoice lines the analytic account of their community at creation, as
@@ -667,7 +669,6 @@ class HanlingFeeRun(models.Model):
                 for partner, reasons in failures.items()
             ]
         )
-
 
     # ------------------------------------------------------------------ performing the jobs here
 

@@ -65,9 +65,7 @@ class TestFeeBillingBatch(FeeCase):
         segments, _skipped, failures, _units = run._plan(self.unit)
         self.assertFalse(failures)
         vals = run._fee_invoice_vals(self.owner, self.community, segments)
-        reference = self.env["hanling.money.service"]._create_invoices(
-            [vals], company=self.company
-        )
+        reference = self.env["hanling.money.service"]._create_invoices([vals], company=self.company)
         run.action_start()
         self._perform_jobs()
         invoice = run.bill_line_ids.move_id

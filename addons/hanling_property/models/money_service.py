@@ -225,9 +225,7 @@ class HanlingMoneyService(models.AbstractModel):
                     "res_id": move.id,
                     "partner_id": move.partner_id.id,
                     "subtype_ids": [
-                        Command.set(
-                            external.ids if move.partner_id.partner_share else default.ids
-                        )
+                        Command.set(external.ids if move.partner_id.partner_share else default.ids)
                     ],
                 }
                 for move in books
