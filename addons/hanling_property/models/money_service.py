@@ -200,7 +200,7 @@ class HanlingMoneyService(models.AbstractModel):
         at a time (``message_subscribe``: active partners, a customer with the model's
         external default subtypes, a user with the default ones), for the batch at once;
         ``_post`` then finds them following and adds nobody."""
-        books = moves.sudo()
+        books = moves  # made in the books (``_books``): the accounting environment already
         partners = books.partner_id.filtered("active")
         if not partners:
             return
