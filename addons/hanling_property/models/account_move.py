@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .account_payment import check_permit_link
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -23,7 +25,14 @@ class AccountMove(models.Model):
         "reported per community through its analytic account.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_permit_link(self, vals_list)
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "hanling_decoration_permit_id" in vals:
+            check_permit_link(self, [{"hanling_decoration_permit_id": True}])
         if set(vals) == {"checked"} and not self.filtered(
             lambda move: move.checked != bool(vals["checked"])
         ):
