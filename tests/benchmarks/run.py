@@ -264,8 +264,9 @@ def step_fees(args, results):
         db = f"{args.prefix}_fees_{units}"
         subprocess.run(["dropdb", "--if-exists", db], check=True)
         subprocess.run(["createdb", "-T", template, db], check=True)
-        log(f"fees {units}: installing contract in {db}")
-        install(db, "contract", fresh=False)
+        if not args.fee_without_contract:
+            log(f"fees {units}: installing contract in {db}")
+            install(db, "contract", fresh=False)
 
         def bench(env, units=units):
             data = fees.generate(env, units, log=log)
@@ -273,10 +274,15 @@ def step_fees(args, results):
             log(f"  generated in {data['seconds']:.0f} s")
             run, hanling = fees.bill_hanling(env, data, chunk_size=args.fee_chunk)
             log(f"  hanling_fees: {hanling}, {run.failed_count} failed")
-            contracts, setup_s = fees.setup_contract(env, data, log=log)
-            env.cr.commit()
-            moves, contract = fees.bill_contract(env, contracts)
-            log(f"  contract: {contract}")
+            contract, setup_s = None, None
+            if not args.fee_without_contract:
+                contracts, setup_s = fees.setup_contract(env, data, log=log)
+                env.cr.commit()
+                _moves, contract = fees.bill_contract(env, contracts)
+                log(f"  contract: {contract}")
+            noise = max(0, args.portal_invoices - env["account.move"].search_count([]))
+            noise_s = fees.portal_noise(env, data, invoices=noise, log=log) if noise else 0.0
+            log(f"  portal noise: {noise} invoices by SQL in {noise_s:.0f} s")
             portal = fees.portal_bill_list(env, data)
             env.cr.rollback()
             log(f"  portal bill list: {portal}")
@@ -285,11 +291,15 @@ def step_fees(args, results):
                 "generation_s": round(data["seconds"], 1),
                 "hanling_fees": hanling,
                 "hanling_failed": run.failed_count,
-                "contract_setup_s": round(setup_s, 1),
+                "contract_setup_s": round(setup_s, 1) if setup_s is not None else None,
                 "contract": contract,
                 "ratio_invoices_per_s": round(
                     hanling["invoices_per_s"] / contract["posted"]["invoices_per_s"], 2
-                ),
+                )
+                if contract
+                else None,
+                "portal_noise_invoices": noise,
+                "portal_noise_s": round(noise_s, 1),
                 "portal_bill_list": portal,
                 "load_average": os.getloadavg(),
             }
@@ -427,6 +437,19 @@ def main():
     )
     parser.add_argument("--fee-units", default="10000,100000", help="units of the fees step")
     parser.add_argument("--fee-chunk", type=int, default=500, help="units per billing job")
+    parser.add_argument(
+        "--fee-without-contract",
+        action="store_true",
+        help="the billing run alone, without OCA contract beside it (sizes where contract "
+        "would take hours)",
+    )
+    parser.add_argument(
+        "--portal-invoices",
+        type=int,
+        default=1_000_000,
+        help="invoices in the database when the portal bill list is read (the missing ones "
+        "are written by SQL after the billing runs)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep every scale database")
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()

@@ -39,8 +39,13 @@ QUERY_BUDGETS = {
 }
 # Queries per invoice of the billing run of hanling_fees (fees.py; one invoice of three lines
 # per unit), the run's start and its jobs included: measured 45.1 on 2026-12-01 at 50 units in
-# chunks of 20, plus a small margin.
-FEES_QUERY_BUDGET = 50
+# chunks of 20; since the batch path gives the lines' balances and analytics, 'checked' and
+# the payers' subscriptions at once, 12.5 at 50 units in one chunk (9.7 at 500), plus a margin.
+FEES_QUERY_BUDGET = 20
+# The portal bill list of a resident (fees.portal_bill_list: units, count, page of 50 with
+# invoice and fee names, totals, the record rules' reads), whatever the number of bills in the
+# database: 18 measured on 2026-12-01 (enable_seqscan off, 3,000 invoices), 9 at 151,000.
+PORTAL_QUERY_BUDGET = 20
 # Queries of the monthly review's recount of every community (issue 19: one grouped query per
 # month that inserts the lines of all the reviews), whatever the number of communities: 6
 # measured on 2026-12-01 (the row lock, the old lines read and deleted, the insert), against
@@ -248,3 +253,51 @@ class TestBenchSmall(TransactionCase):
         again, _figures = fees.bill_hanling(self.env, data, chunk_size=20, commit=False)
         self.assertEqual((again.billed_count, again.skipped_count), (0, 150))
         self.assertFalse(again.bill_line_ids)
+        # What the batch path gives at creation is what Odoo would have made: a balanced
+        # invoice whose receivable is its total, the community's analytic account on every
+        # line (and its analytic lines), the payer following, gap-free numbers.
+        analytic = data["community"]._hanling_analytic_account()
+        for move in moves:
+            receivable = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            self.assertAlmostEqual(receivable.balance, move.amount_total)
+            self.assertAlmostEqual(sum(move.line_ids.mapped("balance")), 0.0)
+            for line in move.invoice_line_ids:
+                self.assertAlmostEqual(-line.balance, line.price_subtotal)
+                self.assertEqual(list(line.analytic_distribution), [str(analytic.id)])
+                self.assertAlmostEqual(sum(line.analytic_line_ids.mapped("amount")), -line.balance)
+            self.assertIn(move.partner_id, move.message_partner_ids)
+        numbers = sorted(moves.mapped("sequence_number"))
+        self.assertEqual(numbers, list(range(numbers[0], numbers[0] + 50)))
+        self.assertEqual(len(set(moves.mapped("sequence_prefix"))), 1)
+
+    def test_fee_portal_bill_list_among_bulk_invoices(self):
+        """Issue 16: a resident's portal bill list among many invoices (here 3,000 written by
+        SQL, as the benchmark writes its 1,000,000): their bills only, a page and the count,
+        within its query budget, and no sequential scan of the bills, invoices or invoice
+        lines once PostgreSQL is told to avoid them (a missing index shows that way on a
+        small database)."""
+        data = fees.generate(self.env, 20, code="FPRT", log=lambda _msg: None)
+        fees.bill_hanling(self.env, data, chunk_size=20, commit=False)
+        before = self.env["account.move"].search_count([])
+        fees.portal_noise(self.env, data, invoices=3000, log=lambda _msg: None, batch=1000)
+        self.assertEqual(self.env["account.move"].search_count([]), before + 3000)
+        # The noise is readable accounting: posted, balanced invoices with their bill line.
+        noise = self.env["account.move"].search([("name", "=like", "HIST/%")])
+        self.assertEqual(len(noise), 3000)
+        self.assertEqual(set(noise.mapped("state")), {"posted"})
+        self.env.cr.execute(
+            "SELECT count(*) FROM (SELECT move_id FROM account_move_line WHERE move_id = ANY(%s)"
+            " GROUP BY move_id HAVING abs(sum(balance)) > 0.001) unbalanced",
+            [noise.ids],
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        portal = fees.portal_bill_list(self.env, data, repeats=1)
+        unit = data["units"][len(data["units"]) // 2]
+        # 3 bills of the run + one noise bill for each of the 3000 / 20 months before.
+        self.assertEqual(portal["result"]["count"], 3 + 150)
+        self.assertEqual(portal["result"]["units"], unit.ids)
+        self.assertEqual(portal["result"]["bill_units"], unit.ids)
+        self.assertEqual(portal["result"]["rows"], 50)
+        self.assertEqual(portal["seq_scans"], [])
+        self.assertLessEqual(portal["queries"], PORTAL_QUERY_BUDGET, portal)
