@@ -5,6 +5,7 @@ class HanlingOwnershipTransfer(models.Model):
     _inherit = "hanling.ownership.transfer"
 
     def _action_done(self):
+        self._check_arrears_cleared()  # issue 17: fees owed cleared or excepted (fee_arrears_prepaid)
         # Before the occupancies move: previous_owner_ids still names the sellers.
         for transfer in self:
             Subscription = self.env["hanling.fee.subscription"]
