@@ -15,6 +15,14 @@ def _is_manager(env):
     return env.user.has_group("hanling_property.group_manager")
 
 
+def _due_date(move):
+    """The day a bill is due: its payment term's date, else its invoice date (fee bills carry
+    no payment term; Odoo then leaves the due date at the day the invoice was created)."""
+    if move.invoice_payment_term_id:
+        return move.invoice_date_due or move.invoice_date
+    return move.invoice_date or move.date
+
+
 def _unit_open_bills(env, unit, partner=None):
     """The posted fee bills and late fees of ``unit`` (of ``partner``) still owed."""
     domain = [("unit_id", "=", unit.id)]
@@ -198,7 +206,7 @@ class HanlingFeeLatePolicy(models.Model):
             lambda move: move.state == "posted"
             and move.move_type == "out_invoice"
             and move.payment_state in OPEN_PAYMENT_STATES
-            and (move.invoice_date_due or move.invoice_date) < limit
+            and _due_date(move) < limit
         )
 
 
@@ -360,7 +368,7 @@ class HanlingFeeLateFee(models.Model):
                 if invoice in suspended:
                     continue
                 previous = by_invoice.get(invoice, self.browse())
-                due = invoice.invoice_date_due or invoice.invoice_date
+                due = _due_date(invoice)
                 start = due + timedelta(days=policy.grace_days + 1)
                 if previous:
                     start = max(start, max(previous.mapped("date_to")) + timedelta(days=1))

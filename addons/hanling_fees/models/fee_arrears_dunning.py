@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 
 from odoo.addons.hanling_property.tools.workflow import workflow_step
 
-from .fee_arrears import OPEN_PAYMENT_STATES
+from .fee_arrears import OPEN_PAYMENT_STATES, _due_date
 
 
 class HanlingFeeDunning(models.Model):
@@ -83,7 +83,7 @@ class HanlingFeeDunning(models.Model):
                 lambda m: m.payment_state in OPEN_PAYMENT_STATES
             )
             dunning.amount_owed = sum(invoices.mapped("amount_residual"))
-            dates = [m.invoice_date_due or m.invoice_date for m in invoices]
+            dates = [_due_date(m) for m in invoices]
             dunning.days_overdue = (today - min(dates)).days if dates else 0
 
     def _notice_rows(self):
@@ -124,6 +124,13 @@ class HanlingFeeDunning(models.Model):
             invoices = policy._overdue_invoices(day, grace=False, principal_only=False)
             kept = self.env["hanling.fee.late.fee"]._suspended_invoices(invoices, day)
             for partner, owed in invoices.grouped("commercial_partner_id").items():
+                chased = owed - kept
+                if not chased:
+                    continue  # a kept payment plan holds the chase where it is
+                late = (day - min(_due_date(m) for m in chased)).days
+                due_levels = levels.filtered(lambda lv, late=late: lv.days_overdue <= late)
+                if not due_levels:
+                    continue
                 dunning = Dunning.search(
                     [
                         ("state", "=", "open"),
@@ -149,13 +156,8 @@ class HanlingFeeDunning(models.Model):
                         }
                     )
                 dunning.invoice_ids = [fields.Command.link(m.id) for m in owed]
-                if owed - kept == self.env["account.move"]:
-                    continue  # a kept payment plan holds the chase where it is
-                oldest = min(m.invoice_date_due or m.invoice_date for m in owed - kept)
-                late = (day - oldest).days
-                for level in levels:
-                    if level.days_overdue <= late and level not in dunning.level_ids:
-                        dunning._take_level(level, day)
+                for level in due_levels - dunning.level_ids:
+                    dunning._take_level(level, day)
 
     def _take_level(self, level, day):
         self.ensure_one()

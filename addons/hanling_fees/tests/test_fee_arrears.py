@@ -3,8 +3,11 @@ and prepaid balances applied automatically (item 4), with real payments and reco
 
 from datetime import date
 
+import psycopg2
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
 
@@ -56,8 +59,16 @@ class TestFeeArrears(FeeCase):
     def test_cap_is_never_higher_than_the_principal(self):
         """Issue 17 item 3: "a late-fee policy (grace days, daily rate, a cap no higher than
         the principal ...)": a cap above 100 % of the bill is refused."""
-        with self.assertRaisesRegex(ValidationError, "never higher than the principal"):
+        with self.assertRaises(ValidationError) as caught:
             self.policy.with_user(self.accountant).cap_percent = 120.0
+        self.assertIn("never higher than the principal", str(caught.exception))
+        # The database holds the rule too.
+        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.CheckViolation):
+            self.env.cr.execute(
+                "UPDATE hanling_fee_late_policy SET cap_percent = 150 WHERE id = %s",
+                [self.policy.id],
+            )
+        self.assertEqual(self.policy.cap_percent, 100.0)
         with self.assertRaises(AccessError):
             self.policy.with_user(self.desk).grace_days = 3
 
@@ -107,7 +118,7 @@ class TestFeeArrears(FeeCase):
         self.assertEqual(second.amount, 2.24)
         self.assertEqual(second.cap_left, 2.24)
         self.assertFalse(self.LateFee._charge(date(2026, 3, 31)))
-        self.assertEqual(
+        self.assertAlmostEqual(
             sum(self.LateFee.search([("invoice_id", "=", bill.id)]).mapped("amount")), 22.38
         )
 
@@ -165,8 +176,10 @@ class TestFeeArrears(FeeCase):
             ):
                 with self.assertRaises(WorkflowGuardError):
                     fee.with_user(user).write(vals)
-        with self.assertRaises(AccessError):
+        with self.assertRaises(WorkflowGuardError):
             self.LateFee.with_user(self.desk).create({"invoice_id": fee.invoice_id.id})
+        with self.assertRaisesRegex(AccessError, "create"):
+            self.LateFee.with_user(self.desk).create({"waiver_reason": "伪造"})
         self.assertEqual(fee.state, "charged")
         self.assertEqual(fee.late_invoice_id.payment_state, "not_paid")
 
@@ -322,10 +335,14 @@ class TestFeeArrears(FeeCase):
         staff = transfer.with_user(self.users["t_staff"])
         staff.arrears_exception_note = "卖方承诺过户后七日内结清"
         for user in ("t_staff", "t_duty", "t_tech"):
-            with self.assertRaises((AccessError, WorkflowGuardError)):
-                transfer.with_user(self.users[user]).write(
-                    {"arrears_exception_by_id": self.manager.id}
-                )
+            for vals in (
+                {"arrears_exception_by_id": self.manager.id},
+                {"date_arrears_exception": "2026-02-01 10:00:00"},
+            ):
+                with self.assertRaises(WorkflowGuardError):
+                    transfer.with_user(self.users[user]).write(vals)
+        with self.assertRaisesRegex(AccessError, "office manager"):
+            transfer.with_user(self.users["t_tech"]).action_record_arrears_exception()
         with self.assertRaisesRegex(AccessError, "office manager"):
             staff.action_record_arrears_exception()
         transfer.with_user(self.manager).action_record_arrears_exception()
