@@ -11,6 +11,11 @@ from odoo.addons.hanling_property.tools.workflow import workflow_step
 OPEN_PAYMENT_STATES = ("not_paid", "partial")
 
 
+def _num(value, spec=".2f"):
+    """A number as the messages print it (2 decimals; ``g`` for rates and percentages)."""
+    return format(value, spec)
+
+
 def _is_manager(env):
     return env.user.has_group("hanling_property.group_manager")
 
@@ -308,15 +313,15 @@ class HanlingFeeLateFee(models.Model):
         return _(
             "Principal %(principal)s × %(rate)s%% per day × %(days)s days (%(start)s – %(end)s)"
             " = %(amount)s; cap %(cap)s (%(cap_percent)s%% of the bill, %(cap_left)s left)",
-            principal=f"{self.principal:.2f}",
-            rate=f"{self.daily_rate:g}",
+            principal=_num(self.principal),
+            rate=_num(self.daily_rate, "g"),
             days=self.days,
             start=self.date_from,
             end=self.date_to,
-            amount=f"{self.amount:.2f}",
-            cap=f"{self.cap:.2f}",
-            cap_percent=f"{self.policy_id.cap_percent:g}",
-            cap_left=f"{self.cap_left:.2f}",
+            amount=_num(self.amount),
+            cap=_num(self.cap),
+            cap_percent=_num(self.policy_id.cap_percent, "g"),
+            cap_left=_num(self.cap_left),
         )
 
     # ------------------------------------------------------------------ charging

@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 
 from odoo.addons.hanling_property.tools.workflow import workflow_step
 
-from .fee_arrears import OPEN_PAYMENT_STATES, _due_date
+from .fee_arrears import OPEN_PAYMENT_STATES, _due_date, _num
 
 
 class HanlingFeeDunning(models.Model):
@@ -199,7 +199,7 @@ class HanlingFeeDunning(models.Model):
             "owed. Please pay at the front desk or through the portal.",
             payer=self.partner_id.name,
             unit=self.unit_id.display_name,
-            amount=f"{owed:.2f}",
+            amount=_num(owed),
         )
         self.message_post(
             body=body,

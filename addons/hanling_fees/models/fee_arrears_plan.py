@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.addons.hanling_property.models.deadline_mixin import deadline_flag
 from odoo.addons.hanling_property.tools.workflow import workflow_step
 
-from .fee_arrears import _is_manager, _unit_open_bills
+from .fee_arrears import _is_manager, _num, _unit_open_bills
 
 
 class HanlingFeePaymentPlan(models.Model):
@@ -181,8 +181,8 @@ class HanlingFeePaymentPlan(models.Model):
                 raise UserError(
                     _(
                         "The instalments add up to %(instalments)s; the bills owe %(owed)s.",
-                        instalments=f"{sum(plan.line_ids.mapped('amount')):.2f}",
-                        owed=f"{owed:.2f}",
+                        instalments=_num(sum(plan.line_ids.mapped("amount"))),
+                        owed=_num(owed),
                     )
                 )
             plan.write(

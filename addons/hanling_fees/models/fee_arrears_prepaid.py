@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.hanling_property.tools.workflow import workflow_step
 
-from .fee_arrears import OPEN_PAYMENT_STATES, _is_manager, _unit_open_bills
+from .fee_arrears import OPEN_PAYMENT_STATES, _is_manager, _num, _unit_open_bills
 
 
 class HanlingFeePrepaidApplication(models.Model):
@@ -126,7 +126,7 @@ class HanlingFeePrepaidApplication(models.Model):
             application.receipt_id.message_post(
                 body=_(
                     "%(amount)s of this prepayment applied to %(bill)s (%(entry)s).",
-                    amount=f"{application.amount:.2f}",
+                    amount=_num(application.amount),
                     bill=application.invoice_id.name,
                     entry=application.entry_id.name,
                 )
@@ -222,7 +222,7 @@ class HanlingOwnershipTransfer(models.Model):
                 body=_(
                     "Clearance exception recorded by %(user)s with %(amount)s owed: %(note)s",
                     user=self.env.user.name,
-                    amount=f"{transfer.arrears_amount:.2f}",
+                    amount=_num(transfer.arrears_amount),
                     note=transfer.arrears_exception_note,
                 )
             )
@@ -238,7 +238,51 @@ class HanlingOwnershipTransfer(models.Model):
                         "%(unit)s still owes %(amount)s in fees (%(bills)s): clear them first or "
                         "ask the office manager to record a clearance exception (结清证明).",
                         unit=transfer.unit_id.display_name,
-                        amount=f"{sum(owed.mapped('amount_residual')):.2f}",
+                        amount=_num(sum(owed.mapped("amount_residual"))),
                         bills=", ".join(owed.mapped("name")),
                     )
                 )
+
+
+class HanlingFeeCounterPayment(models.TransientModel):
+    """The counter takes the unit's late fees too (their own invoices), on the same 收据."""
+
+    _inherit = "hanling.fee.counter.payment"
+
+    late_fee_ids = fields.Many2many(
+        "hanling.fee.late.fee",
+        string="Late Fees to Pay",
+        compute="_compute_late_fee_ids",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="The unit's late fees still owed; each one's invoice is paid in full.",
+    )
+
+    def _open_late_fees(self, unit, partner):
+        late = _unit_open_bills(self.env, unit, partner)
+        return self.env["hanling.fee.late.fee"].search(
+            [("late_invoice_id", "in", late.ids), ("state", "=", "charged")]
+        )
+
+    @api.depends("unit_id", "partner_id")
+    def _compute_late_fee_ids(self):
+        for wizard in self:
+            wizard.late_fee_ids = (
+                wizard._open_late_fees(wizard.unit_id, wizard.partner_id)
+                if wizard.unit_id and wizard.partner_id
+                else False
+            )
+
+    def _invoices(self):
+        # sudo: the late fees' invoices, read for the front desk (paid by the money service).
+        return super()._invoices() | self.late_fee_ids.sudo().late_invoice_id
+
+    @api.depends("bill_line_ids", "amount_prepaid", "late_fee_ids")
+    def _compute_amount_bills(self):
+        return super()._compute_amount_bills()
+
+    def action_pay(self):
+        if self.late_fee_ids - self._open_late_fees(self.unit_id, self.partner_id):
+            raise UserError(_("Choose open late fees of this unit and payer only."))
+        return super().action_pay()

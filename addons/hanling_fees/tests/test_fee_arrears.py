@@ -135,6 +135,31 @@ class TestFeeArrears(FeeCase):
         self.assertEqual(bill.payment_state, "paid")
         self.assertFalse(self.LateFee._charge(date(2026, 2, 28)))
 
+    def test_counter_takes_the_late_fee_with_the_bill(self):
+        """Issue 17 item 3: the front desk takes the bill and its late fee at the counter; both
+        invoices are paid and reconciled, on one 收据."""
+        self._subscribe(self.unit, self.owner, date(2026, 1, 1))
+        bill = self._bill(1)
+        fee = self.LateFee._charge(date(2026, 1, 31))
+        wizard = (
+            self.env["hanling.fee.counter.payment"]
+            .with_user(self.desk)
+            .create(
+                {
+                    "unit_id": self.unit.id,
+                    "journal_id": self.cash_journal.id,
+                    "date": date(2026, 2, 3),
+                }
+            )
+        )
+        self.assertEqual(wizard.late_fee_ids, fee)
+        self.assertEqual(wizard.amount_bills, MONTHLY + 1.68)
+        wizard.action_pay()
+        self.assertEqual((bill.payment_state, fee.late_invoice_id.payment_state), ("paid", "paid"))
+        receipt = self.env["hanling.fee.receipt"].search([("partner_id", "=", self.owner.id)])
+        self.assertEqual(receipt.invoice_ids, bill | fee.late_invoice_id)
+        self.assertEqual(receipt.amount_total, MONTHLY + 1.68)
+
     # ------------------------------------------------------------------ waiver
 
     def test_waiver_needs_the_office_manager(self):
