@@ -271,7 +271,7 @@ class HanlingFeeLateFee(models.Model):
         "res.company", required=True, readonly=True, index=True, default=lambda s: s.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    policy_id = fields.Many2one("hanling.fee.late.policy", readonly=True, index=True)
+    policy_id = fields.Many2one("hanling.fee.late.policy", readonly=True, index=True, copy=False)
     community_id = fields.Many2one(
         related="policy_id.community_id", store=True, index=True, string="Community"
     )
@@ -284,16 +284,22 @@ class HanlingFeeLateFee(models.Model):
     credit_note_id = fields.Many2one(
         "account.move", string="Waiver Credit Note", readonly=True, copy=False
     )
-    partner_id = fields.Many2one("res.partner", string="Payer", readonly=True, index=True)
-    unit_id = fields.Many2one("hanling.unit", readonly=True, index=True)
-    date_from = fields.Date(string="Late From", readonly=True)
-    date_to = fields.Date(string="Late Until", readonly=True, index=True)
-    days = fields.Integer(readonly=True)
-    principal = fields.Monetary(readonly=True, help="What the bill still owed when charged.")
-    daily_rate = fields.Float(string="Daily Rate (%)", digits=(16, 4), readonly=True)
-    cap = fields.Monetary(readonly=True, help="All late fees of the bill together, at most.")
-    cap_left = fields.Monetary(string="Cap Left Before", readonly=True)
-    amount = fields.Monetary(readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Payer", readonly=True, index=True, copy=False
+    )
+    unit_id = fields.Many2one("hanling.unit", readonly=True, index=True, copy=False)
+    date_from = fields.Date(string="Late From", readonly=True, copy=False)
+    date_to = fields.Date(string="Late Until", readonly=True, index=True, copy=False)
+    days = fields.Integer(readonly=True, copy=False)
+    principal = fields.Monetary(
+        readonly=True, help="What the bill still owed when charged.", copy=False
+    )
+    daily_rate = fields.Float(string="Daily Rate (%)", digits=(16, 4), readonly=True, copy=False)
+    cap = fields.Monetary(
+        readonly=True, help="All late fees of the bill together, at most.", copy=False
+    )
+    cap_left = fields.Monetary(string="Cap Left Before", readonly=True, copy=False)
+    amount = fields.Monetary(readonly=True, copy=False)
     computation = fields.Char(compute="_compute_computation", string="How It Was Computed")
     waiver_reason = fields.Text()
     waiver_requested_by_id = fields.Many2one("res.users", readonly=True, copy=False)

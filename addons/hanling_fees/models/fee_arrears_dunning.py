@@ -49,11 +49,15 @@ class HanlingFeeDunning(models.Model):
         "res.company", required=True, readonly=True, index=True, default=lambda s: s.env.company
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
-    policy_id = fields.Many2one("hanling.fee.late.policy", readonly=True, index=True)
+    policy_id = fields.Many2one("hanling.fee.late.policy", readonly=True, index=True, copy=False)
     community_id = fields.Many2one(related="policy_id.community_id", store=True, index=True)
-    partner_id = fields.Many2one("res.partner", string="Payer", readonly=True, index=True)
-    unit_id = fields.Many2one("hanling.unit", readonly=True, index=True)
-    level_id = fields.Many2one("hanling.fee.dunning.level", string="Level Reached", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Payer", readonly=True, index=True, copy=False
+    )
+    unit_id = fields.Many2one("hanling.unit", readonly=True, index=True, copy=False)
+    level_id = fields.Many2one(
+        "hanling.fee.dunning.level", string="Level Reached", readonly=True, copy=False
+    )
     level_ids = fields.Many2many(
         "hanling.fee.dunning.level",
         "hanling_fee_dunning_level_done_rel",
@@ -61,9 +65,10 @@ class HanlingFeeDunning(models.Model):
         "level_id",
         string="Levels Done",
         readonly=True,
+        copy=False,
     )
-    date_level = fields.Date(string="Level Reached On", readonly=True)
-    date_stopped = fields.Date(readonly=True)
+    date_level = fields.Date(string="Level Reached On", readonly=True, copy=False)
+    date_stopped = fields.Date(readonly=True, copy=False)
     invoice_ids = fields.Many2many(
         "account.move",
         "hanling_fee_dunning_invoice_rel",
@@ -71,6 +76,7 @@ class HanlingFeeDunning(models.Model):
         "move_id",
         string="Bills Owed",
         readonly=True,
+        copy=False,
     )
     amount_owed = fields.Monetary(compute="_compute_owed")
     days_overdue = fields.Integer(compute="_compute_owed")
