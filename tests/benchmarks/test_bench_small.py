@@ -39,6 +39,11 @@ QUERY_BUDGETS = {
 # per unit), the run's start and its jobs included: measured 45.1 on 2026-12-01 at 50 units in
 # chunks of 20, plus a small margin.
 FEES_QUERY_BUDGET = 50
+# Queries of the monthly review's recount of every community (issue 19: one grouped query per
+# month that inserts the lines of all the reviews), whatever the number of communities: 6
+# measured on 2026-12-01 (the row lock, the old lines read and deleted, the insert), against
+# 7 grouped reads per community and the lines' ORM creation before (about 180 for 20).
+REVIEW_QUERY_BUDGET = 8
 
 
 @tagged("post_install", "-at_install")
@@ -125,6 +130,93 @@ class TestBenchSmall(TransactionCase):
         form = results["work order form open"]["result"]
         self.assertEqual(len(form), 1)
         self.assertTrue(form[0]["name"].startswith("WX"))
+
+    def test_monthly_review_matches_direct_count_within_budget(self):
+        """Issue 19 item 3: the monthly review of every community (篇2 八) gives, line by line,
+        the figures a direct count of the work orders gives, and costs the same queries for
+        one community as for all of them (one grouped query per month, lines in one batch)."""
+        sizes = generate.scale(2000, communities=4)
+        generate.generate(self.env, sizes, seed=7, log=lambda _msg: None, commit=False)
+        communities = self.env["hanling.community"].search([("code", "=like", "GEN%")])
+        month = fields.Date.context_today(self.env.user).replace(day=1) - relativedelta(months=1)
+        Order = self.env["hanling.work.order"]
+        # Reworked jobs (the generator makes none): a few of last month's orders, two times.
+        start = fields.Datetime.to_datetime(month)
+        end = fields.Datetime.to_datetime(month + relativedelta(months=1))
+        month_orders = Order.search(
+            [
+                ("community_id", "in", communities.ids),
+                ("date_received", ">=", start),
+                ("date_received", "<", end),
+            ]
+        )
+        self.env.cr.execute(
+            "UPDATE hanling_work_order SET rework_count = 2 WHERE id = ANY(%s)",
+            [month_orders[::7].ids],
+        )
+        self.env.invalidate_all()
+        cssup = self.env["res.users"].search([("login", "=", "gen_cssup000")])
+        Review = self.env["hanling.work.order.review"].with_user(cssup)
+        costs = {}
+        # The first recount fills the registry's caches (access rights, rules): not counted.
+        for label, records in [
+            ("warm-up", communities[:1]),
+            ("one", communities[1:2]),
+            ("all", communities),
+        ]:
+            self.env.cr.execute("SAVEPOINT review_budget")
+            reviews = Review.create([{"community_id": c.id, "date_from": month} for c in records])
+            self.env.flush_all()
+            self.env.invalidate_all()
+            count0 = self.env.cr.sql_log_count
+            reviews.action_compute()
+            self.env.flush_all()
+            costs[label] = self.env.cr.sql_log_count - count0
+            if label == "all":
+                break
+            self.env.invalidate_all()
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT review_budget")
+        self.assertLessEqual(costs["all"], REVIEW_QUERY_BUDGET, costs)
+        self.assertEqual(costs["all"], costs["one"], "the cost must not grow with the communities")
+        self.assertEqual(len(reviews), 4)
+        figures = [
+            "order_count",
+            "on_time_rate",
+            "arrival_scan_rate",
+            "avg_duration",
+            "avg_satisfaction",
+            "revenue",
+            "rework_count",
+        ]
+        checked = 0
+        for review in reviews:
+            orders = Order.search(review._get_order_domain())
+            self.assertTrue(orders, review.name)
+            self.assertEqual(set(review.line_ids.service_id), set(orders.service_id))
+            self.assertEqual(review.order_count, len(orders))
+            for line in review.line_ids:
+                mine = orders.filtered(lambda o, s=line.service_id: o.service_id == s)
+                arrived = mine.filtered("date_arrived")
+                done = mine.filtered(lambda o: o.callback_state == "done")
+
+                def mean(values):
+                    return sum(values) / len(values) if values else 0.0
+
+                expected = {
+                    "order_count": len(mine),
+                    "on_time_rate": mean(arrived.mapped("on_time_rate")),
+                    "arrival_scan_rate": mean(arrived.mapped("arrival_scan_rate")),
+                    "avg_duration": mean(mine.filtered("date_finished").mapped("duration_hours")),
+                    "avg_satisfaction": mean(done.mapped("satisfaction_score")),
+                    "revenue": sum(mine.filtered("payment_state").mapped("amount_invoiced")),
+                    "rework_count": sum(mine.mapped("rework_count")),
+                }
+                for name in figures:
+                    with self.subTest(review=review.name, service=line.service_id.id, fig=name):
+                        self.assertAlmostEqual(line[name], expected[name], places=6)
+                checked += 1
+        self.assertGreater(checked, 10)
+        self.assertGreater(sum(reviews.line_ids.mapped("rework_count")), 0)
 
     def test_fee_billing_run_bills_each_unit_once_within_budget(self):
         """Issue 16: a small billing run (50 units, 3 fees each, chunks of 20) bills every unit
