@@ -7,7 +7,6 @@ class HanlingOwnershipTransfer(models.Model):
     _inherit = "hanling.ownership.transfer"
 
     def _action_done(self):
-        self._check_arrears_cleared()  # issue 17: fees owed cleared or excepted (fee_arrears_prepaid)
         # Before the occupancies move: previous_owner_ids still names the sellers.
         for transfer in self:
             Subscription = self.env["hanling.fee.subscription"]
@@ -17,6 +16,8 @@ class HanlingOwnershipTransfer(models.Model):
                 transfer.unit_id, transfer.partner_id, transfer.date_transfer, origin=transfer
             )
             transfer._hanling_credit_sellers_advance(ended)
+        # Issue 17: what the unit still owes (after the credits above) is cleared or excepted.
+        self._check_arrears_cleared()
         return super()._action_done()
 
     # ------------------------------------------------------------------ advance fees credited
