@@ -49,3 +49,18 @@ def _billing_story(h, month):
         if advance:
             wizard.amount_prepaid = round(wizard.amount_bills * 6, 2)
         wizard.action_pay()
+
+
+def _settle_before_transfer(h, transfer):
+    """过户: the seller pays the unit's fees owed at the counter first (issue 17, item 3)."""
+    owed = transfer._unit_arrears()
+    if not owed:
+        return
+    desk = h.as_(h.env["hanling.fee.counter.payment"], "group_duty_officer")
+    for partner in owed.partner_id:
+        wizard = desk.create({"unit_id": transfer.unit_id.id, "partner_id": partner.id})
+        if wizard.bill_line_ids:
+            wizard.action_pay()
+
+
+demo_history.BEFORE_TRANSFER["hanling_fees"] = _settle_before_transfer

@@ -77,6 +77,7 @@ class TestReportsPdf(HttpCase):
         "hanling_archive.action_report_archive_dossier": "_case_archive_dossier",
         "hanling_fees.action_report_fee_receipt": "_case_fee_receipt",
         "hanling_fees.action_report_unit_statement": "_case_unit_statement",
+        "hanling_fees.action_report_fee_dunning_notice": "_case_fee_dunning_notice",
     }
 
     # Cut-out stickers, not letters: the QR sheet carries no letterhead.
@@ -580,6 +581,49 @@ class TestReportsPdf(HttpCase):
         texts = [unit.display_name, *residents.mapped("name"), self._amount(bill.amount)]
         texts.append(bill.move_id.name)
         return self._user("duty"), unit, texts, "对账单"
+
+    def _case_fee_dunning_notice(self):
+        """催缴通知单 (issue 17 item 3): the demo month billed, a bill left owed, the community's
+        schedule prints the notice; the front desk prints it again."""
+        from datetime import timedelta
+
+        from odoo import fields
+
+        from odoo.addons.queue_job.job import Job
+
+        run = self.env.ref("hanling_fees.fee_run_demo")
+        if run.state == "draft":
+            run.action_start()
+        self.env.flush_all()
+        for record in self.env["queue.job"].search(
+            [("model_name", "=", "hanling.fee.run"), ("state", "=", "pending")]
+        ):
+            job = Job.load(self.env, record.uuid)
+            job.set_started()
+            job.perform()
+            job.set_done()
+            job.store()
+        bill = self._one(
+            "hanling.fee.bill.line",
+            [("move_id", "!=", False), ("move_id.payment_state", "=", "not_paid")],
+            "open fee bill",
+        )
+        policy = self.env["hanling.fee.late.policy"].search(
+            [("community_id", "=", bill.community_id.id)]
+        ) or self.env["hanling.fee.late.policy"].create({"community_id": bill.community_id.id})
+        policy.dunning_level_ids = [
+            (0, 0, {"name": "催缴通知单", "days_overdue": 0, "action": "notice"})
+        ]
+        day = fields.Date.today() + timedelta(days=60)
+        self.env["hanling.fee.dunning"]._run_dunning(day)
+        dunning = self._one(
+            "hanling.fee.dunning",
+            [("partner_id", "=", bill.move_id.commercial_partner_id.id), ("state", "=", "open")],
+            "dunning of the open bill",
+        )
+        owed = sum(row[2] for row in dunning._notice_rows())
+        texts = [dunning.name, dunning.partner_id.name, bill.move_id.name, self._amount(owed)]
+        return self._user("duty"), dunning, texts, "催缴通知单"
 
     # -- the tests ---------------------------------------------------------------------------
 

@@ -669,6 +669,45 @@ def _complaint_handover(env):
     night.action_hand_over()
 
 
+def _fee_arrears(env):
+    # hanling_fees (issue 17): the demo month billed, a late fee charged and a chase opened on
+    # a bill left owed, a payment plan drafted for it — each by its own step.
+    from odoo.addons.queue_job.job import Job
+
+    run = env.ref("hanling_fees.fee_run_demo")
+    if run.state == "draft":
+        run.action_start()
+    env.flush_all()
+    for record in env["queue.job"].search(
+        [("model_name", "=", "hanling.fee.run"), ("state", "=", "pending")]
+    ):
+        job = Job.load(env, record.uuid)
+        job.set_started()
+        job.perform()
+        job.set_done()
+        job.store()
+    bill = env["hanling.fee.bill.line"].search(
+        [("move_id", "!=", False), ("move_id.payment_state", "=", "not_paid")], limit=1
+    )
+    Policy = env["hanling.fee.late.policy"]
+    policy = Policy.search([("community_id", "=", bill.community_id.id)]) or Policy.create(
+        {"community_id": bill.community_id.id, "grace_days": 0}
+    )
+    if not policy.dunning_level_ids:
+        policy.dunning_level_ids = [(0, 0, {"name": "提醒", "days_overdue": 0, "action": "mail"})]
+    day = date.today() + timedelta(days=60)
+    env["hanling.fee.late.fee"]._charge(day, policies=policy)
+    env["hanling.fee.dunning"]._run_dunning(day)
+    if not env["hanling.fee.payment.plan"].search([], limit=1):
+        env["hanling.fee.payment.plan"].create(
+            {
+                "unit_id": bill.unit_id.id,
+                "partner_id": bill.partner_id.id,
+                "line_ids": [(0, 0, {"date": day, "amount": bill.move_id.amount_residual})],
+            }
+        )
+
+
 def _callback_attempt(env):
     # Attempts are made by the callback's own steps only: one as set-up.
     from odoo.addons.hanling_property.tools.workflow import workflow_grant
@@ -685,6 +724,9 @@ BUILDERS = {
     "hanling.callback.attempt": _callback_attempt,
     "hanling.complaint.handover": _complaint_handover,
     "hanling.fee.receipt": _fee_receipt,
+    "hanling.fee.late.fee": _fee_arrears,
+    "hanling.fee.dunning": _fee_arrears,
+    "hanling.fee.payment.plan": _fee_arrears,
     "hanling.custody": _custody,
     "hanling.archive.inspection.line": _inspection_line,
     "hanling.prevention.report": _prevention_report,

@@ -11,3 +11,7 @@ from . import fee_accounting
 from . import fee_receipt
 from . import fee_report
 from . import fee_portal
+from . import fee_arrears
+from . import fee_arrears_plan
+from . import fee_arrears_dunning
+from . import fee_arrears_prepaid

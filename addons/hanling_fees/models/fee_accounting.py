@@ -227,7 +227,8 @@ class HanlingFeeRun(models.Model):
             )
             .move_id
         )
-        self.env["hanling.money.service"]._apply_prepayments(invoices, prepaid, journal)
+        # Oldest bill first, older open ones too, with the receipt trail (fee_arrears_prepaid).
+        self.env["hanling.fee.prepaid.application"]._apply(invoices)
 
 
 class HanlingFeeRevenue(models.Model):

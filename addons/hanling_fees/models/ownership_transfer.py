@@ -16,6 +16,8 @@ class HanlingOwnershipTransfer(models.Model):
                 transfer.unit_id, transfer.partner_id, transfer.date_transfer, origin=transfer
             )
             transfer._hanling_credit_sellers_advance(ended)
+        # Issue 17: what the unit still owes (after the credits above) is cleared or excepted.
+        self._check_arrears_cleared()
         return super()._action_done()
 
     # ------------------------------------------------------------------ advance fees credited

@@ -7,4 +7,5 @@ from . import test_fee_reports
 from . import test_fee_demo_history
 from . import test_fee_receipt_numbering
 from . import test_fee_billspeed
+from . import test_fee_arrears
 from . import test_fee_transfer_credit

@@ -61,6 +61,9 @@ PROPER_ROLES = {
 }
 # {(addon, name): (sequence, addon, name, function)}
 GENERATORS = {}
+# {addon: function(history, transfer)}: what an installed addon settles before a transfer is
+# completed (hanling_fees: the seller pays the unit's fees owed at the counter).
+BEFORE_TRANSFER = {}
 
 
 def register(addon, sequence=100, name=None):
@@ -838,6 +841,9 @@ def _transfer_story(h, unit, buyer):
     )
     _receive_all(transfer.document_line_ids)
     yield h.env.cr.now() + timedelta(minutes=30)
+    for addon, settle in sorted(BEFORE_TRANSFER.items()):
+        if _installed(h.env, addon):
+            settle(h, transfer)
     transfer.action_done()
     h.residents[unit] = buyer
 
