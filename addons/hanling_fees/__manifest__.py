@@ -22,7 +22,9 @@
         "views/fee_report_views.xml",
         "views/fee_portal_templates.xml",
         "report/unit_statement_report.xml",
+        "security/fee_meter_security.xml",
+        "views/fee_meter_views.xml",
     ],
-    "demo": ["demo/fees_demo.xml"],
+    "demo": ["demo/fees_demo.xml", "demo/fee_meter_demo.xml"],
     "installable": True,
 }

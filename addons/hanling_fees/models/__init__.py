@@ -11,3 +11,7 @@ from . import fee_accounting
 from . import fee_receipt
 from . import fee_report
 from . import fee_portal
+from . import fee_meter
+from . import fee_meter_reading
+from . import fee_meter_billing
+from . import fee_meter_import
