@@ -13,6 +13,11 @@ METER_KINDS = [("water", "Water"), ("electricity", "Electricity"), ("gas", "Gas"
 VERIFICATION_NOTICE_DAYS = 30
 
 
+def _g(value):
+    """A number as a reading shows it: 12.5, 1020, 0.4883."""
+    return f"{value:g}"
+
+
 class HanlingFeeType(models.Model):
     _inherit = "hanling.fee.type"
 
@@ -91,8 +96,8 @@ class HanlingFeeType(models.Model):
                         self.env._(
                             "tier %(tier)s: %(use)s × %(rate)s",
                             tier=tier.name or tier.sequence,
-                            use=f"{round(taken, 4):g}",
-                            rate=f"{tier.rate:g}",
+                            use=_g(round(taken, 4)),
+                            rate=_g(tier.rate),
                         )
                     )
                     left -= taken
@@ -153,7 +158,9 @@ class HanlingFeeTariffTier(models.Model):
                 )
 
     def _check_tariff_unused(self):
-        used = self.tariff_id.filtered("is_used")
+        tariffs = self.tariff_id
+        tariffs.invalidate_recordset(["is_used"])  # computed without dependencies: read it now
+        used = tariffs.filtered("is_used")
         if used:
             raise UserError(
                 self.env._(

@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
+from .fee_meter import _g
+
 BILLABLE = ("confirmed", "billed")
 
 
@@ -214,35 +216,35 @@ class HanlingFeeRun(models.Model):
         used_before = self._meter_used_before(unit, fee_type, period_start)
         amount, parts = fee_type._meter_price(tariff, use, used_before)
         if used_before:
-            parts.insert(0, _("used this year before: %(use)s", use=f"{used_before:g}"))
+            parts.insert(0, _("used this year before: %(use)s", use=_g(used_before)))
         base_rate = fee_type._meter_base_rate(tariff)
         if share:
             amount += share * base_rate
             parts.append(
                 _(
                     "common use shared by floor area: %(use)s × %(rate)s",
-                    use=f"{share:g}",
-                    rate=f"{base_rate:g}",
+                    use=_g(share),
+                    rate=_g(base_rate),
                 )
             )
         amount = currency.round(amount)
         dial = _(
             "meter %(meter)s: %(previous)s → %(current)s",
             meter=reading.meter_id.name,
-            previous=f"{reading.previous_value:g}",
-            current=f"{reading.value:g}",
+            previous=_g(reading.previous_value),
+            current=_g(reading.value),
         )
         if reading.event == "rollover":
             dial += _(" (dial rolled over)")
         elif reading.event == "replacement":
             dial += _(
                 " (meter replaced: old meter to %(old)s, new meter from %(new)s)",
-                old=f"{reading.old_final_value:g}",
-                new=f"{reading.new_start_value:g}",
+                old=_g(reading.old_final_value),
+                new=_g(reading.new_start_value),
             )
         if reading.multiplier != 1.0:
-            dial += _(" × multiplier %(factor)s", factor=f"{reading.multiplier:g}")
-        dial += _(" = %(use)s", use=f"{use:g}")
+            dial += _(" × multiplier %(factor)s", factor=_g(reading.multiplier))
+        dial += _(" = %(use)s", use=_g(use))
         digits = self.env["decimal.precision"].precision_get("Product Price")
         if (
             not tariff.tier_ids

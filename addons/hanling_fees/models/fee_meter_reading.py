@@ -8,6 +8,8 @@ from odoo.tools import float_compare, float_is_zero
 
 from odoo.addons.hanling_property.tools.workflow import workflow_step
 
+from .fee_meter import _g
+
 ACCOUNTANT = "account.group_account_invoice"
 ENG_SUPERVISOR = "hanling_property.group_eng_supervisor"
 LIVE_STATES = ("held", "confirmed", "billed")
@@ -219,7 +221,7 @@ class HanlingFeeMeterReading(models.Model):
                     self.env._(
                         "%(meter)s: a rollover reading is below the previous one (%(previous)s).",
                         meter=meter.display_name,
-                        previous=f"{previous:g}",
+                        previous=_g(previous),
                     )
                 )
             raw = 10**meter.digits - previous + self.value
@@ -232,7 +234,7 @@ class HanlingFeeMeterReading(models.Model):
                         "%(meter)s: the old meter's final reading cannot be below the previous "
                         "reading (%(previous)s), nor the new meter's reading below its start.",
                         meter=meter.display_name,
-                        previous=f"{previous:g}",
+                        previous=_g(previous),
                     )
                 )
             raw = (self.old_final_value - previous) + (self.value - self.new_start_value)
@@ -243,8 +245,8 @@ class HanlingFeeMeterReading(models.Model):
                         "%(meter)s: the reading %(value)s is below the previous one "
                         "(%(previous)s). Record a meter replacement or a rollover of the dial.",
                         meter=meter.display_name,
-                        value=f"{self.value:g}",
-                        previous=f"{previous:g}",
+                        value=_g(self.value),
+                        previous=_g(previous),
                     )
                 )
             raw = self.value - previous
@@ -277,9 +279,9 @@ class HanlingFeeMeterReading(models.Model):
         if multiple and average and use > multiple * average:
             return self.env._(
                 "Use %(use)s is over %(multiple)s × the average %(average)s",
-                use=f"{use:g}",
-                multiple=f"{multiple:g}",
-                average=f"{round(average, 2):g}",
+                use=_g(use),
+                multiple=_g(multiple),
+                average=_g(round(average, 2)),
             )
         return False
 
@@ -398,6 +400,7 @@ class HanlingFeeMeterReading(models.Model):
             raise UserError(self.env._("The reading's bill is not a posted invoice line."))
         # This reading gives way first: one live reading per meter and month.
         self.write({"state": "corrected"})
+        self.flush_recordset(["state"])
         corrected = self.create(
             {
                 "meter_id": self.meter_id.id,

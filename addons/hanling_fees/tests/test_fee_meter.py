@@ -484,5 +484,5 @@ class TestMeterImport(MeterCase):
     def test_import_error_is_translated(self):
         """Issue 17 Checks: the refusal reads in the user's language (zh_CN)."""
         self.env["res.lang"]._activate_lang("zh_CN")
-        with self.assertRaisesRegex(UserError, "什么也没有导入.*第 2 行：没有表号"):
+        with self.assertRaisesRegex(UserError, "(?s)什么也没有导入.*第 2 行：没有表号"):
             self._import(b"Meter No.,Reading\nW-999,1\n", lang="zh_CN")
