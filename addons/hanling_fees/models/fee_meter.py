@@ -196,6 +196,7 @@ class HanlingFeeMeter(models.Model):
     _description = "Meter"
     _inherit = ["hanling.deadline.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "community_id, building_id, unit_id, kind, name"
+    _rec_names_search = ["name", "unit_id"]
     _check_company_auto = True
     _deadlines = {
         "verification": {

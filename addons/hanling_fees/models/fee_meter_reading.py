@@ -39,6 +39,7 @@ class HanlingFeeMeterReading(models.Model):
         "consumption",
         "multiplier",
         "hold_reason",
+        "hold_average",
         "read_by_id",
         "date_confirmed",
         "released_by_id",
@@ -77,7 +78,7 @@ class HanlingFeeMeterReading(models.Model):
     fee_type_id = fields.Many2one(related="meter_id.fee_type_id", store=True, index=True)
     company_id = fields.Many2one(related="meter_id.company_id", store=True, index=True)
     period_start = fields.Date(
-        string="Month",
+        string="Reading Month",
         required=True,
         index=True,
         default=lambda self: fields.Date.context_today(self).replace(day=1),
@@ -132,10 +133,23 @@ class HanlingFeeMeterReading(models.Model):
     previous_preview = fields.Float(
         string="Previous Dial", digits=(16, 2), compute="_compute_preview"
     )
-    use_preview = fields.Float(string="Use This Month", digits=(16, 4), compute="_compute_preview")
+    use_preview = fields.Float(string="Use This Month", digits=(16, 2), compute="_compute_preview")
     multiplier = fields.Float(digits=(10, 4), readonly=True, copy=False, default=1.0)
     consumption = fields.Float(string="Use", digits=(16, 4), readonly=True, copy=False)
-    hold_reason = fields.Char(string="Held Because", readonly=True, copy=False)
+    hold_reason = fields.Selection(
+        [("zero", "No use this month"), ("spike", "Use far above the average")],
+        string="Held Because",
+        readonly=True,
+        copy=False,
+    )
+    hold_average = fields.Float(
+        string="Average Use",
+        digits=(16, 2),
+        readonly=True,
+        copy=False,
+        help="The meter's average use when the reading was held.",
+    )
+    hold_detail = fields.Char(string="Held for Review Because", compute="_compute_hold_detail")
     read_by_id = fields.Many2one(
         "res.users",
         string="Read by",
@@ -270,20 +284,29 @@ class HanlingFeeMeterReading(models.Model):
         return sum(earlier.mapped("consumption")) / len(earlier) if earlier else None
 
     def _hold_reason(self, use):
+        """(reason, average) when the use is held for review, (False, 0) otherwise."""
         self.ensure_one()
         # sudo: the hold rules are the fee's settings; the reader has no right on fee types.
         hold_zero, multiple, _count = self.meter_id.fee_type_id.sudo()._meter_hold_rules()
         if hold_zero and float_is_zero(use, precision_digits=USE_DIGITS):
-            return self.env._("No use this month")
+            return "zero", 0.0
         average = self._average_use()
         if multiple and average and use > multiple * average:
-            return self.env._(
-                "Use %(use)s is over %(multiple)s × the average %(average)s",
-                use=_g(use),
-                multiple=_g(multiple),
-                average=_g(round(average, 2)),
-            )
-        return False
+            return "spike", round(average, 2)
+        return False, 0.0
+
+    @api.depends("hold_reason", "hold_average", "consumption")
+    def _compute_hold_detail(self):
+        labels = dict(self._fields["hold_reason"]._description_selection(self.env))
+        for reading in self:
+            if reading.hold_reason == "spike":
+                reading.hold_detail = self.env._(
+                    "Use %(use)s against an average of %(average)s",
+                    use=_g(reading.consumption),
+                    average=_g(reading.hold_average),
+                )
+            else:
+                reading.hold_detail = labels.get(reading.hold_reason, False)
 
     def _check_no_later_reading(self):
         for reading in self:
@@ -315,13 +338,14 @@ class HanlingFeeMeterReading(models.Model):
         for reading in self:
             previous = reading.meter_id._previous_value(reading.period_start)
             use = reading._use(previous, reading.meter_id.multiplier)
-            reason = reading._hold_reason(use)
+            reason, average = reading._hold_reason(use)
             reading.write(
                 {
                     "previous_value": previous,
                     "multiplier": reading.meter_id.multiplier,
                     "consumption": use,
                     "hold_reason": reason,
+                    "hold_average": average,
                     "state": "held" if reason else "confirmed",
                     "date_confirmed": fields.Datetime.now(),
                 }
@@ -363,6 +387,7 @@ class HanlingFeeMeterReading(models.Model):
             {
                 "state": "draft",
                 "hold_reason": False,
+                "hold_average": 0.0,
                 "released_by_id": False,
                 "date_released": False,
                 "date_confirmed": False,

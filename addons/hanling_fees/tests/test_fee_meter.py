@@ -150,7 +150,8 @@ class TestMeterChecks(MeterCase):
         supervisor's, never the reader's, and cannot be forged over RPC."""
         value = self._history(self.meter, 1000.0, [10, 12, 8])
         zero = self._read(self.meter, JAN, value)
-        self.assertEqual((zero.state, zero.hold_reason), ("held", "No use this month"))
+        self.assertEqual((zero.state, zero.hold_reason), ("held", "zero"))
+        self.assertEqual(zero.hold_detail, "No use this month")
         with self.assertRaisesRegex(AccessError, "Only the accountant or the engineering"):
             zero.with_user(self.reader).action_release()
         with self.assertRaisesRegex(WorkflowGuardError, "State"):
@@ -164,7 +165,9 @@ class TestMeterChecks(MeterCase):
         # 10, 12, 8 (and 0) average 7.5; 3 × 7.5 = 22.5 < 40: a spike.
         spike = self._read(self.meter, FEB, value + 40)
         self.assertEqual(spike.state, "held")
-        self.assertIn("over 3 × the average 7.5", spike.hold_reason)
+        self.assertEqual((spike.hold_reason, spike.hold_average), ("spike", 7.5))
+        self.assertEqual(spike.hold_detail, "Use 40 against an average of 7.5")
+        self.assertEqual(spike.with_context(lang="zh_CN").hold_detail, "用量 40，平均用量 7.5")
         # The multiple is the fee's (per community): at 6× the same use passes.
         spike.with_user(self.reader).action_reset_draft()
         self.water.with_user(self.accountant).meter_spike_multiple = 6.0
