@@ -296,6 +296,7 @@ class HanlingFeeMeterReading(models.Model):
         return False, 0.0
 
     @api.depends("hold_reason", "hold_average", "consumption")
+    @api.depends_context("lang")
     def _compute_hold_detail(self):
         labels = dict(self._fields["hold_reason"]._description_selection(self.env))
         for reading in self:
