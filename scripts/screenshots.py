@@ -206,23 +206,35 @@ class Browser:
             shutil.rmtree(self.profile, ignore_errors=True)
 
 
+def find_record(odoo, record):
+    """The first record of ``record["model"]`` matching one of its domains, in order."""
+    domains = record.get("domains") or [record.get("domain", [])]
+    return next(
+        (
+            found
+            for domain in domains
+            if (found := odoo.search_one(record["model"], domain, record.get("order")))
+        ),
+        None,
+    )
+
+
 def shot_url(shot, odoo):
     if shot.get("path"):
-        return shot["path"]
+        if "{id}" not in shot["path"]:
+            return shot["path"]
+        # A page of one record (a printed report): {id} is the record the shot finds.
+        res_id = find_record(odoo, shot["record"])
+        if not res_id:
+            raise RuntimeError(f"no {shot['record']['model']} record for {shot['path']}")
+        return shot["path"].replace("{id}", str(res_id))
     url = "/odoo/action-" + shot["action"]
     record = shot.get("record")
     if record:
         # The first domain that finds a record wins (a richer demo office may hold better ones).
-        domains = record.get("domains") or [record.get("domain", [])]
-        res_id = next(
-            (
-                found
-                for domain in domains
-                if (found := odoo.search_one(record["model"], domain, record.get("order")))
-            ),
-            None,
-        )
+        res_id = find_record(odoo, record)
         if not res_id and not record.get("or_new"):
+            domains = record.get("domains") or [record.get("domain", [])]
             raise RuntimeError(f"no {record['model']} record matches any of {domains}")
         url += f"/{res_id or 'new'}"
     if shot.get("view_type"):
@@ -251,7 +263,59 @@ def optimise(png_bytes, colours):
     return out.getvalue()
 
 
+def take_pdf(odoo, url, shot, out_dir, colours):
+    """The first page of a printed report (a ``/report/pdf/...`` path), as the office prints
+    it (wkhtmltopdf), rasterised with pdftoppm and laid on a grey desk of the device's size."""
+    device = DEVICES[shot.get("device", "desktop")]
+    with odoo.opener.open(url + shot_url(shot, odoo), timeout=300) as resp:
+        data = resp.read()
+    if not data.startswith(b"%PDF"):
+        raise RuntimeError("the report gave no PDF (is wkhtmltopdf installed on the server?)")
+    pdftoppm = shutil.which("pdftoppm")
+    if not pdftoppm:
+        raise RuntimeError("pdftoppm (poppler-utils) is needed for a report's shot")
+    margin = 24
+    height = device["height"] - 2 * margin
+    with tempfile.TemporaryDirectory(prefix="hanling-shot-pdf-") as tmpdir:
+        pdf = os.path.join(tmpdir, "report.pdf")
+        with open(pdf, "wb") as f:
+            f.write(data)
+        subprocess.run(
+            [
+                pdftoppm,
+                "-png",
+                "-singlefile",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-scale-to-y",
+                str(height),
+                "-scale-to-x",
+                "-1",
+                pdf,
+                os.path.join(tmpdir, "page"),
+            ],
+            capture_output=True,
+            check=True,
+            timeout=120,
+        )
+        sheet = Image.open(os.path.join(tmpdir, "page.png")).convert("RGB")
+    desk = Image.new("RGB", (device["width"], device["height"]), (82, 86, 89))
+    desk.paste(sheet, ((device["width"] - sheet.width) // 2, margin))
+    out = io.BytesIO()
+    desk.save(out, format="PNG")
+    path = os.path.join(out_dir, shot["name"] + ".png")
+    tmp = path + ".tmp"
+    with open(tmp, "wb") as f:
+        f.write(optimise(out.getvalue(), colours))
+    os.replace(tmp, path)
+    return path
+
+
 def take(browser, odoo, url, shot, out_dir, colours):
+    if shot.get("pdf"):
+        return take_pdf(odoo, url, shot, out_dir, colours)
     device = DEVICES[shot.get("device", "desktop")]
     browser.new_page()
     host = url.split("://", 1)[1].split("/")[0].split(":")[0]

@@ -11,7 +11,6 @@ from datetime import timedelta
 from odoo import Command
 
 from odoo.addons.hanling_property.tools import demo_history
-from odoo.addons.queue_job.job import Job
 
 
 @demo_history.register("hanling_fees", sequence=60)
@@ -20,29 +19,6 @@ def _fees_history(h):
         return  # a community without fees (the tests' own) has no bills to tell
     for month in h.month_starts():
         h.story(h.local(month, 9), _billing_story(h, month), f"billing run {month:%Y-%m}")
-
-
-def _perform_jobs(env):
-    """The run's chunks, performed here as the job runner would (as the user who queued them)."""
-    env.flush_all()
-    # sudo: the queued jobs of the run just started (queue.job is the runner's)
-    for record in (
-        env["queue.job"]
-        .sudo()
-        .search(
-            [
-                ("model_name", "=", "hanling.fee.run"),
-                ("method_name", "=", "_job_bill_chunk"),
-                ("state", "=", "pending"),
-            ],
-            order="id",
-        )
-    ):
-        job = Job.load(env, record.uuid)
-        job.set_started()
-        job.perform()
-        job.set_done()
-        job.store()
 
 
 def _billing_story(h, month):
@@ -54,7 +30,7 @@ def _billing_story(h, month):
         .create({"period_start": month.date(), "community_ids": [Command.set(h.community.ids)]})
     )
     run.action_start()
-    _perform_jobs(h.env)
+    run._perform_pending_jobs()
     # sudo: the units the run billed, whose payers then come to the counter
     units = run.sudo().bill_line_ids.unit_id
     payers = []

@@ -14,7 +14,11 @@ Steps:
   queries      the scenarios again on the scale databases kept by --keep (after VACUUM
                ANALYZE, with --random-page-cost if given)
   concurrency  a server with --workers=4 on the largest scale database and 20 JSON-RPC clients
-  install      install time of the three addons vs account alone, each on a fresh database
+  install      install time of the four addons vs account alone, each on a fresh database,
+               and the upgrade (-u) of the four addons on the database just installed
+  upgrade      -u of the four addons on the largest scale database (kept by --keep): its time,
+               the rows it wrote per table (pg_stat_user_tables) and, in a second run with the
+               SQL log, the UPDATE/DELETE/ALTER/INSERT statements it sent to a big table
   fees         for each of --fee-units: the billing run of hanling_fees beside OCA contract's
                recurring invoicing of the same fees on the same units (fees.py; contract is
                installed in the database <prefix>_fees_<units> only), and a resident's portal
@@ -260,8 +264,9 @@ def step_fees(args, results):
         db = f"{args.prefix}_fees_{units}"
         subprocess.run(["dropdb", "--if-exists", db], check=True)
         subprocess.run(["createdb", "-T", template, db], check=True)
-        log(f"fees {units}: installing contract in {db}")
-        install(db, "contract", fresh=False)
+        if not args.fee_without_contract:
+            log(f"fees {units}: installing contract in {db}")
+            install(db, "contract", fresh=False)
 
         def bench(env, units=units):
             data = fees.generate(env, units, log=log)
@@ -269,10 +274,15 @@ def step_fees(args, results):
             log(f"  generated in {data['seconds']:.0f} s")
             run, hanling = fees.bill_hanling(env, data, chunk_size=args.fee_chunk)
             log(f"  hanling_fees: {hanling}, {run.failed_count} failed")
-            contracts, setup_s = fees.setup_contract(env, data, log=log)
-            env.cr.commit()
-            moves, contract = fees.bill_contract(env, contracts)
-            log(f"  contract: {contract}")
+            contract, setup_s = None, None
+            if not args.fee_without_contract:
+                contracts, setup_s = fees.setup_contract(env, data, log=log)
+                env.cr.commit()
+                _moves, contract = fees.bill_contract(env, contracts)
+                log(f"  contract: {contract}")
+            noise = max(0, args.portal_invoices - env["account.move"].search_count([]))
+            noise_s = fees.portal_noise(env, data, invoices=noise, log=log) if noise else 0.0
+            log(f"  portal noise: {noise} invoices by SQL in {noise_s:.0f} s")
             portal = fees.portal_bill_list(env, data)
             env.cr.rollback()
             log(f"  portal bill list: {portal}")
@@ -281,11 +291,15 @@ def step_fees(args, results):
                 "generation_s": round(data["seconds"], 1),
                 "hanling_fees": hanling,
                 "hanling_failed": run.failed_count,
-                "contract_setup_s": round(setup_s, 1),
+                "contract_setup_s": round(setup_s, 1) if setup_s is not None else None,
                 "contract": contract,
                 "ratio_invoices_per_s": round(
                     hanling["invoices_per_s"] / contract["posted"]["invoices_per_s"], 2
-                ),
+                )
+                if contract
+                else None,
+                "portal_noise_invoices": noise,
+                "portal_noise_s": round(noise_s, 1),
                 "portal_bill_list": portal,
                 "load_average": os.getloadavg(),
             }
@@ -302,16 +316,105 @@ def step_install(args, results):
         log(f"install {modules} on a fresh database")
         out[label] = install(db, modules)
         log(f"  {out[label]:.0f} s")
+        if modules == ADDONS:
+            # Issue 19: the upgrade of the four addons on the database just installed.
+            up = upgrade(db, ADDONS)
+            out["upgrade on the empty database"] = up
+            log(
+                f"  upgrade: {up['seconds']:.0f} s, big tables written: {up['big_tables'] or 'none'}"
+            )
         subprocess.run(["dropdb", "--if-exists", db], check=True)
     out["ratio"] = out["three Hanling addons"] / out["account alone"]
     results["install"] = out
+
+
+def step_upgrade(args, results):
+    """Issue 19: `-u` of the four addons on the largest scale database (1,000,000 work orders,
+    100,000 units): its time, and what it wrote to the big tables. An upgrade must not rewrite
+    them without need: the rows written per table come from PostgreSQL's statistics
+    (pg_stat_user_tables) before and after, and a second upgrade with the SQL log lists the
+    UPDATE/DELETE/ALTER statements it sent to a big table."""
+    db = f"{args.prefix}_{args.sizes[-1]}"
+    if not db_exists(db):
+        log(f"upgrade needs {db}: run the scale step first (with --keep)")
+        return
+    log(f"upgrade {ADDONS} on {db}")
+    up = upgrade(db, ADDONS)
+    log(f"  {up['seconds']:.0f} s, rows written: {up['writes'] or 'none'}")
+    logged = upgrade(db, ADDONS, sql_log=True)
+    log(
+        f"  with the SQL log: {logged['seconds']:.0f} s, statements on big tables: "
+        f"{logged['statements'] or 'none'}"
+    )
+    up["statements"] = logged["statements"]
+    up["statement_samples"] = logged["statement_samples"]
+    up["seconds_with_sql_log"] = logged["seconds"]
+    results.setdefault("upgrade", {})[str(args.sizes[-1])] = up
+
+
+def table_writes(db):
+    """{table: rows inserted + updated + deleted so far} from PostgreSQL's statistics."""
+    out = psql("SELECT relname, n_tup_ins + n_tup_upd + n_tup_del FROM pg_stat_user_tables", db=db)
+    return {t: int(n) for t, n in (line.split("|") for line in out.splitlines() if line)}
+
+
+def upgrade(db, modules, sql_log=False):
+    """`-u modules` on db; {"seconds", "writes": {table: rows written, tables with more than
+    100}, "big_tables": the big ones among them, "statements": {big table: writing statements
+    in the SQL log} (sql_log only)}."""
+    import re
+
+    import queries
+
+    before = table_writes(db)
+    logfile = f"/tmp/{db}_upgrade_sql.log"
+    extra = [f"--logfile={logfile}", "--log-sql"] if sql_log else ["--log-level=warn"]
+    t0 = time.perf_counter()
+    subprocess.run(
+        odoo_cmd("-d", db, "-u", modules, "--stop-after-init", "--max-cron-threads=0", *extra),
+        check=True,
+        cwd=ROOT,
+    )
+    seconds = time.perf_counter() - t0
+    time.sleep(2)  # the backends' statistics are flushed when they end
+    after = table_writes(db)
+    writes = {t: n - before.get(t, 0) for t, n in after.items() if n - before.get(t, 0) > 100}
+    out = {
+        "seconds": round(seconds, 1),
+        "writes": writes,
+        "big_tables": {t: n for t, n in writes.items() if t in queries.BIG_TABLES},
+    }
+    if sql_log:
+        statements, samples = {}, {}
+        tables = "|".join(queries.BIG_TABLES)
+        pattern = re.compile(
+            r"\b(UPDATE|DELETE FROM|ALTER TABLE|INSERT INTO)\s+\"?(" + tables + r")\"?[\s(]"
+        )
+        with open(logfile, encoding="utf-8", errors="replace") as f:
+            lines = f.readlines()
+        for i, line in enumerate(lines):
+            m = pattern.search(line)
+            if m:
+                key = f"{m.group(1)} {m.group(2)}"
+                statements[key] = statements.get(key, 0) + 1
+                # The statement runs on until the next log record (a line with its date).
+                rest = [line[m.start() :]]
+                for more in lines[i + 1 : i + 8]:
+                    if re.match(r"\d{4}-\d\d-\d\d ", more):
+                        break
+                    rest.append(more)
+                samples.setdefault(key, " ".join(x.strip() for x in rest)[:400])
+        out["statements"] = statements
+        out["statement_samples"] = samples
+        os.remove(logfile)
+    return out
 
 
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--steps", default="ops,scale,concurrency,install,fees")
+    parser.add_argument("--steps", default="ops,scale,concurrency,upgrade,install,fees")
     parser.add_argument(
         "--sizes",
         default="10000,100000,1000000",
@@ -334,6 +437,19 @@ def main():
     )
     parser.add_argument("--fee-units", default="10000,100000", help="units of the fees step")
     parser.add_argument("--fee-chunk", type=int, default=500, help="units per billing job")
+    parser.add_argument(
+        "--fee-without-contract",
+        action="store_true",
+        help="the billing run alone, without OCA contract beside it (sizes where contract "
+        "would take hours)",
+    )
+    parser.add_argument(
+        "--portal-invoices",
+        type=int,
+        default=1_000_000,
+        help="invoices in the database when the portal bill list is read (the missing ones "
+        "are written by SQL after the billing runs)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep every scale database")
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
@@ -353,6 +469,7 @@ def main():
         "scale": step_scale,
         "concurrency": step_concurrency,
         "install": step_install,
+        "upgrade": step_upgrade,
         "fees": step_fees,
     }
     for name in args.steps.split(","):

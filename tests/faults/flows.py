@@ -173,18 +173,8 @@ def fee_run(community, period, chunk_size):
 
 
 def perform_jobs(run):
-    """Perform the queued jobs of ``run`` here, as the job runner would."""
-    from odoo.addons.queue_job.job import Job
-
-    for record in env["queue.job"].search(
-        [("model_name", "=", "hanling.fee.run"), ("state", "=", "pending")], order="id"
-    ):
-        job = Job.load(env, record.uuid)
-        job.set_started()
-        job.perform()
-        job.set_done()
-        job.store()
-        env.cr.commit()
+    """Perform the queued jobs of ``run`` here, as the job runner would (committing each)."""
+    run._perform_pending_jobs(commit=True)
 
 
 def billing_facts(run, units, fee_types):

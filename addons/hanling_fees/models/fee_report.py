@@ -6,6 +6,20 @@ _BILLED_MOVES = (
     "m.state = 'posted' AND m.move_type = 'out_invoice' AND m.payment_state != 'reversed'"
 )
 
+# The invoice fields both reports read (their views are flushed on a change of any of them).
+_MOVE_DEPENDS = [
+    "amount_total",
+    "amount_residual",
+    "state",
+    "move_type",
+    "payment_state",
+    "company_id",
+    "partner_id",
+    "currency_id",
+    "invoice_date",
+    "invoice_date_due",
+]
+
 
 class HanlingFeeCollectionReport(models.Model):
     """收缴率: what was billed and what of it was paid, per bill line (community, unit, period).
@@ -24,18 +38,7 @@ class HanlingFeeCollectionReport(models.Model):
     _rec_name = "unit_id"
     # Flushed before the view is read (the payments change the invoices' residual).
     _depends = {
-        "account.move": [
-            "amount_total",
-            "amount_residual",
-            "state",
-            "move_type",
-            "payment_state",
-            "company_id",
-            "partner_id",
-            "currency_id",
-            "invoice_date",
-            "invoice_date_due",
-        ],
+        "account.move": _MOVE_DEPENDS,
         "hanling.fee.bill.line": [
             "community_id",
             "company_id",
@@ -132,18 +135,7 @@ class HanlingFeeAgingReport(models.Model):
     _order = "days_overdue desc, id"
     _rec_name = "move_id"
     _depends = {
-        "account.move": [
-            "amount_total",
-            "amount_residual",
-            "state",
-            "move_type",
-            "payment_state",
-            "company_id",
-            "partner_id",
-            "currency_id",
-            "invoice_date",
-            "invoice_date_due",
-        ],
+        "account.move": _MOVE_DEPENDS,
         "hanling.fee.bill.line": ["move_id", "community_id"],
     }
 

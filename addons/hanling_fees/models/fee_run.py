@@ -485,6 +485,7 @@ class HanlingFeeRun(models.Model):
         except OperationalError:
             raise  # a concurrency error: the job is retried as a whole
         except Exception:  # noqa: BLE001 - then payer by payer, to report the one that fails
+            self._forget_rolled_back_numbers()
             for key, lines in items:
                 try:
                     with self.env.cr.savepoint():
@@ -494,6 +495,7 @@ class HanlingFeeRun(models.Model):
                 except OperationalError:
                     raise
                 except Exception as error:  # noqa: BLE001 - reported on the run
+                    self._forget_rolled_back_numbers()
                     _logger.info("%s: billing %s failed: %s", self.name, key[0].display_name, error)
                     failures[key[0]].append(str(error.args[0]) if error.args else repr(error))
                     failed_units[key[0]].update(s["unit"].display_name for s in lines)
@@ -504,6 +506,14 @@ class HanlingFeeRun(models.Model):
             "failed": len(failures),
             "invoices": invoices,
         }
+
+    def _forget_rolled_back_numbers(self):
+        """After a savepoint is rolled back: drop the invoice numbers Odoo's sequence mixin
+        keeps for the transaction (``sequence.mixin`` in ``cr.precommit.data``). They count
+        the numbers drawn inside the savepoint, whose invoices are gone: kept, the next invoice
+        would skip them and leave a gap in the journal. Dropped, the next one reads the last
+        number from the database again (and takes the lock again)."""
+        self.env.cr.precommit.data.pop("sequence.mixin", None)
 
     def _issue(self, items):
         """Bill lines first (the database refuses a second bill), then their posted invoices."""
@@ -518,14 +528,84 @@ class HanlingFeeRun(models.Model):
             bill_values.extend(self._bill_line_vals(line) for line in lines)
         bills = BillLine.create(bill_values)
         bills.flush_recordset()
+        self._preset_community_analytics(vals_list)
+        self._preset_line_balances(vals_list, [lines for _key, lines in items])
         moves = self.env["hanling.money.service"]._create_invoices(
-            vals_list, company=self.company_id
+            vals_list, company=self.company_id, bulk=True
         )
         invoice_lines = self.env["account.move.line"]
         for move in moves:
             invoice_lines |= move.invoice_line_ids.sorted("id")
         for bill, invoice_line in zip(bills, invoice_lines, strict=True):
             bill.invoice_line_id = invoice_line.id
+
+    def _preset_line_balances(self, vals_list, segments_list):
+        """Give each untaxed fee line its balance (a credit of its amount) at creation.
+
+        Odoo computes a line's balance from its price and quantity after the create and writes
+        it line by line (``account.move._sync_tax_lines``): three writes per invoice, each
+        re-synchronising its invoice, most of the billing run's time. It keeps a balance given
+        with the line when the line has no taxes (its own rule). The amount is the one the
+        run computed and checked against price × quantity (``_segment``), in the company's
+        currency, so the balance is the one Odoo would write; lines of a taxed product, or an
+        invoice in another currency, are left to Odoo.
+        """
+        company = self.company_id
+        journal = self.env["hanling.money.service"]._sale_journal(company)
+        if journal.currency_id and journal.currency_id != company.currency_id:
+            return
+        untaxed = {}
+        for vals, segments in zip(vals_list, segments_list, strict=True):
+            if vals.get("currency_id", company.currency_id.id) != company.currency_id.id:
+                continue
+            for command, segment in zip(vals["invoice_line_ids"], segments, strict=True):
+                product = segment["fee_type"].product_id
+                if product not in untaxed:
+                    untaxed[product] = not product.taxes_id.filtered(
+                        lambda tax: tax.company_id in (company, *company.parent_ids)
+                    )
+                if untaxed[product]:
+                    command[2].update(
+                        balance=-segment["amount"], amount_currency=-segment["amount"]
+                    )
+
+    def _preset_community_analytics(self, vals_list):
+        """Give the invoice lines the analytic account of their community at creation, as
+        ``account.move._post`` would give it (``_hanling_apply_community_analytics``: income
+        lines without a distribution), so that neither Odoo's per-line search of a default
+        distribution nor a second write of every line at posting is needed. Only where no
+        analytic distribution model of the company could apply (else Odoo's default wins,
+        computed as usual); lines on the deferred revenue account (a liability) get none."""
+        # sudo: reading the company's analytic configuration (accountants' settings).
+        Model = self.env["account.analytic.distribution.model"].sudo()
+        if Model.search_count([("company_id", "in", [False, self.company_id.id])], limit=1):
+            return
+        income_groups = ("income", "expense")
+        analytic_of, income_of = {}, {}
+        for vals in vals_list:
+            community = self.env["hanling.community"].browse(vals.get("hanling_community_id"))
+            if not community:
+                continue
+            if community not in analytic_of:
+                analytic_of[community] = {str(community._hanling_analytic_account().id): 100}
+            for command in vals["invoice_line_ids"]:
+                line = command[2]
+                if "analytic_distribution" in line:
+                    continue
+                if line.get("account_id"):
+                    account = self.env["account.account"].browse(line["account_id"])
+                else:
+                    if line["product_id"] not in income_of:
+                        product = self.env["product.product"].browse(line["product_id"])
+                        income_of[line["product_id"]] = product.product_tmpl_id.with_company(
+                            self.company_id
+                        ).get_product_accounts()["income"]
+                    account = income_of[line["product_id"]]
+                    if not account:
+                        continue  # the journal's default account: left to Odoo and the hook
+                line["analytic_distribution"] = (
+                    analytic_of[community] if account.internal_group in income_groups else False
+                )
 
     def _bill_line_vals(self, segment):
         return {
@@ -589,6 +669,46 @@ class HanlingFeeRun(models.Model):
                 for partner, reasons in failures.items()
             ]
         )
+
+    # ------------------------------------------------------------------ performing the jobs here
+
+    def _perform_pending_jobs(self, commit=False):
+        """Perform the queued chunk jobs of billing runs in this process, one after the other,
+        as the job runner would (each as the user who queued it): the demo history, the tests
+        and the benchmark bill without a runner. On a recordset, only the jobs of these runs;
+        on an empty one, every pending chunk job. ``commit`` commits after each job (as the
+        runner does: a chunk is a transaction). Returns the performed ``Job`` objects.
+        """
+        from odoo.addons.queue_job.job import Job
+
+        self.env.flush_all()
+        # sudo: queue.job is the runner's table; the jobs run as the user who queued them.
+        records = (
+            self.env["queue.job"]
+            .sudo()
+            .search(
+                [
+                    ("model_name", "=", self._name),
+                    ("method_name", "=", "_job_bill_chunk"),
+                    ("state", "=", "pending"),
+                ],
+                order="id",
+            )
+        )
+        jobs = []
+        for record in records:
+            job = Job.load(self.env, record.uuid)
+            if self and not set(job.recordset.ids) & set(self.ids):
+                continue
+            job.set_started()
+            job.perform()
+            job.set_done()
+            job.store()
+            self.env.flush_all()
+            if commit:
+                self.env.cr.commit()
+            jobs.append(job)
+        return jobs
 
 
 class HanlingFeeRunFailure(models.Model):

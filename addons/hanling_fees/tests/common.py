@@ -4,7 +4,6 @@ from datetime import date
 from odoo.tests import new_test_user
 
 from odoo.addons.hanling_property.tests.decoration_common import DecorationCase
-from odoo.addons.queue_job.job import Job
 
 FILING = base64.b64encode("物业服务收费备案".encode())
 
@@ -117,15 +116,7 @@ class FeeCase(DecorationCase):
 
     def _perform_jobs(self):
         """Run the queued billing jobs here, as the runner would (as the user who queued them)."""
-        jobs = []
-        for record in self._pending_jobs():
-            job = Job.load(self.env, record.uuid)
-            job.set_started()
-            job.perform()
-            job.set_done()
-            job.store()
-            jobs.append(job)
-        return jobs
+        return self.env["hanling.fee.run"]._perform_pending_jobs()
 
     def _bills(self, run):
         return run.bill_line_ids.sorted(lambda b: (b.unit_id.id, b.period_start))

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .account_payment import check_permit_link
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -23,12 +25,33 @@ class AccountMove(models.Model):
         "reported per community through its analytic account.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_permit_link(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "hanling_decoration_permit_id" in vals:
+            check_permit_link(self, [{"hanling_decoration_permit_id": True}])
+        if set(vals) == {"checked"} and not self.filtered(
+            lambda move: move.checked != bool(vals["checked"])
+        ):
+            # ``_post`` sets ``checked`` move by move; where each move has that value already
+            # (the money service gives it at creation) nothing changes: no write, no
+            # re-synchronisation of every invoice of a batch one by one.
+            return True
+        return super().write(vals)
+
     def _post(self, soft=True):
         self._hanling_apply_community_analytics()
         return super()._post(soft=soft)
 
     def _hanling_apply_community_analytics(self):
-        """Income lines of a community's entries carry its analytic account (when none is set)."""
+        """Income lines of a community's entries carry its analytic account (when none is set).
+
+        One write per analytic account for the whole batch (a write per move re-synchronised
+        every invoice of a billing run one by one)."""
+        lines_by_account = {}
         for move in self.filtered("hanling_community_id"):
             lines = move.line_ids.filtered(
                 lambda line: (
@@ -39,7 +62,9 @@ class AccountMove(models.Model):
             )
             if lines:
                 account = move.hanling_community_id._hanling_analytic_account()
-                lines.analytic_distribution = {str(account.id): 100}
+                lines_by_account[account] = lines_by_account.get(account, lines.browse()) | lines
+        for account, lines in lines_by_account.items():
+            lines.analytic_distribution = {str(account.id): 100}
 
 
 class AccountMoveLine(models.Model):

@@ -227,6 +227,9 @@ class HanlingDeadlineMixin(models.AbstractModel):
         for ids in split_every(DEADLINE_BATCH, stale.ids):
             batch = self.browse(ids)
             self.env.add_to_compute(self._fields[spec["flag"]], batch)
+            # A recomputation alone marks nothing: the stored fields that depend on the flag
+            # (here or on another model, e.g. a move-in's overdue utilities) follow it too.
+            batch.modified([spec["flag"]])
             batch.flush_recordset([spec["flag"]])
         return stale
 

@@ -145,24 +145,93 @@ class HanlingMoneyService(models.AbstractModel):
         }
 
     @api.model
-    def _create_invoices(self, vals_list, company=None, post=True):
+    def _create_invoices(self, vals_list, company=None, post=True, bulk=False):
         """Create (and post) the invoices, credit notes or bills of ``vals_list`` in batches.
 
         One ``create`` per company, then one ``_post`` of that batch; customer documents
         without a journal go to the company's sales journal. Returns the moves in the order of
         ``vals_list``.
+
+        ``bulk`` (the billing run's thousands of invoices): no chatter on each new invoice
+        (creation note, state tracking, the creating user as follower), unless the company
+        keeps Odoo's accounting audit trail, which is that chatter. The payer still follows
+        the invoice (``_post`` subscribes them: the portal shows it through that). Nothing
+        else changes: every check of the moves runs as without it.
         """
         ids = [None] * len(vals_list)
         for owner, items in self._by_company(vals_list, company).items():
+            sale_journal = None
             for _position, vals in items:
                 if vals.get("move_type") in SALE_MOVE_TYPES and not vals.get("journal_id"):
-                    vals["journal_id"] = self._sale_journal(owner).id
-            moves = self._books(owner).env["account.move"].create([vals for _p, vals in items])
+                    sale_journal = sale_journal or self._sale_journal(owner)
+                    vals["journal_id"] = sale_journal.id
+            books = self._books(owner)
+            if bulk and not owner.check_account_audit_trail:
+                books = books.with_context(tracking_disable=True)
+            if bulk and post:
+                self._preset_checked(books, [vals for _p, vals in items])
+            moves = books.env["account.move"].create([vals for _p, vals in items])
             if post:
+                if bulk:
+                    self._subscribe_partners(moves)
                 moves._post(soft=False)
             for (position, _vals), move in zip(items, moves, strict=True):
                 ids[position] = move.id
         return self.env["account.move"].browse(ids)
+
+    @api.model
+    def _preset_checked(self, books, vals_list):
+        """``checked`` as ``_post`` sets it (the journal's "checked on post"), given at
+        creation: ``_post`` then writes each move's value unchanged, a write that
+        ``account.move.write`` skips (``hanling_property/models/account_move.py``) instead of
+        re-synchronising every invoice of the batch one by one."""
+        autocheck = {}
+        for vals in vals_list:
+            if "checked" in vals or not vals.get("journal_id"):
+                continue
+            if vals["journal_id"] not in autocheck:
+                journal = books.env["account.journal"].browse(vals["journal_id"])
+                autocheck[vals["journal_id"]] = journal.autocheck_on_post
+            vals["checked"] = autocheck[vals["journal_id"]]
+
+    @api.model
+    def _subscribe_partners(self, moves):
+        """The partner of each move follows it, as ``account.move._post`` makes them one move
+        at a time (``message_subscribe``: active partners, a customer with the model's
+        external default subtypes, a user with the default ones), for the batch at once;
+        ``_post`` then finds them following and adds nobody."""
+        books = moves  # made in the books (``_books``): the accounting environment already
+        partners = books.partner_id.filtered("active")
+        if not partners:
+            return
+        Followers = books.env["mail.followers"]
+        existing = {
+            (follower.res_id, follower.partner_id.id)
+            for follower in Followers.search(
+                [
+                    ("res_model", "=", moves._name),
+                    ("res_id", "in", moves.ids),
+                    ("partner_id", "in", partners.ids),
+                ]
+            )
+        }
+        default, _internal, external = books.env["mail.message.subtype"].default_subtypes(
+            moves._name
+        )
+        Followers.create(
+            [
+                {
+                    "res_model": moves._name,
+                    "res_id": move.id,
+                    "partner_id": move.partner_id.id,
+                    "subtype_ids": [
+                        Command.set(external.ids if move.partner_id.partner_share else default.ids)
+                    ],
+                }
+                for move in books
+                if move.partner_id in partners and (move.id, move.partner_id.id) not in existing
+            ]
+        )
 
     @api.model
     def _post_entries(self, vals_list, company=None):

@@ -134,12 +134,12 @@ class HanlingMoveIn(models.Model):
     occupancy_id = fields.Many2one(
         "hanling.occupancy", string="Occupancy", readonly=True, copy=False, check_company=True
     )
-    # Not stored: the lines' flags move with time (the deadline check), which recomputes them
-    # alone, without their dependants.
+    # Stored: the deadline check marks the dependants of the lines' flags when time moves them.
     utilities_overdue = fields.Boolean(
         string="Utility Overdue",
         compute="_compute_utilities_overdue",
-        search="_search_utilities_overdue",
+        store=True,
+        index=True,
         help="A requested utility is not activated by the date it was expected.",
     )
     # 篇1 (一) 5): the new home is cleaned at the move-in, when the owner wants it, at the time
@@ -190,13 +190,6 @@ class HanlingMoveIn(models.Model):
     def _compute_utilities_overdue(self):
         for move_in in self:
             move_in.utilities_overdue = any(move_in.utility_ids.mapped("is_overdue"))
-
-    def _search_utilities_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(_("Unsupported search on the overdue utilities."))
-        positive = (operator == "=") == value
-        domain = [("utility_ids.is_overdue", "=", True)]
-        return domain if positive else ["!", *domain]
 
     def _compute_moving_count(self):
         for move_in in self:

@@ -1,7 +1,8 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools.workflow import WorkflowGuardError, is_granted, workflow_step
 
@@ -187,15 +188,27 @@ class HanlingWorkOrderReview(models.Model):
         if self.filtered(lambda r: r.date_from.day != 1):
             raise ValidationError(_("A monthly review starts on the first day of a month."))
 
+    def _check_reviewer(self):
+        """篇2 八 "客户主管每月初……进行统计、分析、评估": the monthly review is the customer-service
+        supervisor's (and the manager's above); others read it."""
+        if not self.env.user.has_group("hanling_property.group_cs_supervisor"):
+            raise AccessError(
+                _(
+                    "Only the customer-service supervisor counts, concludes or reopens the "
+                    "monthly service review (篇2 八)."
+                )
+            )
+
     def action_compute(self):
         """Recount the month's work orders per catalogue service; decisions already taken stay."""
+        self._check_reviewer()
         self._check_state(["draft"], message=_("A concluded review can no longer be recounted."))
-        for review in self:
-            review._compute_lines()
+        self._compute_lines()
         return True
 
     @workflow_step
     def action_conclude(self):
+        self._check_reviewer()
         self._check_state(["draft"], message=_("This review is already concluded."))
         if self.filtered(lambda r: not r.conclusion):
             raise UserError(_("Write the conclusions of the review first."))
@@ -205,6 +218,7 @@ class HanlingWorkOrderReview(models.Model):
 
     @workflow_step
     def action_reopen(self):
+        self._check_reviewer()
         self._check_state(["done"], message=_("Only a concluded review can be reopened."))
         self.write({"state": "draft"})
         return True
@@ -293,8 +307,8 @@ class HanlingWorkOrderReview(models.Model):
                 }
             )
         reviews = self.create(vals_list)
+        reviews._compute_lines()
         for review in reviews:
-            review._compute_lines()
             review.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Review last month's repair services: %(name)s", name=review.name),
@@ -322,44 +336,119 @@ class HanlingWorkOrderReview(models.Model):
 
     @workflow_step
     def _compute_lines(self):
-        """Count the month (a step: the figures of the lines are the server's)."""
-        self.ensure_one()
-        Order = self.env["hanling.work.order"]
-        domain = self._get_order_domain()
+        """Count the month (a step: the figures of the lines are the server's).
 
-        def per_service(extra, aggregate):
-            return dict(Order._read_group(domain + extra, ["service_id"], [aggregate]))
-
-        counts = per_service([], "__count")
-        on_time = per_service([("date_arrived", "!=", False)], "on_time_rate:avg")
-        # Which arrivals were proven by scanning the unit's QR code at the door (篇2 一 四)).
-        scanned = per_service([("date_arrived", "!=", False)], "arrival_scan_rate:avg")
-        duration = per_service([("date_finished", "!=", False)], "duration_hours:avg")
-        satisfaction = per_service([("callback_state", "=", "done")], "satisfaction_score:avg")
-        revenue = per_service([("payment_state", "!=", False)], "amount_invoiced:sum")
-        # Jobs the residents sent back until satisfied (篇2 二 五) 1).
-        reworks = per_service([("rework_count", ">", 0)], "rework_count:sum")
-        decisions = {line.service_id: (line.decision, line.note) for line in self.line_ids}
-        commands = [fields.Command.clear()]
-        for service, count in counts.items():
-            decision, note = decisions.get(service, ("keep", False))
-            commands.append(
-                fields.Command.create(
-                    {
-                        "service_id": service.id,
-                        "order_count": count,
-                        "on_time_rate": on_time.get(service, 0.0),
-                        "arrival_scan_rate": scanned.get(service, 0.0),
-                        "avg_duration": duration.get(service, 0.0),
-                        "avg_satisfaction": satisfaction.get(service, 0.0),
-                        "revenue": revenue.get(service, 0.0),
-                        "rework_count": reworks.get(service, 0),
-                        "decision": decision,
-                        "note": note,
-                    }
+        Set-based (issue 19: the review of every community at 1,000,000 work orders in under
+        300 ms): one grouped query per month counts the work orders of every community of the
+        batch, whichever index the planner picks, and inserts the lines of all the reviews in
+        the same statement (creating them one by one through the ORM cost more than the count
+        itself). The decision and remarks the supervisor wrote on a service survive a recount.
+        """
+        Line = self.env["hanling.work.order.review.line"]
+        decisions = [
+            (line.review_id.id, line.service_id.id, line.decision, line.note or None)
+            for line in self.line_ids
+        ]
+        self.line_ids.unlink()
+        self.flush_recordset()
+        kept = list(zip(*decisions, strict=True)) if decisions else [(), (), (), ()]
+        for (date_from, date_to), reviews in self.grouped(
+            lambda r: (r.date_from, r.date_to)
+        ).items():
+            counts = self._count_month(reviews.community_id, date_from, date_to)
+            if counts is None:
+                continue
+            self.env.execute_query(
+                SQL(
+                    """
+                    INSERT INTO hanling_work_order_review_line (
+                        review_id, community_id, company_id, date_from, service_id,
+                        order_count, on_time_rate, arrival_scan_rate, avg_duration,
+                        avg_satisfaction, revenue, rework_count, decision, note,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT r.id, r.community_id, r.company_id, r.date_from, c.service_id,
+                           c.orders, COALESCE(c.on_time, 0), COALESCE(c.scanned, 0),
+                           COALESCE(c.duration, 0), COALESCE(c.satisfaction, 0),
+                           COALESCE(c.revenue, 0), COALESCE(c.reworks, 0),
+                           COALESCE(d.decision, 'keep'), d.note,
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
+                      FROM (%(counts)s) AS c
+                      JOIN hanling_work_order_review r
+                        ON r.community_id = c.community_id AND r.id = ANY(%(reviews)s)
+                      JOIN hanling_service s ON s.id = c.service_id
+                      LEFT JOIN unnest(%(d_review)s::int[], %(d_service)s::int[],
+                                       %(d_decision)s::varchar[], %(d_note)s::varchar[])
+                                AS d(review_id, service_id, decision, note)
+                        ON d.review_id = r.id AND d.service_id = c.service_id
+                     ORDER BY r.id, s.fee_type, s.sequence, s.number, s.id
+                    """,
+                    uid=self.env.uid,
+                    now=self.env.cr.now(),
+                    counts=counts,
+                    reviews=reviews.ids,
+                    d_review=list(kept[0]),
+                    d_service=list(kept[1]),
+                    d_decision=list(kept[2]),
+                    d_note=list(kept[3]),
                 )
             )
-        self.line_ids = commands
+        Line.invalidate_model()
+        self.invalidate_recordset(["line_ids"])
+        return True
+
+    def _count_month(self, communities, date_from, date_to):
+        """The grouped query (community_id, service_id, orders, on_time, scanned, duration,
+        satisfaction, revenue, reworks) of the work orders received in these communities
+        during the month, as the reviewer may read them (record rules apply); None when the
+        domain can match nothing.
+
+        The averages are over the orders the figure applies to: arrivals for the on-time rate
+        and the scanned share, finished repairs for the duration, callbacks done for the
+        satisfaction; the revenue is the invoiced amount of the orders with an invoice.
+        """
+        Order = self.env["hanling.work.order"]
+        start = fields.Datetime.to_datetime(date_from)
+        end = fields.Datetime.to_datetime(date_to + relativedelta(days=1))
+        query = Order._search(
+            [
+                ("community_id", "in", communities.ids),
+                ("date_received", ">=", start),
+                ("date_received", "<", end),
+                ("state", "not in", ("cancel", "referred")),
+                ("service_id", "!=", False),
+            ]
+        )
+        if query.is_empty():
+            return None
+
+        def col(fname):
+            return Order._field_to_sql(Order._table, fname, query)
+
+        arrived = SQL("%s IS NOT NULL", col("date_arrived"))
+        query.groupby = SQL("%s, %s", col("community_id"), col("service_id"))
+        return query.select(
+            SQL("%s AS community_id", col("community_id")),
+            SQL("%s AS service_id", col("service_id")),
+            SQL("count(*) AS orders"),
+            SQL("avg(%s) FILTER (WHERE %s) AS on_time", col("on_time_rate"), arrived),
+            SQL("avg(%s) FILTER (WHERE %s) AS scanned", col("arrival_scan_rate"), arrived),
+            SQL(
+                "avg(%s) FILTER (WHERE %s IS NOT NULL) AS duration",
+                col("duration_hours"),
+                col("date_finished"),
+            ),
+            SQL(
+                "avg(%s) FILTER (WHERE %s = 'done') AS satisfaction",
+                col("satisfaction_score"),
+                col("callback_state"),
+            ),
+            SQL(
+                "sum(%s) FILTER (WHERE %s IS NOT NULL) AS revenue",
+                col("amount_invoiced"),
+                col("payment_state"),
+            ),
+            SQL("sum(%s) AS reworks", col("rework_count")),
+        )
 
 
 class HanlingWorkOrderReviewLine(models.Model):

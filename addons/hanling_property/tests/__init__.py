@@ -46,3 +46,5 @@ from . import test_deadline_mixin
 from . import test_demo_history
 from . import test_move_in_manual
 from . import test_report_letterhead
+from . import test_work_order_review_count
+from . import test_client_forgery

@@ -325,3 +325,30 @@ class TestDecorationDeadlines(DeadlineMixinCase, DecorationCase):
                     [("is_completion_overdue", "=", True)]
                 ),
             )
+
+    def test_stored_dependant_follows_the_flag(self):
+        """A stored field computed from a deadline's flag follows the scheduled check: the
+        move-in's utilities_overdue (stored) turns true when time makes its line overdue and
+        false when the line is activated, in the database, not only in the cache."""
+        move_in = self.make_move_in()
+        MoveIn = self.env["hanling.move.in"]
+        self.assertTrue(MoveIn._fields["utilities_overdue"].store)
+        gas = move_in.utility_ids.filtered(lambda u: u.utility == "gas")
+        gas.with_user(self.users["t_staff"]).action_request()
+        self.env.flush_all()
+        self.assertFalse(move_in.utilities_overdue)
+        with freeze_time(fields.Datetime.now() + timedelta(days=4)):
+            self._check()
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL("SELECT utilities_overdue FROM hanling_move_in WHERE id = %s", move_in.id)
+            )
+            self.assertEqual(self.env.cr.fetchone(), (True,), "stored by the check")
+            self.env.invalidate_all()
+            self.assertTrue(gas.is_overdue)
+            self.assertTrue(move_in.utilities_overdue)
+            self.assertIn(move_in, MoveIn.search([("utilities_overdue", "=", True)]))
+            gas.with_user(self.users["t_staff"]).action_activate()
+            self.env.invalidate_all()
+            self.assertFalse(move_in.utilities_overdue)
+            self.assertNotIn(move_in, MoveIn.search([("utilities_overdue", "=", True)]))

@@ -102,6 +102,8 @@ class History:
             self.residents.setdefault(occupancy.unit_id, occupancy.partner_id)
         self.stats = {"steps": 0, "failed": 0, "stories": 0}
         self.warnings = []
+        # (time, story) of every step run, in the order run.
+        self.trace = []
         self._queue = []
         self._seq = 0
         self._roles = {}
@@ -169,6 +171,10 @@ class History:
         self.stats["stories"] += 1
         heapq.heappush(self._queue, (when, self._seq, name, generator))
 
+    def schedule(self):
+        """The queue as it stands: (time, story name) in the order the stories will start."""
+        return [(when, name) for when, _seq, name, _gen in sorted(self._queue, key=lambda q: q[:2])]
+
     def run(self):
         from freezegun import freeze_time
 
@@ -213,6 +219,7 @@ class History:
                         _logger.warning("demo history: step skipped, %s", message)
                         continue
                     self.stats["steps"] += 1
+                    self.trace.append((when, name))
                     if following is None or following >= self.end:
                         continue  # the story stops here: the document stays as it is today
                     heapq.heappush(self._queue, (max(following, when), seq, name, generator))
@@ -235,25 +242,22 @@ def _installed(env, addon):
     )
 
 
-def generate(env, months=6, seed=18, community=None, scale=1.0, end=None, commit=False):
-    """Write ``months`` of history of ``community`` (the demo 翰岭院 by default); returns stats.
+def plan(env, months=6, seed=18, community=None, scale=1.0, end=None):
+    """The ``History`` of ``community`` with its stories scheduled, none run yet (or None).
 
-    ``scale`` sizes the number of documents (1.0: a few hundred work orders over six months);
-    ``end`` is "today" (now by default): every generated moment is before it.
+    What ``generate`` runs; the queue (``History.schedule()``) depends on the seed and the
+    database only.
     """
-    started = time.perf_counter()
     community = community or env.ref("hanling_property.community_hanling_demo", False)
     if not community:
         _logger.warning("demo history: no community to fill")
-        return {}
+        return None
     env = env(context=dict(env.context, mail_notify_force_send=False))
     end = end or fields.Datetime.now().replace(microsecond=0)
     history = History(env, months, seed, community, scale, end)
     if not history.residents:
         _logger.warning("demo history: %s has no residents, nothing generated", community.name)
-        return {}
-    # sudo: the notification mails the story queued, dropped (the demo has no mail server)
-    mail_before = env["mail.mail"].sudo().search([], order="id desc", limit=1).id or 0
+        return None
     for _sequence, addon, name, function in sorted(GENERATORS.values(), key=lambda g: g[:3]):
         if not _installed(env, addon):
             continue
@@ -263,6 +267,22 @@ def generate(env, months=6, seed=18, community=None, scale=1.0, end=None, commit
         except Exception as error:  # noqa: BLE001
             env.clear()
             _logger.warning("demo history: %s/%s not scheduled: %s", addon, name, error)
+    return history
+
+
+def generate(env, months=6, seed=18, community=None, scale=1.0, end=None, commit=False):
+    """Write ``months`` of history of ``community`` (the demo 翰岭院 by default); returns stats.
+
+    ``scale`` sizes the number of documents (1.0: a few hundred work orders over six months);
+    ``end`` is "today" (now by default): every generated moment is before it.
+    """
+    started = time.perf_counter()
+    # sudo: the notification mails the story queued, dropped (the demo has no mail server)
+    mail_before = env["mail.mail"].sudo().search([], order="id desc", limit=1).id or 0
+    history = plan(env, months=months, seed=seed, community=community, scale=scale, end=end)
+    if history is None:
+        return {}
+    env = history.env
     history.run()
     # The crons of today: deadlines passed while the clock was back, the review of last month.
     for model, method in (
