@@ -26,7 +26,9 @@
         "data/fee_arrears_data.xml",
         "report/fee_dunning_notice_report.xml",
         "views/fee_arrears_views.xml",
+        "security/fee_meter_security.xml",
+        "views/fee_meter_views.xml",
     ],
-    "demo": ["demo/fees_demo.xml"],
+    "demo": ["demo/fees_demo.xml", "demo/fee_meter_demo.xml"],
     "installable": True,
 }

@@ -15,3 +15,7 @@ from . import fee_arrears
 from . import fee_arrears_plan
 from . import fee_arrears_dunning
 from . import fee_arrears_prepaid
+from . import fee_meter
+from . import fee_meter_reading
+from . import fee_meter_billing
+from . import fee_meter_import

@@ -6,6 +6,7 @@ from . import test_fee_portal
 from . import test_fee_reports
 from . import test_fee_demo_history
 from . import test_fee_receipt_numbering
+from . import test_fee_meter
 from . import test_fee_billspeed
 from . import test_fee_arrears
 from . import test_fee_transfer_credit
