@@ -22,7 +22,10 @@
         "views/fee_report_views.xml",
         "views/fee_portal_templates.xml",
         "report/unit_statement_report.xml",
+        "security/fee_bank_security.xml",
+        "data/fee_bank_data.xml",
+        "views/fee_bank_views.xml",
     ],
-    "demo": ["demo/fees_demo.xml"],
+    "demo": ["demo/fees_demo.xml", "demo/fee_bank_demo.xml"],
     "installable": True,
 }

@@ -11,3 +11,5 @@ from . import fee_accounting
 from . import fee_receipt
 from . import fee_report
 from . import fee_portal
+from . import fee_bank
+from . import fee_bank_move_in
