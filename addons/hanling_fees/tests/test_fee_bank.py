@@ -305,7 +305,7 @@ class TestFeeBank(FeeCase):
         """篇1 一 1 3: the 一卡通 agreement signed at the move-in is the payer's mandate."""
         buyer = self.env["res.partner"].create({"name": "赵敏"})
         unit = self.env["hanling.unit"].create(
-            {"building_id": self.building.id, "floor": 3, "room": "301", "floor_area": 90.0}
+            {"building_id": self.building.id, "floor": 7, "room": "701", "floor_area": 90.0}
         )
         move_in = (
             self.env["hanling.move.in"]
@@ -342,7 +342,7 @@ class TestFeeBank(FeeCase):
         self.assertEqual(mandate.move_in_id, move_in)
         # Without the account number the mandate waits in draft for it.
         unit2 = self.env["hanling.unit"].create(
-            {"building_id": self.building.id, "floor": 3, "room": "302", "floor_area": 90.0}
+            {"building_id": self.building.id, "floor": 7, "room": "702", "floor_area": 90.0}
         )
         plain = (
             self.env["hanling.move.in"]
