@@ -640,6 +640,7 @@ class HanlingFeeBankBatch(models.Model):
             )
         )
         # A bill already sent in a batch the bank has not answered stays out.
+        # sudo: lines are read-only records of the batches (other companies' never match).
         pending = (
             self.env["hanling.fee.bank.batch.line"]
             .sudo()
@@ -651,6 +652,7 @@ class HanlingFeeBankBatch(models.Model):
             move = bill.move_id
             if move.id not in taken:
                 by_key.setdefault((bill.unit_id.id, bill.partner_id.id), set()).add(move.id)
+        # sudo: the invoices found above, handed to the export step for their residuals.
         Move = self.env["account.move"].sudo()
         return [
             (mandate, Move.browse(sorted(by_key[(mandate.unit_id.id, mandate.partner_id.id)])))
@@ -720,6 +722,7 @@ class HanlingFeeBankBatch(models.Model):
         self._check_state(["draft", "exported"], message=_("A returned batch is not cancelled."))
         if self.return_ids:
             raise UserError(_("A batch the bank has answered is not cancelled."))
+        # sudo: the lines are this step's own records (no role deletes one by hand).
         self.line_ids.sudo().unlink()
         self.write({"state": "cancel"})
         return True
@@ -741,6 +744,7 @@ class HanlingFeeBankBatch(models.Model):
         if len(content) > MAX_RETURN_BYTES:
             raise UserError(_("The return file is larger than 64 MB."))
         digest = hashlib.sha256(content).hexdigest()
+        # sudo: import records are made by this step only (no role creates one by hand).
         Return = self.env["hanling.fee.bank.return"].sudo()
         earlier = Return.search(
             [("company_id", "=", self.company_id.id), ("file_hash", "=", digest)], limit=1
@@ -759,6 +763,7 @@ class HanlingFeeBankBatch(models.Model):
         parsed = self.layout_id._parse_return(content)
         success = self.layout_id._success_codes()
         currency = self.company_id.currency_id
+        # sudo: the batch's lines are settled by this step only (read-only for every role).
         lines = self.line_ids.sudo()
         by_reference = {line.reference: line for line in lines}
         collected, rejected, unknown, already = [], [], [], 0
@@ -826,11 +831,13 @@ class HanlingFeeBankBatch(models.Model):
                 self.journal_id,
                 day,
             )
+            # sudo: as above, the lines collected are settled by this step.
             self.env["hanling.fee.bank.batch.line"].sudo()._settle_collected(
                 collected, payments, record
             )
         for line, reason in rejected:
             line._settle_rejected(reason, record)
+            # sudo: the front desk's follow-up on the mandate (the accountant may not write it).
             line.mandate_id.sudo()._follow_up(line)
         if all(line.state != "sent" for line in lines):
             self.write({"state": "done"})
