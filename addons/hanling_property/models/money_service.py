@@ -395,7 +395,9 @@ class HanlingMoneyService(models.AbstractModel):
         """
         company = journal.company_id
         self._check_payment_journal(journal, company)
-        books = self._books(company).env
+        # Odoo's own switch for mass records: no "created" message nor tracking values per
+        # payment and entry (the return file's record and its batch's chatter trace them).
+        books = self._books(company).with_context(tracking_disable=True).env
         payment_ids = []
         for start in range(0, len(items), batch_size):
             chunk = items[start : start + batch_size]
