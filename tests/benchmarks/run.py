@@ -318,7 +318,8 @@ def step_bank(args, results):
             env.cr.commit()
             log(f"  generated in {data['seconds']:.0f} s")
             content, rejected = bank.return_file(env, batch)
-            collected = batch.line_ids.filtered(lambda line: line.reference not in set(rejected))
+            refused = set(rejected)
+            collected = batch.line_ids.filtered(lambda line: line.reference not in refused)
             invoices = collected.invoice_ids
             if args.bank_wizard_lines:
                 invoices = invoices[: args.bank_wizard_lines]
