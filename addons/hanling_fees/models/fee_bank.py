@@ -824,7 +824,11 @@ class HanlingFeeBankBatch(models.Model):
                         "partner": line.partner_id,
                         "amount": line.amount,
                         "invoices": line.invoice_ids,
-                        "memo": _("Bank collection %(reference)s", reference=line.reference),
+                        # self.env._: a comprehension's frame has no ``self`` to take the
+                        # language from (a warning with its stack for each line otherwise).
+                        "memo": self.env._(
+                            "Bank collection %(reference)s", reference=line.reference
+                        ),
                     }
                     for line in collected
                 ],
