@@ -358,6 +358,9 @@ def step_bank(args, results):
 
         results["bank"][str(lines)] = with_env(db, bench)
         if not args.keep:
+            from odoo.sql_db import close_db
+
+            close_db(db)  # the registry's pooled connections, or dropdb is refused
             subprocess.run(["dropdb", "--if-exists", db], check=True)
 
 
