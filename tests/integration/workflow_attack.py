@@ -669,8 +669,20 @@ def _complaint_handover(env):
     night.action_hand_over()
 
 
+def _callback_attempt(env):
+    # Attempts are made by the callback's own steps only: one as set-up.
+    from odoo.addons.hanling_property.tools.workflow import workflow_grant
+
+    callback = env["hanling.callback"].search([], limit=1)
+    with workflow_grant("hanling.callback"):
+        env["hanling.callback.attempt"].create(
+            {"callback_id": callback.id, "result": "unreachable"}
+        )
+
+
 # Procedures the demo data has no document of: one each, made as set-up.
 BUILDERS = {
+    "hanling.callback.attempt": _callback_attempt,
     "hanling.complaint.handover": _complaint_handover,
     "hanling.fee.receipt": _fee_receipt,
     "hanling.custody": _custody,

@@ -6,3 +6,4 @@ from . import test_fee_portal
 from . import test_fee_reports
 from . import test_fee_demo_history
 from . import test_fee_bank
+from . import test_fee_transfer_credit

@@ -119,7 +119,9 @@ class HanlingPortalRequests(HanlingPortal):
         """A unit page the user does not live in. A technician who opened it scanned the unit's
         QR code at the door: the scan records the arrival (篇2 一 四)); others go home."""
         if request.env.user.has_group("hanling_property.group_technician"):
-            return request.redirect(f"/my/arrival?code={quote(request.httprequest.path)}")
+            # The whole scanned code, its key included (the arrival checks it).
+            code = request.httprequest.full_path.rstrip("?")
+            return request.redirect(f"/my/arrival?code={quote(code)}")
         return request.redirect("/my")
 
     def _hanling_page_error(self, url, message):

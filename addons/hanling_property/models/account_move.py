@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .account_payment import check_permit_link
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -22,6 +24,16 @@ class AccountMove(models.Model):
         help="The community whose resident services this entry bills or settles: revenue is "
         "reported per community through its analytic account.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        check_permit_link(self, vals_list)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "hanling_decoration_permit_id" in vals:
+            check_permit_link(self, [{"hanling_decoration_permit_id": True}])
+        return super().write(vals)
 
     def _post(self, soft=True):
         self._hanling_apply_community_analytics()

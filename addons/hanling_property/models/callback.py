@@ -136,6 +136,7 @@ class HanlingCallback(models.Model):
             return None
         return self.env[self.res_model].browse(self.res_id).exists()
 
+    @workflow_step
     def action_unreachable(self):
         """Record a call that did not reach the resident; the callback stays planned."""
         self._check_planned()
@@ -258,9 +259,15 @@ class HanlingCallback(models.Model):
 
 
 class HanlingCallbackAttempt(models.Model):
+    """One call of a callback: made by the callback's own steps (unreachable, done), never by
+    hand — who called, when and what came of it is the record of the callback (篇3 4.4)."""
+
     _name = "hanling.callback.attempt"
     _description = "Callback Attempt"
+    _inherit = ["hanling.workflow.mixin"]
     _order = "date desc, id desc"
+    _workflow_fields = ("callback_id", "date", "user_id", "result", "note")
+    _workflow_parent = "callback_id"
 
     callback_id = fields.Many2one("hanling.callback", required=True, ondelete="cascade", index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
@@ -269,6 +276,12 @@ class HanlingCallbackAttempt(models.Model):
         [("reached", "Reached"), ("unreachable", "Unreachable")], required=True
     )
     note = fields.Char()
+
+    def unlink(self):
+        # A call that was made stays in the record; the callback's deletion takes its attempts.
+        if not self._workflow_open():
+            self._workflow_refuse(["result"])
+        return super().unlink()
 
 
 class HanlingCallbackMixin(models.AbstractModel):

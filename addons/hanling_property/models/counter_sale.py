@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools.misc import formatLang
 
 from ..tools.workflow import workflow_step
 
@@ -264,6 +265,26 @@ class HanlingCounterSaleLine(models.Model):
     def unlink(self):
         self.sale_id._check_edit_lock({"line_ids": True})
         return super().unlink()
+
+    @api.constrains("service_id", "price_unit")
+    def _check_published_price(self):
+        """篇1 (三) "收费项目公开……公布收费价格": a paid service with a published price is
+        charged at that price; only what the office paid out is typed in (free services) or
+        priced at the counter (a paid service the catalogue prices at 0)."""
+        for line in self:
+            service = line.service_id
+            if service.fee_type != "paid" or line.currency_id.is_zero(service.list_price):
+                continue
+            if line.currency_id.compare_amounts(line.price_unit, service.list_price):
+                raise ValidationError(
+                    _(
+                        "%(service)s is charged at its published price, %(price)s.",
+                        service=service.display_name,
+                        price=formatLang(
+                            self.env, service.list_price, currency_obj=line.currency_id
+                        ),
+                    )
+                )
 
     @api.depends("service_id")
     def _compute_from_service(self):

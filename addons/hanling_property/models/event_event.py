@@ -5,6 +5,8 @@ import pytz
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools.workflow import EditLockError
+
 ACTIVITY_KINDS = [
     ("after_school", "After-School Centre"),
     ("tutoring", "Holiday Tutoring"),
@@ -23,8 +25,18 @@ def _default_refund_days(env):
     return int(env["ir.config_parameter"].sudo().get_param("hanling_property.event_refund_days", 3))
 
 
+# The published terms of a paid activity: what each confirmed participant was billed and may
+# get back. Once someone is registered they are the deal, and stay.
+FEE_TERMS = ("hanling_service_id", "hanling_refund_days")
+
+
 class EventEvent(models.Model):
-    _inherit = "event.event"
+    # The guard owns what is computed from the fee (whether the activity is paid: the invoice of
+    # each confirmation follows it); the fee and the refund rule are frozen once participants
+    # registered under them.
+    _name = "event.event"
+    _inherit = ["event.event", "hanling.workflow.mixin"]
+    _workflow_fields = ()
 
     hanling_community_id = fields.Many2one(
         "hanling.community",
@@ -152,11 +164,42 @@ class EventEvent(models.Model):
                 )
 
     def write(self, vals):
+        if set(FEE_TERMS) & set(vals) and not self._workflow_open():
+            self._hanling_check_fee_terms(vals)
         res = super().write(vals)
         if {"seats_max", "seats_limited"} & set(vals):
             # More seats: the waiting list moves up at once.
             self._hanling_promote_waiting()
         return res
+
+    def _hanling_check_fee_terms(self, vals):
+        """The fee and refund rule of an activity with registrations are the participants'
+        deal: refused once anyone is registered (a new activity is published instead)."""
+        changed = [name for name in FEE_TERMS if name in vals]
+        for event in self:
+            new = {
+                name: self._fields[name].convert_to_record(
+                    self._fields[name].convert_to_cache(vals[name], event), event
+                )
+                for name in changed
+            }
+            if all(event[name] == value for name, value in new.items()):
+                continue
+            # sudo: whether anyone registered, whoever changes the activity.
+            registered = event.sudo().registration_ids.filtered(
+                lambda r: r.state in ("open", "done") or r.hanling_invoice_id
+            )
+            if registered:
+                raise EditLockError(
+                    _(
+                        "%(event)s has registered participants: %(fields)s can no longer be "
+                        "changed.",
+                        event=event.display_name,
+                        fields=", ".join(
+                            sorted(self._fields[n]._description_string(self.env) for n in changed)
+                        ),
+                    )
+                )
 
     def action_hanling_generate_sessions(self):
         """One session per day of the event (weekdays only for the after-school centre)."""

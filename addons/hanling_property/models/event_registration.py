@@ -148,6 +148,15 @@ class EventRegistration(models.Model):
         return registrations
 
     def write(self, vals):
+        # Odoo's state moves through Odoo's buttons, which our steps wrap (waiting list, invoice,
+        # refund): a community registration written "registered" or "attended" directly would
+        # skip the queue and the fee.
+        if (
+            "state" in vals
+            and not self._workflow_open()
+            and self.filtered(lambda r: r.event_id.hanling_community_id)
+        ):
+            self._workflow_refuse(["state"])
         if vals.get("hanling_pickup_phone"):
             vals["hanling_pickup_phone"] = normalize_cn_phone(
                 self.env, vals["hanling_pickup_phone"], _("Pick-up Phone")
@@ -189,6 +198,7 @@ class EventRegistration(models.Model):
 
     # ------------------------------------------------------------------ actions
 
+    @workflow_step
     def action_confirm(self):
         community = self.filtered(lambda r: r.event_id.hanling_community_id)
         if community:
@@ -208,6 +218,15 @@ class EventRegistration(models.Model):
         community._hanling_on_confirmed()
         return res
 
+    @workflow_step
+    def action_set_draft(self):
+        return super().action_set_draft()
+
+    @workflow_step
+    def action_set_done(self):
+        return super().action_set_done()
+
+    @workflow_step
     def action_cancel(self):
         community = self.filtered(lambda r: r.event_id.hanling_community_id)
         if community.filtered(lambda r: r.state not in ("draft", "open")):

@@ -635,6 +635,15 @@ class HanlingWorkOrder(models.Model):
                     unit=self.unit_id.display_name,
                 )
             )
+        if not self.unit_id._hanling_qr_key_matches(code):
+            # The unit's number alone is no proof: the printed code carries the unit's key.
+            raise UserError(
+                _(
+                    "This is not the QR code at the door of %(unit)s: scan the code printed "
+                    "there, or record the arrival by hand with the reason.",
+                    unit=self.unit_id.display_name,
+                )
+            )
         self._action_start("scan")
         return True
 

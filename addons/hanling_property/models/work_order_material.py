@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools.workflow import WorkflowGuardError
+
 
 class HanlingWorkOrderMaterial(models.Model):
     """Materials used on a job; those bought on the resident's behalf are charged (篇2 二 二) 3)."""
@@ -44,11 +46,15 @@ class HanlingWorkOrderMaterial(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if any("amount" in vals for vals in vals_list):
+            self._refuse_amount()
         lines = super().create(vals_list)
         lines._check_order_editable()
         return lines
 
     def write(self, vals):
+        if "amount" in vals:
+            self._refuse_amount()
         self._check_order_editable()
         res = super().write(vals)
         if "order_id" in vals:
@@ -58,6 +64,17 @@ class HanlingWorkOrderMaterial(models.Model):
     def unlink(self):
         self._check_order_editable()
         return super().unlink()
+
+    def _refuse_amount(self):
+        # The amount charged is the quantity times the price, never a figure of its own: the
+        # resident's invoice adds these amounts (篇2 二 二) 3).
+        raise WorkflowGuardError(
+            self.env._(
+                "%(fields)s of %(document)s change through the document's buttons only.",
+                fields=self._fields["amount"]._description_string(self.env),
+                document=self.env["ir.model"]._get(self._name).name,
+            )
+        )
 
     def _check_order_editable(self):
         # The lines are the order's materials: frozen with them (_workflow_lock), and the fee

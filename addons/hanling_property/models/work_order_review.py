@@ -1,7 +1,7 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.workflow import WorkflowGuardError, is_granted, workflow_step
 
@@ -187,8 +187,20 @@ class HanlingWorkOrderReview(models.Model):
         if self.filtered(lambda r: r.date_from.day != 1):
             raise ValidationError(_("A monthly review starts on the first day of a month."))
 
+    def _check_reviewer(self):
+        """篇2 八 "客户主管每月初……进行统计、分析、评估": the monthly review is the customer-service
+        supervisor's (and the manager's above); others read it."""
+        if not self.env.user.has_group("hanling_property.group_cs_supervisor"):
+            raise AccessError(
+                _(
+                    "Only the customer-service supervisor counts, concludes or reopens the "
+                    "monthly service review (篇2 八)."
+                )
+            )
+
     def action_compute(self):
         """Recount the month's work orders per catalogue service; decisions already taken stay."""
+        self._check_reviewer()
         self._check_state(["draft"], message=_("A concluded review can no longer be recounted."))
         for review in self:
             review._compute_lines()
@@ -196,6 +208,7 @@ class HanlingWorkOrderReview(models.Model):
 
     @workflow_step
     def action_conclude(self):
+        self._check_reviewer()
         self._check_state(["draft"], message=_("This review is already concluded."))
         if self.filtered(lambda r: not r.conclusion):
             raise UserError(_("Write the conclusions of the review first."))
@@ -205,6 +218,7 @@ class HanlingWorkOrderReview(models.Model):
 
     @workflow_step
     def action_reopen(self):
+        self._check_reviewer()
         self._check_state(["done"], message=_("Only a concluded review can be reopened."))
         self.write({"state": "draft"})
         return True

@@ -46,3 +46,4 @@ from . import test_deadline_mixin
 from . import test_demo_history
 from . import test_move_in_manual
 from . import test_report_letterhead
+from . import test_client_forgery

@@ -26,7 +26,7 @@ class TestWorkOrderArrival(WorkOrderCase):
         with freeze_time("2027-03-02 02:00:00"):
             order = self._assign(self._order())
         code = self.unit._hanling_portal_url()
-        self.assertTrue(code.endswith(f"/my/units/{self.unit.id}/request"))
+        self.assertIn(f"/my/units/{self.unit.id}/request?key=", code)
         with freeze_time("2027-03-02 02:12:00"):
             order.with_user(self.tech).action_arrive_scan(code)
         self.assertEqual(order.state, "in_progress")
@@ -147,7 +147,10 @@ class TestWorkOrderArrivalPhone(HttpCase):
         self.assertIn("o_hanling_arrival", page.text)
         self.assertIn(self.order.name, page.text)
         self.assertIn(f'action="/my/arrival/{self.order.id}"', page.text)
-        code = f"/my/units/{self.unit.id}/request"
+        code = self.unit._hanling_portal_url()
+        page = self.url_open(code[code.index("/my/") :])
+        self.assertIn("/my/arrival?code=", page.url)
+        self.assertIn("key%3D", page.url)
         response = self._post(f"/my/arrival/{self.order.id}", {"code": code})
         self.assertEqual(response.status_code, 303)
         self.assertIn(f"/odoo/hanling.work.order/{self.order.id}", response.headers["Location"])
