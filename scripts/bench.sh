@@ -3,6 +3,8 @@
 #   scripts/bench.sh full [run.py options]   everything: ops beside the peers, scale 10k/100k/1M,
 #                                            concurrency, install time, the fees billing run at
 #                                            10k/100k units beside OCA contract (hours on 2 cores)
+#                                            and the import of a bank return file of 100k lines
+#                                            beside account.payment.register (the bank step)
 #   scripts/bench.sh small [pytest args]     the CI mode: tests/benchmarks/test_bench_small.py on
 #                                            a fresh database: correctness and query budgets only
 # The peers (OCA helpdesk_mgmt and contract, core repair and maintenance) go only into the benchmark's own

@@ -28,7 +28,10 @@
         "views/fee_arrears_views.xml",
         "security/fee_meter_security.xml",
         "views/fee_meter_views.xml",
+        "security/fee_bank_security.xml",
+        "data/fee_bank_data.xml",
+        "views/fee_bank_views.xml",
     ],
-    "demo": ["demo/fees_demo.xml", "demo/fee_meter_demo.xml"],
+    "demo": ["demo/fees_demo.xml", "demo/fee_meter_demo.xml", "demo/fee_bank_demo.xml"],
     "installable": True,
 }

@@ -26,6 +26,10 @@ Steps:
                recurring invoicing of the same fees on the same units (fees.py; contract is
                installed in the database <prefix>_fees_<units> only), and a resident's portal
                bill list
+  bank         for each of --bank-lines: the import of a bank return file of that many lines
+               (hanling_fees: payments posted and reconciled, one line in 50 rejected) beside
+               Odoo's account.payment.register wizard paying the same invoices in batches
+               (bank.py); lines per second and queries per line
 Results: tests/benchmarks/results/<UTC time>.json (and .md tables on stdout).
 Databases are named <prefix>_*, dropped and rebuilt by the run; --keep keeps the scale ones.
 """
@@ -350,6 +354,71 @@ def step_fees(args, results):
             subprocess.run(["dropdb", "--if-exists", db], check=True)
 
 
+def step_bank(args, results):
+    import bank
+
+    template = f"{args.prefix}_base"
+    if args.rebuild or not db_exists(template):
+        log(f"installing {ADDONS} in the template {template}")
+        install(template, ADDONS)
+    results.setdefault("bank", {})
+    for lines in args.bank_lines:
+        db = f"{args.prefix}_bank_{lines}"
+        subprocess.run(["dropdb", "--if-exists", db], check=True)
+        subprocess.run(["createdb", "-T", template, db], check=True)
+
+        def bench(env, lines=lines):
+            data = bank.generate(env, lines, log=log)
+            batch = bank.make_batch(env, data)
+            env.cr.commit()
+            log(f"  generated in {data['seconds']:.0f} s")
+            content, rejected = bank.return_file(env, batch)
+            refused = set(rejected)
+            collected = batch.line_ids.filtered(lambda line: line.reference not in refused)
+            invoices = collected.invoice_ids
+            if args.bank_wizard_lines:
+                invoices = invoices[: args.bank_wizard_lines]
+            wizard, states = bank.register_wizard(env, data, invoices, args.bank_wizard_batch)
+            log(f"  account.payment.register: {wizard}, invoices {sorted(states)}")
+            record, hanling = bank.import_hanling(env, batch, content)
+            log(
+                f"  hanling_fees return import: {hanling}, {record.collected_count} collected, "
+                f"{record.rejected_count} rejected, {record.unknown_count} not matched"
+            )
+            env.cr.execute(
+                """
+                SELECT count(*) FILTER (WHERE move.payment_state IN ('paid', 'in_payment')),
+                       count(*)
+                  FROM hanling_fee_bank_batch_line line
+                  JOIN hanling_fee_bank_line_invoice_rel rel ON rel.line_id = line.id
+                  JOIN account_move move ON move.id = rel.move_id
+                 WHERE line.batch_id = %s AND line.state = 'collected'
+                """,
+                [batch.id],
+            )
+            paid, collected_invoices = env.cr.fetchone()
+            return {
+                "lines": lines,
+                "generation_s": round(data["seconds"], 1),
+                "hanling_fees": hanling,
+                "collected": record.collected_count,
+                "rejected": record.rejected_count,
+                "unknown": record.unknown_count,
+                "collected_invoices_paid": [paid, collected_invoices],
+                "account_payment_register": wizard,
+                "wizard_batch": args.bank_wizard_batch,
+                "ratio_lines_per_s": round(hanling["lines_per_s"] / wizard["lines_per_s"], 2),
+                "load_average": os.getloadavg(),
+            }
+
+        results["bank"][str(lines)] = with_env(db, bench)
+        if not args.keep:
+            from odoo.sql_db import close_db
+
+            close_db(db)  # the registry's pooled connections, or dropdb is refused
+            subprocess.run(["dropdb", "--if-exists", db], check=True)
+
+
 def step_install(args, results):
     out = {}
     for label, modules in [("account alone", "account"), ("three Hanling addons", ADDONS)]:
@@ -455,7 +524,7 @@ def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--steps", default="ops,scale,concurrency,upgrade,install,fees")
+    parser.add_argument("--steps", default="ops,scale,concurrency,upgrade,install,fees,bank")
     parser.add_argument(
         "--sizes",
         default="10000,100000,1000000",
@@ -510,11 +579,20 @@ def main():
         help="invoices in the database when the portal bill list is read (the missing ones "
         "are written by SQL after the billing runs)",
     )
+    parser.add_argument("--bank-lines", default="100000", help="lines of the bank step's file")
+    parser.add_argument(
+        "--bank-wizard-lines",
+        type=int,
+        default=0,
+        help="pay only the first N collected invoices with the wizard (0: all of them)",
+    )
+    parser.add_argument("--bank-wizard-batch", type=int, default=1000, help="invoices per wizard")
     parser.add_argument("--keep", action="store_true", help="keep every scale database")
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
     args.fee_units = [int(s) for s in args.fee_units.split(",")]
+    args.bank_lines = [int(s) for s in args.bank_lines.split(",")]
     os.environ.setdefault("PGHOST", "/var/run/postgresql")
     results = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -531,6 +609,7 @@ def main():
         "install": step_install,
         "upgrade": step_upgrade,
         "fees": step_fees,
+        "bank": step_bank,
     }
     for name in args.steps.split(","):
         steps[name](args, results)

@@ -20,6 +20,7 @@ SHARED = {
     "hanling.document.type",
     "hanling.event.attendance",
     "hanling.event.session",
+    "hanling.fee.bank.layout",  # the common layout ships for every company
 }
 
 

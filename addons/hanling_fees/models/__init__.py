@@ -19,3 +19,5 @@ from . import fee_meter
 from . import fee_meter_reading
 from . import fee_meter_billing
 from . import fee_meter_import
+from . import fee_bank
+from . import fee_bank_move_in

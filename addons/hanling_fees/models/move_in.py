@@ -12,3 +12,4 @@ class HanlingMoveIn(models.Model):
             self.env["hanling.fee.subscription"]._start_for_owner(
                 move_in.unit_id, move_in.partner_id, day, origin=move_in
             )
+        self._fee_bank_mandates()

@@ -9,4 +9,5 @@ from . import test_fee_receipt_numbering
 from . import test_fee_meter
 from . import test_fee_billspeed
 from . import test_fee_arrears
+from . import test_fee_bank
 from . import test_fee_transfer_credit

@@ -448,6 +448,69 @@ class HanlingMoneyService(models.AbstractModel):
                 credits = credits.filtered(lambda line: not line.reconciled)
         return self._mine(entries)
 
+    # ------------------------------------------------------------------ bank collection
+    # (hanling_fees, issue 17 item 2: the bank's return file of a collection batch)
+
+    @api.model
+    def _collect_bank_payments(self, items, journal, date, batch_size=500):
+        """Posted customer payments of the bank's collection, each reconciled with its bills.
+
+        ``items``: dicts of ``partner``, ``amount``, ``invoices`` (posted customer invoices)
+        and ``memo``, all of the journal's company. Made in batches of ``batch_size``: one
+        ``create`` and one ``action_post`` of the payments, then one reconciliation plan of
+        each payment's receivable line with its invoices' open receivable lines (what
+        ``account.payment.register`` does one group at a time). Returns the payments in the
+        order of ``items``.
+        """
+        company = journal.company_id
+        self._check_payment_journal(journal, company)
+        # Odoo's own switch for mass records: no "created" message nor tracking values per
+        # payment and entry (the return file's record and its batch's chatter trace them).
+        books = self._books(company).with_context(tracking_disable=True).env
+        payment_ids = []
+        for start in range(0, len(items), batch_size):
+            chunk = items[start : start + batch_size]
+            payments = books["account.payment"].create(
+                [
+                    {
+                        "payment_type": "inbound",
+                        "partner_type": "customer",
+                        "partner_id": item["partner"].id,
+                        "amount": item["amount"],
+                        "journal_id": journal.id,
+                        "date": date,
+                        "memo": item["memo"],
+                        "company_id": company.id,
+                    }
+                    for item in chunk
+                ]
+            )
+            payments.action_post()
+            invoices = books["account.move"].browse(
+                {move_id for item in chunk for move_id in item["invoices"].ids}
+            )
+            receivable = {}
+            for line in invoices.line_ids:
+                if line.account_id.account_type == "asset_receivable" and not line.reconciled:
+                    receivable.setdefault(line.move_id.id, []).append(line.id)
+            Line = books["account.move.line"]
+            plan = []
+            for payment, item in zip(payments, chunk, strict=True):
+                counterpart = payment.move_id.line_ids.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                )
+                plan.append(
+                    counterpart
+                    | Line.browse(
+                        [i for move_id in item["invoices"].ids for i in receivable.get(move_id, [])]
+                    )
+                )
+            Line._reconcile_plan(plan)
+            payment_ids += payments.ids
+            books.flush_all()
+            books.invalidate_all()
+        return self.env["account.payment"].browse(payment_ids)
+
     # ------------------------------------------------------------------ configuration
 
     @api.model

@@ -1,0 +1,368 @@
+import base64
+import csv
+import io
+from datetime import date
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
+
+from odoo.addons.hanling_property.tools.workflow import EditLockError
+
+from .common import FeeCase
+
+PERIOD = date(2026, 3, 1)
+CARD = "6222020200012345670"
+CARD2 = "6217000000123456786"
+SIGNED = base64.b64encode(b"%PDF-1.4 signed mandate")
+HEADER = ["流水号", "账号", "金额", "处理结果", "失败原因"]
+
+
+def return_file(rows, header=HEADER, encoding="gbk"):
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return text.getvalue().encode(encoding)
+
+
+@tagged("post_install", "-at_install")
+class TestFeeBank(FeeCase):
+    """Issue 17 item 2: 银行代扣 / 托收, the round trip of the 委托银行代收费合同 (篇1 一 1 3)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bank = cls.env["res.bank"].create({"name": "中国工商银行（测试）", "bic": "ICBKCNBT"})
+        cls.bank_journal = cls.env["account.journal"].create(
+            {"name": "工行代收", "type": "bank", "code": "TBK", "company_id": cls.company.id}
+        )
+        cls.layout = cls.env.ref("hanling_fees.bank_layout_common")
+        cls.desk = cls.users["t_duty"]
+        cls.staff = cls.users["t_staff"]
+        Mandate = cls.env["hanling.fee.bank.mandate"].with_user(cls.staff)
+        cls.mandate, cls.mandate2 = Mandate.create(
+            [
+                {
+                    "partner_id": cls.owner.id,
+                    "unit_id": cls.unit.id,
+                    "bank_id": cls.bank.id,
+                    "account_holder": "王伟",
+                    "account_number": "6222 0202 0001 2345 670",
+                    "signed_copy": SIGNED,
+                    "signed_copy_name": "委托书.pdf",
+                    "date_start": date(2026, 1, 1),
+                },
+                {
+                    "partner_id": cls.owner2.id,
+                    "unit_id": cls.unit2.id,
+                    "bank_id": cls.bank.id,
+                    "account_holder": "李娜",
+                    "account_number": CARD2,
+                    "signed_copy": SIGNED,
+                    "signed_copy_name": "委托书.pdf",
+                    "date_start": date(2026, 1, 1),
+                },
+            ]
+        )
+        (cls.mandate | cls.mandate2).action_activate()
+
+    def _bill(self):
+        self._subscribe(self.unit, self.owner, date(2026, 1, 1))
+        self._subscribe(self.unit2, self.owner2, date(2026, 1, 1))
+        run = self._run(PERIOD)
+        invoices = run.bill_line_ids.invoice_line_id.move_id
+        self.assertEqual(len(invoices), 2)
+        return invoices
+
+    def _batch(self):
+        batch = (
+            self.env["hanling.fee.bank.batch"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "bank_id": self.bank.id,
+                    "layout_id": self.layout.id,
+                    "journal_id": self.bank_journal.id,
+                    "period_start": PERIOD,
+                }
+            )
+        )
+        batch.action_export()
+        return batch
+
+    def _lines(self, batch):
+        return {line.mandate_id: line for line in batch.line_ids}
+
+    def _payments(self):
+        return self.env["account.payment"].search_count([("journal_id", "=", self.bank_journal.id)])
+
+    def test_round_trip(self):
+        """篇1 一 1 3 一卡通: the bank collects what each mandate owes; a collected line is a
+        posted payment reconciled with its bills, a rejected one stays owed with the bank's
+        reason and a front-desk follow-up, an unknown line is reported, a second import of the
+        same file changes nothing."""
+        invoices = self._bill()
+        batch = self._batch()
+        self.assertEqual(batch.state, "exported")
+        self.assertEqual(batch.line_count, 2)
+        lines = self._lines(batch)
+        first, second = lines[self.mandate], lines[self.mandate2]
+        invoice = first.invoice_ids
+        self.assertEqual(len(invoice), 1)
+        self.assertAlmostEqual(first.amount, invoice.amount_residual)
+        # The collection file: GBK, the layout's columns, one row per mandate.
+        exported = base64.b64decode(batch.export_file).decode("gbk")
+        rows = list(csv.reader(io.StringIO(exported)))
+        self.assertEqual(rows[0], ["流水号", "合同号", "账号", "户名", "金额", "所属期"])
+        self.assertIn(
+            [first.reference, self.mandate.name, CARD, "王伟", f"{first.amount:.2f}", "202603"],
+            rows,
+        )
+        self.assertEqual(len(rows), 3)
+
+        content = return_file(
+            [
+                [first.reference, CARD, f"{first.amount:.2f}", "成功", ""],
+                [second.reference, CARD2, f"{second.amount:.2f}", "失败", "余额不足"],
+                [f"{batch.name}-999999", "6228480012345678903", "10.00", "成功", ""],
+            ]
+        )
+        record = batch.with_user(self.accountant)._import_return(content, "回盘.csv", PERIOD)
+        self.assertEqual(
+            (record.collected_count, record.rejected_count, record.unknown_count), (1, 1, 1)
+        )
+        self.assertIn(f"{batch.name}-999999", record.unknown_report)
+        self.assertEqual(first.state, "collected")
+        payment = first.payment_id
+        self.assertIn(payment.state, ("in_process", "paid"))
+        self.assertEqual(payment.move_id.state, "posted")
+        self.assertEqual(payment.journal_id, self.bank_journal)
+        self.assertAlmostEqual(payment.amount, first.amount)
+        self.assertIn(invoice.payment_state, ("paid", "in_payment"))
+        self.assertEqual(invoice.amount_residual, 0)
+        self.assertIn(payment, invoice._get_reconciled_payments())
+        # Rejected: still owed, the bank's reason, a to-do for the front desk on the mandate.
+        self.assertEqual((second.state, second.reason), ("rejected", "余额不足"))
+        self.assertEqual(second.invoice_ids.payment_state, "not_paid")
+        self.assertFalse(second.payment_id)
+        activity = self.mandate2.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertIn("余额不足", activity.summary)
+        self.assertTrue(activity.user_id.has_group("hanling_property.group_duty_officer"))
+        self.assertEqual(batch.state, "done")
+        self.assertEqual(self._payments(), 1)
+        self.assertEqual(second.invoice_ids | invoice, invoices)
+
+        # The same file again: refused, nothing changes.
+        with self.assertRaisesRegex(UserError, "This return file was imported already"):
+            batch.with_user(self.accountant)._import_return(content, "回盘.csv", PERIOD)
+        self.assertEqual(self._payments(), 1)
+        self.assertEqual(len(batch.return_ids), 1)
+        # A re-sent file with the same lines (other bytes): every line settled before.
+        again = batch.with_user(self.accountant)._import_return(
+            content + b"\r\n", "回盘-重发.csv", PERIOD
+        )
+        self.assertEqual(
+            (again.collected_count, again.rejected_count, again.already_count), (0, 0, 2)
+        )
+        self.assertEqual(again.unknown_count, 1)
+        self.assertEqual(self._payments(), 1)
+        self.assertEqual(len(self.mandate2.activity_ids), 1)
+
+        # The rejected bill goes into the next batch; the paid one does not.
+        next_batch = self._batch()
+        self.assertEqual(next_batch.line_ids.mandate_id, self.mandate2)
+
+    def test_xlsx_layout_round_trip(self):
+        import openpyxl
+
+        self._bill()
+        self.layout.file_format = "xlsx"
+        batch = self._batch()
+        self.assertTrue(batch.export_filename.endswith(".xlsx"))
+        book = openpyxl.load_workbook(io.BytesIO(base64.b64decode(batch.export_file)))
+        self.assertEqual(book.active.cell(1, 1).value, "流水号")
+        back = openpyxl.Workbook()
+        back.active.append(HEADER)
+        for line in batch.line_ids:
+            back.active.append(
+                [line.reference, line.mandate_id.account_number, line.amount, "0000", ""]
+            )
+        buffer = io.BytesIO()
+        back.save(buffer)
+        record = batch.with_user(self.accountant)._import_return(buffer.getvalue(), "回盘.xlsx")
+        self.assertEqual(record.collected_count, 2)
+        self.assertEqual(
+            set(batch.line_ids.invoice_ids.mapped("payment_state")) - {"paid", "in_payment"}, set()
+        )
+
+    def _assert_refused(self, batch, content, message):
+        with self.assertRaisesRegex(UserError, message):
+            batch.with_user(self.accountant)._import_return(content, "hostile.csv")
+        self.assertEqual(self._payments(), 0)
+        self.assertFalse(batch.return_ids)
+        self.assertEqual(set(batch.line_ids.mapped("state")), {"sent"})
+
+    def test_hostile_return_files_are_refused_whole(self):
+        """A wrong encoding, a missing column, a negative or non-numeric amount, a line given
+        twice: a clear error and nothing posted."""
+        self._bill()
+        batch = self._batch()
+        first, second = batch.line_ids.sorted("sequence")
+        good = [first.reference, CARD, f"{first.amount:.2f}", "成功", ""]
+        with self.subTest("wrong encoding: UTF-8 for a GBK layout"):
+            self._assert_refused(
+                batch, return_file([good], encoding="utf-8"), "is not encoded in GBK"
+            )
+        with self.subTest("wrong encoding: GBK bytes under a UTF-8 layout"):
+            self.layout.encoding = "utf-8"
+            self._assert_refused(batch, return_file([good]), "is not encoded in UTF-8")
+            self.layout.encoding = "gbk"
+        with self.subTest("missing column"):
+            self._assert_refused(
+                batch,
+                return_file(
+                    [good[:2] + good[3:]], header=["流水号", "账号", "处理结果", "失败原因"]
+                ),
+                "has no column “金额”",
+            )
+        for amount in ("-10.00", "十元", "1e3", "0"):
+            with self.subTest(amount=amount):
+                self._assert_refused(
+                    batch,
+                    return_file([good, [second.reference, CARD2, amount, "成功", ""]]),
+                    f"Line 3 of the return file: the amount “{amount}” is not a positive number",
+                )
+        with self.subTest("duplicated line"):
+            self._assert_refused(
+                batch,
+                return_file([good, good]),
+                f"Line 3 of the return file repeats the line {first.reference} of line 2",
+            )
+        with self.subTest("not an Excel file"):
+            self.layout.file_format = "xlsx"
+            self._assert_refused(batch, b"not a workbook", "is not an Excel")
+            self.layout.file_format = "csv"
+
+    def test_hostile_error_is_translated(self):
+        self._bill()
+        batch = self._batch()
+        self.env["res.lang"]._activate_lang("zh_CN")
+        with self.assertRaisesRegex(UserError, "回盘文件"):
+            batch.with_user(self.accountant).with_context(lang="zh_CN")._import_return(
+                return_file([["x", CARD, "-1", "成功", ""]]), "hostile.csv"
+            )
+
+    def test_account_number_and_signed_copy_are_checked(self):
+        Mandate = self.env["hanling.fee.bank.mandate"].with_user(self.staff)
+        vals = {
+            "partner_id": self.owner.id,
+            "unit_id": self.unit2.id,
+            "bank_id": self.bank.id,
+            "account_holder": "王伟",
+        }
+        with self.assertRaisesRegex(ValidationError, "is not a valid bank card number"):
+            Mandate.create(dict(vals, account_number="6222020200012345671"))
+        with self.assertRaisesRegex(ValidationError, "digits only"):
+            Mandate.create(dict(vals, account_number="6222O20200012345670"))
+        with self.assertRaisesRegex(ValidationError, "is not a valid account number"):
+            Mandate.create(dict(vals, account_kind="account", account_number="1234"))
+        passbook = Mandate.create(
+            dict(vals, account_kind="account", account_number="4402010009001234")
+        )
+        with self.assertRaisesRegex(UserError, "Attach the signed mandate"):
+            passbook.action_activate()
+        passbook.write({"signed_copy": SIGNED, "signed_copy_name": "委托书.pdf"})
+        passbook.action_activate()
+        self.assertEqual(passbook.state, "active")
+        with self.assertRaisesRegex(EditLockError, "can no longer be changed"):
+            passbook.account_number = "4402010009009999"
+
+    def test_front_desk_reads_mandates_and_follow_ups_only(self):
+        self.assertEqual(
+            self.mandate.with_user(self.desk).read(["account_number"])[0]["account_number"], CARD
+        )
+        with self.assertRaises(AccessError):
+            self.mandate.with_user(self.desk).write({"date_end": date(2030, 1, 1)})
+        with self.assertRaises(AccessError):
+            self.mandate2.with_user(self.desk).action_end()
+        self.assertFalse(self.env["hanling.fee.bank.batch"].with_user(self.desk).has_access("read"))
+        self.assertFalse(
+            self.env["hanling.fee.bank.layout"].with_user(self.desk).has_access("write")
+        )
+        self._bill()
+        batch = self._batch()
+        with self.assertRaisesRegex(AccessError, "Only the accountant"):
+            batch.with_user(self.staff)._import_return(b"", "x.csv")
+        line = batch.line_ids[:1].with_user(self.desk)
+        self.assertTrue(line.reference)
+        self.assertFalse(line.has_access("write"))
+        self.assertFalse(line.has_access("create"))
+
+    @mute_logger("odoo.models.unlink")
+    def test_move_in_one_card_step_creates_the_mandate(self):
+        """篇1 一 1 3: the 一卡通 agreement signed at the move-in is the payer's mandate."""
+        buyer = self.env["res.partner"].create({"name": "赵敏"})
+        unit = self.env["hanling.unit"].create(
+            {"building_id": self.building.id, "floor": 7, "room": "701", "floor_area": 90.0}
+        )
+        move_in = (
+            self.env["hanling.move.in"]
+            .with_user(self.staff)
+            .create(
+                {
+                    "unit_id": unit.id,
+                    "partner_id": buyer.id,
+                    "bank_agreement": True,
+                    "bank_id": self.bank.id,
+                    "bank_account_number": CARD,
+                }
+            )
+        )
+        move_in.action_start()
+        move_in.write(
+            {
+                "identity_checked": True,
+                "cleaning_answer": "declined",
+                "key_ids": [(0, 0, {"key_type": "unit_door", "quantity": 2})],
+            }
+        )
+        self.receive(move_in.document_line_ids, codes=None)
+        self.receive(move_in.document_line_ids, codes=["bank_collection"])
+        move_in.action_done()
+        mandate = move_in.bank_mandate_ids
+        self.assertEqual(len(mandate), 1)
+        self.assertEqual(
+            (mandate.partner_id, mandate.unit_id, mandate.bank_id), (buyer, unit, self.bank)
+        )
+        self.assertEqual((mandate.account_holder, mandate.account_number), ("赵敏", CARD))
+        self.assertTrue(mandate.signed_copy)
+        self.assertEqual(mandate.state, "active")
+        self.assertEqual(mandate.move_in_id, move_in)
+        # Without the account number the mandate waits in draft for it.
+        unit2 = self.env["hanling.unit"].create(
+            {"building_id": self.building.id, "floor": 7, "room": "702", "floor_area": 90.0}
+        )
+        plain = (
+            self.env["hanling.move.in"]
+            .with_user(self.staff)
+            .create({"unit_id": unit2.id, "partner_id": self.owner2.id, "bank_agreement": True})
+        )
+        plain.action_start()
+        plain.write(
+            {
+                "identity_checked": True,
+                "cleaning_answer": "declined",
+                "key_ids": [(0, 0, {"key_type": "unit_door", "quantity": 1})],
+            }
+        )
+        self.receive(plain.document_line_ids)
+        plain.action_done()
+        self.assertEqual(plain.bank_mandate_ids.state, "draft")
+
+    def test_new_accountant_sees_the_default_layout(self):
+        user = new_test_user(
+            self.env, login="t_bank_acc2", groups="base.group_user,account.group_account_invoice"
+        )
+        self.assertIn(self.layout, self.env["hanling.fee.bank.layout"].with_user(user).search([]))

@@ -1,0 +1,247 @@
+"""The bank's return file of hanling_fees beside Odoo's own payment wizard (issue 17 item 2).
+
+The same open invoices for both: ``lines`` payers, each with a collection mandate in force and
+one posted fee invoice (物业管理费, 1 line). Hanling exports nothing here: the batch and its lines
+are set up directly (the benchmark measures the return); the return file (GBK CSV, the common
+layout) collects every line but one in ``REJECT_EVERY``, which the bank rejects. Hanling imports
+it through ``hanling.fee.bank.batch._import_return`` (payments posted and reconciled through
+``hanling.money.service._collect_bank_payments``); Odoo's ``account.payment.register`` wizard
+registers the same collected invoices in batches of ``wizard_batch`` (one payment per invoice,
+reconciled), in a savepoint rolled back afterwards so both pay the same invoices. Queries are
+counted by the cursor (``sql_log_count``), time by the wall clock. Run by
+``run.py --steps bank``; ``test_bench_small.py`` runs it at a small size.
+"""
+
+import csv
+import io
+import time
+from datetime import date
+
+PERIOD = date(2026, 11, 1)
+REJECT_EVERY = 50
+CARD_PREFIX = "62220202"
+
+
+def card_number(position):
+    from stdnum import luhn
+
+    base = f"{CARD_PREFIX}{position:010d}"
+    return base + luhn.calc_check_digit(base)
+
+
+def generate(env, lines, code="BANKB", log=print, batch=1000):
+    """``lines`` payers with a unit, a mandate in force and one posted open fee invoice."""
+    from odoo.addons.hanling_property.tools.workflow import workflow_grant
+
+    t0 = time.perf_counter()
+    company = env.company
+    money = env["hanling.money.service"]
+    community = env["hanling.community"].create({"name": f"托收基准小区 {code}", "code": code})
+    buildings = env["hanling.building"].create(
+        [
+            {"name": f"{b + 1}栋", "code": f"{code}{b + 1:03d}", "community_id": community.id}
+            for b in range(-(-lines // 200))
+        ]
+    )
+    fee_type = env["hanling.fee.type"].create(
+        {"name": "物业管理费", "community_id": community.id, "kind": "unit"}
+    )
+    bank = env["res.bank"].create({"name": f"基准银行 {code}"})
+    journal = env["account.journal"].create(
+        {"name": f"托收 {code}", "type": "bank", "code": code[:5], "company_id": company.id}
+    )
+    layout = env.ref("hanling_fees.bank_layout_common")
+    units, partners, mandates, invoices = (
+        env["hanling.unit"],
+        env["res.partner"],
+        env["hanling.fee.bank.mandate"],
+        env["account.move"],
+    )
+    for start in range(0, lines, batch):
+        count = min(batch, lines - start)
+        chunk = env["hanling.unit"].create(
+            [
+                {
+                    "building_id": buildings[(start + i) // 200].id,
+                    "floor": 1 + (start + i) % 200 // 8,
+                    "room": f"{1 + (start + i) % 200 // 8}{(start + i) % 8 + 1:02d}",
+                    "floor_area": 80.0,
+                }
+                for i in range(count)
+            ]
+        )
+        payers = env["res.partner"].create(
+            [{"name": f"业主{code}{start + i:06d}"} for i in range(count)]
+        )
+        made = env["hanling.fee.bank.mandate"].create(
+            [
+                {
+                    "partner_id": payer.id,
+                    "unit_id": unit.id,
+                    "bank_id": bank.id,
+                    "layout_id": layout.id,
+                    "account_holder": payer.name,
+                    "account_number": card_number(start + i),
+                    "date_start": date(2020, 1, 1),
+                }
+                for i, (unit, payer) in enumerate(zip(chunk, payers, strict=True))
+            ]
+        )
+        with workflow_grant("hanling.fee.bank.mandate"):  # set-up: mandates in force
+            made.write({"state": "active"})
+        moves = money._create_invoices(
+            [
+                money._invoice_values(
+                    company,
+                    payer,
+                    [
+                        {
+                            "product_id": fee_type.product_id.id,
+                            "name": f"物业管理费 {unit.display_name} 2026-11",
+                            "quantity": 1,
+                            "price_unit": 100.0 + (start + i) % 200,
+                        }
+                    ],
+                    community=community,
+                    invoice_date=PERIOD,
+                )
+                for i, (unit, payer) in enumerate(zip(chunk, payers, strict=True))
+            ],
+            company=company,
+        )
+        env.flush_all()
+        env.invalidate_all()
+        units |= chunk
+        partners |= payers
+        mandates |= made
+        invoices |= moves
+        log(f"  bank: {start + count} payers generated")
+    return {
+        "community": community,
+        "units": units,
+        "partners": partners,
+        "mandates": mandates,
+        "invoices": invoices,
+        "bank": bank,
+        "journal": journal,
+        "layout": layout,
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def make_batch(env, data, batch_size=5000):
+    """The batch of ``PERIOD`` as the export leaves it (set up directly, not measured)."""
+    from odoo.addons.hanling_property.tools.workflow import workflow_grant
+
+    batch = env["hanling.fee.bank.batch"].create(
+        {
+            "bank_id": data["bank"].id,
+            "layout_id": data["layout"].id,
+            "journal_id": data["journal"].id,
+            "period_start": PERIOD,
+        }
+    )
+    Line = env["hanling.fee.bank.batch.line"]
+    pairs = list(zip(data["mandates"], data["invoices"], strict=True))
+    with workflow_grant("hanling.fee.bank.batch"), workflow_grant("hanling.fee.bank.batch.line"):
+        for start in range(0, len(pairs), batch_size):
+            Line.create(
+                [
+                    {
+                        "batch_id": batch.id,
+                        "sequence": position,
+                        "reference": f"{batch.name}-{position:06d}",
+                        "mandate_id": mandate.id,
+                        "partner_id": mandate.partner_id.id,
+                        "amount": invoice.amount_residual,
+                        "invoice_ids": [(6, 0, invoice.ids)],
+                    }
+                    for position, (mandate, invoice) in enumerate(
+                        pairs[start : start + batch_size], start=start + 1
+                    )
+                ]
+            )
+            env.flush_all()
+            env.invalidate_all()
+        batch.write({"state": "exported"})
+    return batch
+
+
+def return_file(env, batch, unknown=1):
+    """The bank's answer: every line collected but one in ``REJECT_EVERY`` (balance too low),
+    plus ``unknown`` lines of no batch line. GBK CSV in the common layout."""
+    env.cr.execute(
+        """
+        SELECT line.reference, mandate.account_number, line.amount
+          FROM hanling_fee_bank_batch_line line
+          JOIN hanling_fee_bank_mandate mandate ON mandate.id = line.mandate_id
+         WHERE line.batch_id = %s
+         ORDER BY line.sequence
+        """,
+        [batch.id],
+    )
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\r\n")
+    writer.writerow(["流水号", "账号", "金额", "处理结果", "失败原因"])
+    rejected = []
+    for position, (reference, account, amount) in enumerate(env.cr.fetchall(), start=1):
+        if position % REJECT_EVERY == 0:
+            writer.writerow([reference, account, f"{amount:.2f}", "失败", "余额不足"])
+            rejected.append(reference)
+        else:
+            writer.writerow([reference, account, f"{amount:.2f}", "成功", ""])
+    for i in range(unknown):
+        writer.writerow([f"{batch.name}-X{i:05d}", card_number(999999 - i), "10.00", "成功", ""])
+    return text.getvalue().encode("gbk"), rejected
+
+
+def import_hanling(env, batch, content, commit=True):
+    """The accountant's import of the return file, measured."""
+    cr = env.cr
+    accountant = env.ref("base.user_admin")
+    q0, t0 = cr.sql_log_count, time.perf_counter()
+    record = batch.with_user(accountant)._import_return(content, "回盘.csv", PERIOD)
+    env.flush_all()
+    if commit:
+        cr.commit()
+    seconds, queries = time.perf_counter() - t0, cr.sql_log_count - q0
+    return record, _figures(record.line_count, seconds, queries)
+
+
+def register_wizard(env, data, invoices, wizard_batch=1000):
+    """Odoo's own ``account.payment.register`` on the same invoices, ``wizard_batch`` at a
+    time (one payment per invoice), in a savepoint rolled back at the end; returns the figures
+    and whether every invoice was paid."""
+    cr = env.cr
+    env.flush_all()
+    savepoint = cr.savepoint()
+    try:
+        q0, t0 = cr.sql_log_count, time.perf_counter()
+        for start in range(0, len(invoices), wizard_batch):
+            chunk = invoices[start : start + wizard_batch]
+            env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=chunk.ids
+            ).create(
+                {
+                    "journal_id": data["journal"].id,
+                    "payment_date": PERIOD,
+                    "group_payment": False,
+                }
+            )._create_payments()
+            env.flush_all()
+            env.invalidate_all()
+        seconds, queries = time.perf_counter() - t0, cr.sql_log_count - q0
+        states = set(invoices.mapped("payment_state"))
+    finally:
+        savepoint.close(rollback=True)
+        env.invalidate_all()
+    return _figures(len(invoices), seconds, queries), states
+
+
+def _figures(lines, seconds, queries):
+    return {
+        "lines": lines,
+        "seconds": round(seconds, 2),
+        "lines_per_s": round(lines / seconds, 1) if seconds else None,
+        "queries_per_line": round(queries / lines, 2) if lines else None,
+    }
