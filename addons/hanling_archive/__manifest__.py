@@ -2,7 +2,7 @@
     "name": "Hanling Resident Archive",
     "summary": "The confidential per-unit resident archive: dossiers, electronic and VIP records, "
     "borrowing with approvals, inspections",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/Property",
     "author": "Hanling",
     "website": "https://example.com/hanling",

@@ -2,7 +2,7 @@
     "name": "Hanling Errands",
     "summary": "Errands done for residents (a birthday cake is the model) with prepayment, "
     "receipt and settlement through accounting",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Services/Property",
     "author": "Hanling",
     "website": "https://example.com/hanling",
