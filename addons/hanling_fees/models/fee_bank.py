@@ -25,6 +25,8 @@ from odoo.tools import SQL, float_compare
 from odoo.addons.hanling_property.tools.locking import lock_for_update
 from odoo.addons.hanling_property.tools.workflow import workflow_step
 
+from ..tools.tabular import UnreadableWorkbook, csv_rows, xlsx_rows
+
 COLUMN_KEYS = [
     ("reference", "Line Reference"),
     ("contract", "Mandate Number"),
@@ -143,41 +145,30 @@ class HanlingFeeBankLayout(models.Model):
         """The rows of a return file as lists of strings (header first), or a UserError."""
         self.ensure_one()
         if self.file_format == "xlsx":
-            import openpyxl
-
             try:
-                book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            except Exception as error:
+                rows = xlsx_rows(content)
+            except UnreadableWorkbook as error:
                 raise UserError(
                     _(
                         "The return file is not an Excel (XLSX) file as the layout %(layout)s says.",
                         layout=self.name,
                     )
                 ) from error
-            sheet = book.worksheets[0]
-            return [
-                ["" if value is None else str(value).strip() for value in row]
-                for row in sheet.iter_rows(values_only=True)
-            ]
+            return [[str(value).strip() for value in row] for row in rows]
         try:
             text = content.decode(self.encoding)
         except UnicodeDecodeError as error:
             raise UserError(self._encoding_error()) from error
-        rows = [
-            [cell.strip() for cell in row]
-            for row in csv.reader(io.StringIO(text), delimiter=self.delimiter)
-        ]
+        rows = [[cell.strip() for cell in row] for row in csv_rows(text, self.delimiter)]
         if rows and not self._has_headers(rows[0]):
             # A file written in another encoding can decode into other characters: say so
             # rather than that its columns are missing.
             for other, _label in ENCODINGS:
                 try:
-                    first = next(
-                        csv.reader(io.StringIO(content.decode(other)), delimiter=self.delimiter)
-                    )
-                except (UnicodeDecodeError, StopIteration):
+                    first = csv_rows(content.decode(other), self.delimiter)[:1]
+                except UnicodeDecodeError:
                     continue
-                if self._has_headers([cell.strip() for cell in first]):
+                if first and self._has_headers([cell.strip() for cell in first[0]]):
                     raise UserError(self._encoding_error())
         return rows
 

@@ -3,14 +3,13 @@ one bad row refuses the whole file with the rows and reasons, and nothing is rec
 
 import base64
 import binascii
-import csv
-import io
 import math
-import zipfile
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
+
+from ..tools.tabular import UnreadableWorkbook, csv_rows, xlsx_rows
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20000
@@ -69,29 +68,13 @@ class HanlingFeeMeterImport(models.TransientModel):
                     "The file is not in UTF-8: save it as “CSV UTF-8” or as an XLSX workbook."
                 )
             ) from error
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return list(csv.reader(io.StringIO(text), dialect))
+        return csv_rows(text)
 
     def _xlsx_rows(self, data):
-        import openpyxl  # a requirement of Odoo itself
-
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+            return xlsx_rows(data, max_rows=MAX_ROWS)
+        except UnreadableWorkbook as error:
             raise UserError(self.env._("The file is not a readable XLSX workbook.")) from error
-        try:
-            sheet = workbook.worksheets[0]
-            rows = []
-            for row in sheet.iter_rows(values_only=True):
-                if len(rows) > MAX_ROWS + 1:
-                    break
-                rows.append(["" if cell is None else cell for cell in row])
-            return rows
-        finally:
-            workbook.close()
 
     def _columns(self, titles):
         positions = {}
