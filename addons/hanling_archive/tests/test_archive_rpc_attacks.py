@@ -22,6 +22,11 @@ class TestArchiveRpcAttacks(HttpCase):
         (cls.staff | cls.manager | cls.cssup).write({"lang": "en_US"})
         cls.dossier = cls.env.ref("hanling_archive.dossier_1_201_demo")
         cls.Log = cls.env["hanling.archive.access.log"]
+        # The office's today, as the server reads it for the staff (their time zone): at night
+        # in UTC it is already tomorrow in Shanghai.
+        cls.today = fields.Date.to_string(
+            fields.Date.context_today(cls.env["hanling.archive.borrow"].with_user(cls.staff))
+        )
 
     def _call(self, model, method, args, kwargs=None, context=None):
         """call_kw as the web client sends it; returns (result, error message)."""
@@ -59,7 +64,7 @@ class TestArchiveRpcAttacks(HttpCase):
                     "purpose": "打印房屋资料",
                     "mode": "print",
                     "companion_id": self.staff.id,
-                    "date_due": fields.Date.to_string(fields.Date.today()),
+                    "date_due": self.today,
                 }
             ],
         )
@@ -113,7 +118,7 @@ class TestArchiveRpcAttacks(HttpCase):
         values = {
             "community_id": self.dossier.community_id.id,
             "kind": "spot",
-            "date_due": fields.Date.to_string(fields.Date.today()),
+            "date_due": self.today,
         }
         for context in ({"hanling_archive_transition": True}, {"default_state": "done"}, {}):
             with self.subTest(context=context):

@@ -194,7 +194,15 @@ class HanlingFeeMeter(models.Model):
 
     _name = "hanling.fee.meter"
     _description = "Meter"
-    _inherit = ["hanling.deadline.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "hanling.workflow.mixin",
+        "hanling.deadline.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    # No state of its own: the guard owns only the server's computed fields (the verification
+    # reminder's flag and date), which a client may not forge.
+    _workflow_fields = ()
     _order = "community_id, building_id, unit_id, kind, name"
     _rec_names_search = ["name", "unit_id"]
     _check_company_auto = True

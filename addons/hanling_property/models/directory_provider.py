@@ -114,7 +114,11 @@ class HanlingDirectoryProvider(models.Model):
         if self.filtered("vetted"):
             raise UserError(_("This provider is already vetted."))
         self.write(
-            {"vetted": True, "vetted_by_id": self.env.uid, "date_vetted": fields.Date.today()}
+            {
+                "vetted": True,
+                "vetted_by_id": self.env.uid,
+                "date_vetted": fields.Date.context_today(self),
+            }
         )
 
     def action_unvet(self):
