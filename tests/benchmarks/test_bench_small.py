@@ -29,7 +29,9 @@ QUERY_BUDGETS = {
     "work order: create": 24,
     # +2 for the row lock every workflow action takes first (hanling_property/tools/locking.py).
     "work order: assign": 20,
-    "work order: start": 8,
+    # +1 since the QR scan compares the unit's key (a field of its own group, read apart):
+    # 8.25 measured on 2026-12-01.
+    "work order: start": 9,
     # The callback is planned at the end of the repair (篇2 二 六) 3, "维修结束24小时内"), no
     # longer at acceptance: the callback record, its to-do and the deadline flag. 26.25 measured
     # on 2026-12-01 (45.25 while the to-do also mailed the supervisor and the technician was
@@ -44,7 +46,10 @@ QUERY_BUDGETS = {
     # reads the company representatives to leave them out of the office managers' to-dos.
     "complaint: escalate": 87,
     "errand: create": 22,
-    "errand: through settlement": 480,
+    # 510.05 measured on 2026-12-01 after hanling_fees gained meters, bank collection and
+    # arrears and payments refused client-set errand links (480 before): the extra 30 queries
+    # over the whole settlement are not yet traced to one change.
+    "errand: through settlement": 520,
 }
 # Queries per invoice of the billing run of hanling_fees (fees.py; one invoice of three lines
 # per unit), the run's start and its jobs included: measured 45.1 on 2026-12-01 at 50 units in
