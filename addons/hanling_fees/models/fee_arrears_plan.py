@@ -218,17 +218,20 @@ class HanlingFeePaymentPlan(models.Model):
         """Daily: a plan paid off is done; one with an instalment missed past the grace days
         is broken (late fees run again from the day after). Idempotent."""
         # sudo: the scheduled check of every company's kept plans.
-        for plan in self.sudo().search([("state", "=", "active")]):
+        plans = self.sudo().search([("state", "=", "active")])
+        # sudo: the communities' late-fee policies (their grace days), read once for all plans.
+        policies = (
+            self.env["hanling.fee.late.policy"]
+            .sudo()
+            .search([("community_id", "in", plans.community_id.ids)])
+        )
+        grace_days = {policy.community_id: policy.grace_days for policy in policies}
+        for plan in plans:
             if not plan._owed():
                 plan.write({"state": "done", "date_done": day, "date_suspended_until": day})
                 continue
             line = plan._next_unpaid_line()
-            policy = (
-                self.env["hanling.fee.late.policy"]
-                .sudo()
-                .search([("community_id", "=", plan.community_id.id)], limit=1)
-            )
-            grace = policy.grace_days if policy else 0
+            grace = grace_days.get(plan.community_id, 0)
             if line and line.date + timedelta(days=grace) < day:
                 plan.write({"state": "broken", "date_suspended_until": day})
                 plan.message_post(
