@@ -21,11 +21,9 @@ def _is_manager(env):
 
 
 def _due_date(move):
-    """The day a bill is due: its payment term's date, else its invoice date (fee bills carry
-    no payment term; Odoo then leaves the due date at the day the invoice was created)."""
-    if move.invoice_payment_term_id:
-        return move.invoice_date_due or move.invoice_date
-    return move.invoice_date or move.date
+    """The day a bill is due: its due date (a fee bill's invoice date unless a payment term
+    says otherwise, ``hanling.fee.run._fee_invoice_vals``)."""
+    return move.invoice_date_due or move.invoice_date or move.date
 
 
 def _unit_open_bills(env, unit, partner=None):
@@ -449,6 +447,7 @@ class HanlingFeeLateFee(models.Model):
                     ],
                     community=policy.community_id,
                     invoice_date=fee.date_to,
+                    invoice_date_due=fee.date_to,
                     invoice_origin=fee.name,
                     ref=fee.name,
                 )

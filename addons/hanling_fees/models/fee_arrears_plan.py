@@ -261,26 +261,26 @@ class HanlingFeePaymentPlanLine(models.Model):
         ("amount_positive", "CHECK(amount > 0)", "An instalment is a positive amount."),
     ]
 
+    # The instalments are the plan's ``line_ids``: frozen with them once it is submitted (the
+    # plan's ``_workflow_lock``; the agreed plan is what the manager approved).
+
     @api.model_create_multi
     def create(self, vals_list):
-        lines = super().create(vals_list)
-        lines.plan_id._check_lines_editable()
-        return lines
+        self.env["hanling.fee.payment.plan"].browse(
+            {vals["plan_id"] for vals in vals_list if vals.get("plan_id")}
+        )._check_edit_lock({"line_ids": True})
+        return super().create(vals_list)
 
     def write(self, vals):
-        self.plan_id._check_lines_editable()
+        self._check_plan_editable()
+        if vals.get("plan_id"):
+            self.plan_id.browse(vals["plan_id"])._check_edit_lock({"line_ids": True})
         return super().write(vals)
 
     def unlink(self):
-        self.plan_id._check_lines_editable()
+        self._check_plan_editable()
         return super().unlink()
 
+    def _check_plan_editable(self):
+        self.plan_id._check_edit_lock({"line_ids": True})
 
-class HanlingFeePaymentPlanLines(models.Model):
-    _inherit = "hanling.fee.payment.plan"
-
-    def _check_lines_editable(self):
-        """Instalments change only while the plan is a draft (the agreed plan is what the
-        manager approved)."""
-        if any(plan.state != "draft" for plan in self):
-            raise UserError(_("The instalments of a submitted payment plan cannot change."))

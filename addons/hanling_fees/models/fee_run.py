@@ -645,12 +645,16 @@ class HanlingFeeRun(models.Model):
             }
             for segment in segments
         ]
+        invoice_date = self.date_invoice or self.period_start
         return self.env["hanling.money.service"]._invoice_values(
             self.company_id,
             partner,
             lines,
             community=community,
-            invoice_date=self.date_invoice or self.period_start,
+            invoice_date=invoice_date,
+            # Due on its invoice date (the late-fee policy's grace days count from it), not on
+            # the day the run made it: with no payment term Odoo keeps the due date it is given.
+            invoice_date_due=invoice_date,
             invoice_origin=self.name,
         )
 

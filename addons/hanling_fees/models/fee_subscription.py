@@ -3,6 +3,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from odoo.addons.hanling_property.tools.workflow import workflow_step
+
 
 class HanlingFeeSubscription(models.Model):
     """A unit pays a fee, by a payer, from a date (and until one).
@@ -14,7 +16,10 @@ class HanlingFeeSubscription(models.Model):
 
     _name = "hanling.fee.subscription"
     _description = "Fee Subscription"
-    _inherit = ["mail.thread"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread"]
+    # Which move-in or transfer started or ended a subscription is the procedures' record:
+    # only their hooks below write it.
+    _workflow_fields = ("move_in_id", "transfer_id", "ended_by_transfer_id")
     _order = "unit_id, fee_type_id, date_start"
     _check_company_auto = True
 
@@ -132,6 +137,7 @@ class HanlingFeeSubscription(models.Model):
     # ------------------------------------------------------------------ hooks of the procedures
 
     @api.model
+    @workflow_step
     def _start_for_owner(self, unit, partner, day, origin=None):
         """Start every move-in fee of the unit's community for ``partner`` from ``day``.
 
@@ -171,6 +177,7 @@ class HanlingFeeSubscription(models.Model):
         return self.create(values)
 
     @api.model
+    @workflow_step
     def _transfer(self, transfer):
         """过户: the old owners' subscriptions end the day before, the new owner's start on it.
 

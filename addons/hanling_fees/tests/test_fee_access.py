@@ -3,6 +3,8 @@ from datetime import date
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
+
 from .common import FeeCase
 
 
@@ -65,3 +67,36 @@ class TestFeeAccess(FeeCase):
         self.assertTrue(self.env["hanling.fee.bill.line"].with_user(duty).search_count([]))
         with self.assertRaisesRegex(AccessError, "not allowed to modify.*Fee Subscription"):
             subscription.with_user(duty).write({"date_end": date(2026, 3, 31)})
+
+    def test_who_started_or_ended_a_subscription_is_the_procedures(self):
+        """The move-in or transfer a subscription was started or ended by is written by those
+        procedures only: the customer-service staff (who keep subscriptions) cannot forge it
+        over RPC, in a create or a write, and the subscription stays as it was."""
+        transfer = (
+            self.env["hanling.ownership.transfer"]
+            .with_user(self.users["t_staff"])
+            .create(
+                {
+                    "unit_id": self.unit.id,
+                    "partner_id": self.env["res.partner"].create({"name": "孙丽"}).id,
+                }
+            )
+        )
+        subscription = self._subscribe(self.unit, self.owner, date(2026, 1, 1))
+        staff = subscription.with_user(self.users["t_staff"])
+        for field in ("transfer_id", "ended_by_transfer_id"):
+            with self.subTest(field=field), self.assertRaises(WorkflowGuardError) as caught:
+                staff.write({field: transfer.id})
+            self.assertIn("change through the document's buttons only", str(caught.exception))
+        with self.assertRaises(WorkflowGuardError) as caught:
+            self._subscribe(
+                self.unit2, self.owner, date(2026, 1, 1), ended_by_transfer_id=transfer.id
+            )
+        self.assertIn("Ended by Transfer", str(caught.exception))
+        self.assertFalse(subscription.transfer_id | subscription.ended_by_transfer_id)
+        self.assertFalse(
+            self.env["hanling.fee.subscription"].search([("unit_id", "=", self.unit2.id)])
+        )
+        # What the staff keep stays theirs: the payer's role, the quantity, the end date.
+        staff.write({"payer_role": "tenant", "date_end": date(2026, 6, 30)})
+        self.assertEqual(subscription.date_end, date(2026, 6, 30))

@@ -1,6 +1,8 @@
 """Arrears and late fees, dunning, payment plans, the transfer's clearance (issue 17, item 3)
 and prepaid balances applied automatically (item 4), with real payments and reconciliation."""
 
+import importlib.util
+import os
 from datetime import date
 
 import psycopg2
@@ -9,9 +11,17 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
+from odoo.addons.hanling_property.tools.workflow import EditLockError, WorkflowGuardError
 
 from .common import FeeCase
+
+
+def load_script(version, name):
+    path = os.path.join(os.path.dirname(__file__), "..", "migrations", version, name)
+    spec = importlib.util.spec_from_file_location(f"hanling_fees_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 MONTHLY = 223.75  # 89.5 m² × 2.50
 
@@ -105,6 +115,38 @@ class TestFeeArrears(FeeCase):
         self.assertEqual(february.invoice_id, bill)
         self.assertEqual((february.days, february.amount), (28, 3.13))
         self.assertFalse(self.LateFee.search([("invoice_id", "=", invoice.id)]))
+
+    def test_bill_is_due_on_its_invoice_date_not_the_day_it_was_made(self):
+        """A bill of January issued today is due on 1 January (the late fees, the dunning and
+        the aged balances count from there), its receivable line too; the 18.0.1.2.0 migration
+        repairs the bills earlier versions left due on the day they were made."""
+        self._subscribe(self.unit, self.owner, date(2026, 1, 1))
+        bill = self._bill(1)
+        receivable = bill.line_ids.filtered(lambda line: line.display_type == "payment_term")
+        self.assertEqual(bill.invoice_date, date(2026, 1, 1))
+        self.assertEqual(bill.invoice_date_due, date(2026, 1, 1))
+        self.assertEqual(receivable.date_maturity, date(2026, 1, 1))
+        fee = self.LateFee._charge(date(2026, 1, 31))
+        self.assertEqual(fee.late_invoice_id.invoice_date_due, date(2026, 1, 31))
+        # As an earlier version left them: due on the day the run made them.
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE account_move SET invoice_date_due = '2026-12-01' WHERE id IN %s",
+            [(bill.id, fee.late_invoice_id.id)],
+        )
+        self.env.cr.execute(
+            "UPDATE account_move_line SET date_maturity = '2026-12-01' WHERE id = %s",
+            [receivable.id],
+        )
+        script = load_script("18.0.1.2.0", "post-due_date.py")
+        script.migrate(self.env.cr, None)  # a fresh install: nothing to do
+        self.env.invalidate_all()
+        self.assertEqual(bill.invoice_date_due, date(2026, 12, 1))
+        script.migrate(self.env.cr, "18.0.1.1.0")
+        self.env.invalidate_all()
+        self.assertEqual(bill.invoice_date_due, date(2026, 1, 1))
+        self.assertEqual(receivable.date_maturity, date(2026, 1, 1))
+        self.assertEqual(fee.late_invoice_id.invoice_date_due, date(2026, 1, 31))
 
     def test_cap_limits_all_late_fees_of_a_bill(self):
         """Issue 17 item 3: "a cap no higher than the principal": all the late fees of one bill
@@ -286,8 +328,14 @@ class TestFeeArrears(FeeCase):
         plan.action_submit()
         self.assertEqual(plan.invoice_ids, january | february)
         self.assertEqual((plan.state, plan.amount_agreed), ("submitted", 447.5))
-        with self.assertRaisesRegex(UserError, "cannot change"):
+        locked = "Awaiting Approval: Instalments can no longer be changed"
+        with self.assertRaisesRegex(EditLockError, locked):
             plan.line_ids[0].amount = 1.0
+        with self.assertRaisesRegex(EditLockError, "Instalments can no longer be changed"):
+            self.env["hanling.fee.payment.plan.line"].create(
+                {"plan_id": plan.id, "date": date(2026, 4, 10), "amount": 1.0}
+            )
+        self.assertEqual(plan.line_ids.mapped("amount"), [MONTHLY, MONTHLY])
         with self.assertRaisesRegex(AccessError, "office manager"):
             plan.action_approve()
         with self.assertRaises(WorkflowGuardError):
