@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import fields, models
 
 
@@ -5,7 +7,8 @@ class HanlingFeeBillLine(models.Model):
     """One unit, one fee, one stretch of days: billed exactly once.
 
     Made by the billing run only, with the invoice line that bills it. The database refuses a
-    second bill of the same unit, fee and period start (``unit_fee_period_unique``); the run
+    second bill of the same unit, fee and period start (``unit_fee_period_once``, unless an
+    ownership transfer credited the first whole); the run
     also skips a stretch that overlaps one already billed. The amount and rate are the ones
     the posted invoice carries: a later tariff never changes them.
     """
@@ -51,11 +54,28 @@ class HanlingFeeBillLine(models.Model):
         related="invoice_line_id.move_id", string="Invoice", store=True, index="btree_not_null"
     )
     payment_state = fields.Selection(related="move_id.payment_state", string="Payment")
+    credited_from = fields.Date(
+        readonly=True,
+        help="An ownership transfer credited this payer the days from this one on (a credit "
+        "note): those days are billed to the new owner.",
+    )
 
-    _sql_constraints = [
-        (
-            "unit_fee_period_unique",
-            "UNIQUE(unit_id, fee_type_id, period_start)",
-            "This unit has already been billed this fee for this period.",
-        ),
-    ]
+    def init(self):
+        # A stretch is billed once, unless an ownership transfer credited it whole (the new
+        # owner is then billed from the same day): a partial unique index.
+        self.env.cr.execute(
+            """
+            CREATE UNIQUE INDEX IF NOT EXISTS hanling_fee_bill_line_unit_fee_period_once
+                ON hanling_fee_bill_line (unit_id, fee_type_id, period_start)
+             WHERE credited_from IS NULL OR credited_from > period_start
+            """
+        )
+
+    def _billed_stretch(self):
+        """(start, end) of the days this line bills and still charges, or None when an
+        ownership transfer credited them all."""
+        self.ensure_one()
+        end = self.period_end
+        if self.credited_from:
+            end = min(end, self.credited_from - timedelta(days=1))
+        return (self.period_start, end) if end >= self.period_start else None

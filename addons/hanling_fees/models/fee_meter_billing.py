@@ -34,11 +34,11 @@ class HanlingFeeBillLine(models.Model):
 class HanlingFeeRun(models.Model):
     _inherit = "hanling.fee.run"
 
-    def _plan(self, units):
+    def _plan(self, units, fee_types=None):
         """The base plan without the metered fees still waiting for a confirmed reading; a
         metered fee is billed once per unit and month, to the payer of its latest
         subscription of the month (a transfer in the month does not bill the reading twice)."""
-        segments, skipped, failures, failed_units = super()._plan(units)
+        segments, skipped, failures, failed_units = super()._plan(units, fee_types)
         kept, metered = [], {}
         for segment in segments:
             if segment.get("meter_wait"):

@@ -169,6 +169,31 @@ class HanlingFeeRun(models.Model):
         return True
 
     @workflow_step
+    def _bill_now(self, units, fee_types):
+        """Bill ``units`` (``fee_types``) in this transaction, without jobs: the run as if its
+        one chunk had run. An ownership transfer bills the buyer so the days it credits the
+        seller (``hanling.ownership.transfer._hanling_bill_buyer``)."""
+        self.ensure_one()
+        self._check_state(["draft"], _("Starting a billing run"))
+        now = fields.Datetime.now()
+        result = self._bill_units(units, fee_types)
+        self.write(
+            {
+                "state": "done",
+                "chunk_count": 1,
+                "chunk_done_count": 1,
+                "billed_count": result["billed"],
+                "skipped_count": result["skipped"],
+                "failed_count": result["failed"],
+                "invoice_count": result["invoices"],
+                "date_started": now,
+                "date_done": fields.Datetime.now(),
+                "started_by_id": self.env.uid,
+            }
+        )
+        return result
+
+    @workflow_step
     def action_cancel(self):
         self._check_state(["draft"], _("Cancelling a billing run"))
         self.write({"state": "cancel"})
@@ -228,10 +253,10 @@ class HanlingFeeRun(models.Model):
             return None
         return start, start + relativedelta(months=months) - timedelta(days=1)
 
-    def _periods(self):
-        """{fee type: (start, end)} of the fee types billed by this run."""
+    def _periods(self, fee_types=None):
+        """{fee type: (start, end)} of the fee types billed by this run (of ``fee_types``)."""
         periods = {}
-        for fee_type in self._fee_types():
+        for fee_type in self._fee_types() & fee_types if fee_types else self._fee_types():
             period = self._fee_period(fee_type)
             if period:
                 periods[fee_type] = period
@@ -269,14 +294,15 @@ class HanlingFeeRun(models.Model):
         )
         return sorted(unit.id for (unit,) in groups)
 
-    def _plan(self, units):
+    def _plan(self, units, fee_types=None):
         """What to bill for ``units``: (segments, skipped count, {payer: reasons}, {payer: units}).
 
         A segment is a dict of one bill line: a subscription's days inside its fee's period,
-        not yet billed, with its amount and the reading of the rule.
+        not yet billed (or credited back by an ownership transfer), with its amount and the
+        reading of the rule. ``fee_types``: only these.
         """
         self.ensure_one()
-        periods = self._periods()
+        periods = self._periods(fee_types)
         subscriptions = self.env["hanling.fee.subscription"].search(
             [("unit_id", "in", units.ids)] + self._subscription_domain(periods)
         )
@@ -292,11 +318,11 @@ class HanlingFeeRun(models.Model):
                 ("period_end", ">=", window_start),
                 ("period_start", "<=", window_end),
             ],
-            ["unit_id", "fee_type_id", "period_start", "period_end"],
+            ["unit_id", "fee_type_id", "period_start", "period_end", "credited_from"],
         ):
-            billed[line.unit_id.id, line.fee_type_id.id].append(
-                (line.period_start, line.period_end)
-            )
+            stretch = line._billed_stretch()
+            if stretch:
+                billed[line.unit_id.id, line.fee_type_id.id].append(stretch)
         discounts = defaultdict(lambda: self.env["hanling.fee.discount"])
         for rule in self.env["hanling.fee.discount"].search(
             [
@@ -462,11 +488,12 @@ class HanlingFeeRun(models.Model):
 
     # ------------------------------------------------------------------ billing
 
-    def _bill_units(self, units):
-        """Bill ``units``: one posted invoice per payer and community. A payer that fails is
-        reported with the reason and leaves the others billed."""
+    def _bill_units(self, units, fee_types=None):
+        """Bill ``units`` (their ``fee_types`` only, if given): one posted invoice per payer
+        and community. A payer that fails is reported with the reason and leaves the others
+        billed."""
         self.ensure_one()
-        segments, skipped, failures, failed_units = self._plan(units)
+        segments, skipped, failures, failed_units = self._plan(units, fee_types)
         groups = defaultdict(list)
         for segment in segments:
             if segment["partner"] in failures:

@@ -1,4 +1,5 @@
 from odoo import _, models
+from odoo.fields import Command
 
 from .fee_run import _months, _overlap_days
 
@@ -8,6 +9,7 @@ class HanlingOwnershipTransfer(models.Model):
 
     def _action_done(self):
         # Before the occupancies move: previous_owner_ids still names the sellers.
+        credited = {}
         for transfer in self:
             Subscription = self.env["hanling.fee.subscription"]
             ended, _started = Subscription._transfer(transfer)
@@ -15,9 +17,11 @@ class HanlingOwnershipTransfer(models.Model):
             Subscription._start_for_owner(
                 transfer.unit_id, transfer.partner_id, transfer.date_transfer, origin=transfer
             )
-            transfer._hanling_credit_sellers_advance(ended)
+            credited[transfer] = transfer._hanling_credit_sellers_advance(ended)
         # Issue 17: what the unit still owes (after the credits above) is cleared or excepted.
         self._check_arrears_cleared()
+        for transfer in self:
+            transfer._hanling_bill_buyer(credited[transfer])
         return super()._action_done()
 
     # ------------------------------------------------------------------ advance fees credited
@@ -30,8 +34,8 @@ class HanlingOwnershipTransfer(models.Model):
         For each bill line of those subscriptions whose stretch runs past the
         day before the transfer, one posted credit note (through the money service) for the
         days from the transfer on, prorated by day within each natural month as the billing
-        run prorates; reconciled with the invoice while that one is still open. Returns the
-        credit notes.
+        run prorates; reconciled with the invoice while that one is still open; the line is
+        then credited from the transfer day (``credited_from``). Returns the credited lines.
         """
         self.ensure_one()
         day = self.date_transfer
@@ -46,11 +50,14 @@ class HanlingOwnershipTransfer(models.Model):
                     ("unit_id", "=", self.unit_id.id),
                     ("period_end", ">=", day),
                     ("move_id.state", "=", "posted"),
+                    ("credited_from", "=", False),
+                    # A metered bill charges the use read, not days: not prorated.
+                    ("fee_type_id.kind", "!=", "metered"),
                 ]
             )
         )
         money = self.env["hanling.money.service"]
-        vals_list, invoices = [], []
+        vals_list, invoices, credited = [], [], []
         for line in lines:
             amount = self._hanling_credit_amount(line, day)
             if line.currency_id.is_zero(amount):
@@ -87,9 +94,13 @@ class HanlingOwnershipTransfer(models.Model):
                 )
             )
             invoices.append(line.move_id)
+            credited.append(line)
         if not vals_list:
-            return self.env["account.move"]
+            return lines.browse()
         credits = money._create_invoices(vals_list, company=self.company_id)
+        for line in credited:
+            # The days from ``day`` on no longer count as billed: the buyer is billed them.
+            line.credited_from = max(day, line.period_start)
         for invoice, credit in zip(invoices, credits, strict=True):
             if invoice.payment_state in ("not_paid", "partial"):
                 money._reconcile_receivables(invoice, credit)
@@ -102,7 +113,46 @@ class HanlingOwnershipTransfer(models.Model):
             ),
             subtype_xmlid="mail.mt_note",
         )
-        return credits
+        return lines.browse([line.id for line in credited])
+
+    def _hanling_bill_buyer(self, lines):
+        """The days credited to the seller (``lines``) are billed to the buyer at once.
+
+        For each period whose bills the transfer credited, a billing run of that period for
+        the unit's credited fees, performed here (``hanling.fee.run._bill_now``): it bills the
+        buyer's subscriptions what is not billed, as any run, on an invoice dated the
+        transfer day (or the period's first day, billed ahead). Returns the runs.
+        """
+        self.ensure_one()
+        lines = lines.filtered("run_id")
+        # sudo: the transfer's step (its state checked) runs the billing engine for the unit,
+        # which the front desk cannot start by hand.
+        Run = self.env["hanling.fee.run"].sudo()
+        runs = Run.browse()
+        for period, period_lines in sorted(
+            lines.grouped(lambda line: line.run_id.period_start).items()
+        ):
+            run = Run.create(
+                {
+                    "company_id": self.company_id.id,
+                    "period_start": period,
+                    "community_ids": [Command.set(self.unit_id.community_id.ids)],
+                    "date_invoice": max(self.date_transfer, period),
+                    "chunk_size": 1,
+                }
+            )
+            run._bill_now(self.unit_id, period_lines.fee_type_id)
+            runs |= run
+        invoices = runs.bill_line_ids.move_id
+        if invoices:
+            self.message_post(
+                body=_(
+                    "The days credited to the seller are billed to the new owner: %(bills)s.",
+                    bills=", ".join(invoices.mapped("name")),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return runs
 
     def _hanling_credit_amount(self, line, day):
         """The part of ``line.amount`` for [day, period_end], by covered days of each month."""

@@ -153,7 +153,7 @@ class TestFeeBilling(FeeCase):
         bill = first.bill_line_ids[0]
         with (
             mute_logger("odoo.sql_db"),
-            self.assertRaisesRegex(IntegrityError, "hanling_fee_bill_line_unit_fee_period_unique"),
+            self.assertRaisesRegex(IntegrityError, "hanling_fee_bill_line_unit_fee_period_once"),
             self.env.cr.savepoint(),
         ):
             self.env["hanling.fee.bill.line"].create(
