@@ -590,6 +590,28 @@ def _work_order_review_decision(env):
     )
 
 
+def _work_order_review_line(env):
+    from odoo.addons.hanling_property.tools.workflow import workflow_grant
+
+    Review = env["hanling.work.order.review"]
+    review = Review.search([("state", "=", "draft")], limit=1) or Review.create(
+        {
+            "community_id": env["hanling.community"].search([], limit=1).id,
+            "date_from": date(2001, 1, 1),
+        }
+    )
+    # As "Count the Month" writes it (the review's step opens its lines).
+    with workflow_grant("hanling.work.order.review"):
+        env["hanling.work.order.review.line"].create(
+            {
+                "review_id": review.id,
+                "service_id": env["hanling.service"].search([], limit=1).id,
+                "order_count": 3,
+                "revenue": 120.0,
+            }
+        )
+
+
 def _duty_log_check(env):
     entry = env["hanling.duty.log"].search([], limit=1)
     env["hanling.duty.log.check"].create(
@@ -735,6 +757,7 @@ BUILDERS = {
     "hanling.event.attendance": _event_attendance,
     "hanling.work.order.review": _work_order_review,
     "hanling.work.order.review.decision": _work_order_review_decision,
+    "hanling.work.order.review.line": _work_order_review_line,
     "hanling.duty.log.check": _duty_log_check,
 }
 

@@ -3,8 +3,10 @@ from odoo.exceptions import UserError, ValidationError
 
 from odoo.addons.hanling_property.tools.workflow import workflow_step
 
+from .errand import HanlingErrand as ErrandBase
+
 # The order may change until it is delivered: what was signed for is what is invoiced.
-LINE_EDITABLE_STATES = ("draft", "confirmed", "ordered")
+LINE_FROZEN_STATES = ("prepaid", "delivered", "settled", "done", "cancel")
 
 
 class HanlingErrand(models.Model):
@@ -17,6 +19,7 @@ class HanlingErrand(models.Model):
     """
 
     _inherit = "hanling.errand"
+    _workflow_lock = {**ErrandBase._workflow_lock, LINE_FROZEN_STATES: ("line_ids",)}
 
     kind = fields.Selection(
         selection_add=[("delivery", "Goods Delivery")],
@@ -127,16 +130,6 @@ class HanlingErrand(models.Model):
                 _(
                     "Add at least one article from the goods list: %(names)s.",
                     names=", ".join(empty.mapped("name")),
-                )
-            )
-
-    def _check_lines_editable(self):
-        frozen = self.filtered(lambda e: e.state not in LINE_EDITABLE_STATES)
-        if frozen:
-            raise UserError(
-                _(
-                    "The articles of %(names)s cannot be changed after delivery.",
-                    names=", ".join(frozen.mapped("name")),
                 )
             )
 

@@ -84,20 +84,23 @@ class HanlingErrandLine(models.Model):
                     )
                 )
 
+    # The articles are the errand's ``line_ids``: frozen with them once delivered (the
+    # errand's ``_workflow_lock``).
+
     @api.model_create_multi
     def create(self, vals_list):
         errands = self.env["hanling.errand"].browse(
             {vals["errand_id"] for vals in vals_list if vals.get("errand_id")}
         )
-        errands._check_lines_editable()
+        errands._check_edit_lock({"line_ids": True})
         return super().create(vals_list)
 
     def write(self, vals):
-        self.errand_id._check_lines_editable()
-        if "errand_id" in vals:
-            self.env["hanling.errand"].browse(vals["errand_id"])._check_lines_editable()
+        self.errand_id._check_edit_lock({"line_ids": True})
+        if vals.get("errand_id"):
+            self.errand_id.browse(vals["errand_id"])._check_edit_lock({"line_ids": True})
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_delivered(self):
-        self.errand_id._check_lines_editable()
+        self.errand_id._check_edit_lock({"line_ids": True})

@@ -1,6 +1,8 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from odoo.addons.hanling_property.tools.workflow import EditLockError
+
 from .common import SIGNATURE, ErrandCase
 
 
@@ -192,11 +194,11 @@ class TestErrandDelivery(ErrandCase):
         self.assertEqual(errand.amount_order, 117.0)
         errand.write({"received_by_name": "王伟", "recipient_signature": SIGNATURE})
         errand.action_deliver()
-        with self.assertRaisesRegex(UserError, "cannot be changed after delivery"):
+        with self.assertRaisesRegex(EditLockError, "Articles can no longer be changed"):
             errand.line_ids[:1].quantity = 5
-        with self.assertRaisesRegex(UserError, "cannot be changed after delivery"):
+        with self.assertRaisesRegex(EditLockError, "Articles can no longer be changed"):
             errand.write({"line_ids": [(0, 0, {"product_id": self.paper.id, "quantity": 1})]})
-        with self.assertRaisesRegex(UserError, "cannot be changed after delivery"):
+        with self.assertRaisesRegex(EditLockError, "Articles can no longer be changed"):
             errand.line_ids[:1].unlink()
         self.assertEqual(len(errand.line_ids), 2)
         self.assertEqual(errand.amount_order, 117.0)

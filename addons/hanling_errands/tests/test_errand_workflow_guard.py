@@ -9,7 +9,7 @@ article is the listed price, never typed in.
 import json
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.hanling_property.tools.workflow import (
@@ -248,7 +248,7 @@ class TestErrandWorkflowGuard(ErrandCase):
         errand.with_user(self.staff).action_settle()
         errand.action_done()
         self.assertEqual(errand.state, "done")
-        with self.assertRaisesRegex(UserError, "cannot be changed after delivery"):
+        with self.assertRaisesRegex(EditLockError, "Articles can no longer be changed"):
             errand.line_ids.write({"quantity": 5})
 
     def test_set_up_grant_is_scoped_to_its_model(self):

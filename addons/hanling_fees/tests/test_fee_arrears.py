@@ -23,6 +23,7 @@ def load_script(version, name):
     spec.loader.exec_module(module)
     return module
 
+
 MONTHLY = 223.75  # 89.5 m² × 2.50
 
 

@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..tools import normalize_cn_phone
+from ..tools.workflow import workflow_step
 
 DIRECTORY_CATEGORIES = [
     ("restaurant", "Restaurants"),
@@ -24,9 +25,11 @@ class HanlingDirectoryProvider(models.Model):
 
     _name = "hanling.directory.provider"
     _description = "Directory Provider"
-    _inherit = ["mail.thread"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread"]
     _order = "category, sequence, name"
     _check_company_auto = True
+    # Vetting is the supervisor's step (its buttons), never a value a client sends.
+    _workflow_fields = ("vetted", "vetted_by_id", "date_vetted")
 
     name = fields.Char(required=True, tracking=True)
     sequence = fields.Integer(default=10)
@@ -92,16 +95,12 @@ class HanlingDirectoryProvider(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get("vetted") for vals in vals_list):
-            self._check_can_vet()
         for vals in vals_list:
             if vals.get("phone"):
                 vals["phone"] = normalize_cn_phone(self.env, vals["phone"], _("Phone"))
         return super().create(vals_list)
 
     def write(self, vals):
-        if {"vetted", "vetted_by_id", "date_vetted"} & set(vals):
-            self._check_can_vet()
         if vals.get("phone"):
             vals["phone"] = normalize_cn_phone(self.env, vals["phone"], _("Phone"))
         return super().write(vals)
@@ -110,7 +109,10 @@ class HanlingDirectoryProvider(models.Model):
         if not self.env.su and not self.env.user.has_group("hanling_property.group_cs_supervisor"):
             raise AccessError(_("Only a customer-service supervisor vets directory providers."))
 
+    @workflow_step
     def action_vet(self):
+        self._check_can_vet()
+        self.check_access("write")
         if self.filtered("vetted"):
             raise UserError(_("This provider is already vetted."))
         self.write(
@@ -121,7 +123,10 @@ class HanlingDirectoryProvider(models.Model):
             }
         )
 
+    @workflow_step
     def action_unvet(self):
+        self._check_can_vet()
+        self.check_access("write")
         if self.filtered(lambda p: not p.vetted):
             raise UserError(_("This provider is not vetted."))
         self.write({"vetted": False, "vetted_by_id": False, "date_vetted": False})

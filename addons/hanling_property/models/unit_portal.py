@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..tools.workflow import is_granted, workflow_step
+from ..tools.workflow import workflow_step
 
 # Who keeps the unit register prints the units' QR codes and reads their keys; the technicians
 # whose arrival the code proves never do (篇2 一 四)).
@@ -32,19 +32,14 @@ class HanlingUnit(models.Model):
         )
         return res
 
+    # The key is drawn by the server for each unit, never chosen by a client.
+    _workflow_drawn_fields = ("qr_token",)
+
     @api.model_create_multi
     def create(self, vals_list):
-        # The key is drawn by the server, never chosen by a client (the guard's own refusal).
-        if any(vals.get("qr_token") for vals in vals_list) and not is_granted(self._name):
-            self._workflow_refuse(["qr_token"])
         units = super().create(vals_list)
         units._hanling_renew_qr_token()
         return units
-
-    def write(self, vals):
-        if "qr_token" in vals and not is_granted(self._name) and self.pool.ready:
-            self._workflow_refuse(["qr_token"])
-        return super().write(vals)
 
     @workflow_step
     def _hanling_renew_qr_token(self):

@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from ..tools.workflow import WorkflowGuardError, is_granted, workflow_step
+from ..tools.workflow import workflow_step
 
 DECISIONS = [
     ("keep", "Keep"),
@@ -454,7 +454,22 @@ class HanlingWorkOrderReview(models.Model):
 class HanlingWorkOrderReviewLine(models.Model):
     _name = "hanling.work.order.review.line"
     _description = "Monthly Service Review Line"
+    _inherit = ["hanling.workflow.mixin"]
     _order = "review_id, order_count desc, id"
+    # Counted from the work orders by the review's own step ("Count the Month"), which opens
+    # them (``_workflow_parent``).
+    _workflow_parent = "review_id"
+    _workflow_fields = (
+        "review_id",
+        "service_id",
+        "order_count",
+        "on_time_rate",
+        "arrival_scan_rate",
+        "avg_duration",
+        "avg_satisfaction",
+        "revenue",
+        "rework_count",
+    )
 
     review_id = fields.Many2one(
         "hanling.work.order.review", required=True, ondelete="cascade", index=True
@@ -483,46 +498,15 @@ class HanlingWorkOrderReviewLine(models.Model):
     decision = fields.Selection(DECISIONS, default="keep", required=True)
     note = fields.Char(string="Remarks")
 
-    # Counted from the work orders by the review's own step; the supervisor writes the decision
+    # The lines' lock is the review's (its ``line_ids``); the supervisor writes the decision
     # and the remarks only.
-    _COUNTED_FIELDS = (
-        "review_id",
-        "service_id",
-        "order_count",
-        "on_time_rate",
-        "arrival_scan_rate",
-        "avg_duration",
-        "avg_satisfaction",
-        "revenue",
-        "rework_count",
-    )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not is_granted("hanling.work.order.review"):
-            for vals in vals_list:
-                self._check_counted(vals)
-        return super().create(vals_list)
 
     def write(self, vals):
-        if not is_granted("hanling.work.order.review"):
-            self._check_counted(vals)
+        if not self._workflow_open():
             self.review_id._check_edit_lock({"line_ids": True})
         return super().write(vals)
 
     def unlink(self):
-        if not is_granted("hanling.work.order.review"):
+        if not self._workflow_open():
             self.review_id._check_edit_lock({"line_ids": True})
         return super().unlink()
-
-    def _check_counted(self, vals):
-        counted = set(self._COUNTED_FIELDS) & set(vals)
-        if counted:
-            raise WorkflowGuardError(
-                self.env._(
-                    "%(fields)s of a monthly review are counted by “Count the Month” only.",
-                    fields=", ".join(
-                        sorted(self._fields[name]._description_string(self.env) for name in counted)
-                    ),
-                )
-            )

@@ -32,6 +32,9 @@ class HanlingWorkflowMixin(models.AbstractModel):
     # sent by the client.
     _sequence_code = None
     _sequence_field = "name"
+    # Owned fields the server draws anew for each document (a key): whatever a client sends or
+    # a context default says, the new document gets its own value.
+    _workflow_drawn_fields = ()
     # A line owned by another procedure (a violation of its permit): the name of the many2one to
     # that document. A workflow step of the parent's model then also opens the line's workflow
     # fields (the permit's settlement links the violation's deduction entry); nothing else does.
@@ -42,7 +45,7 @@ class HanlingWorkflowMixin(models.AbstractModel):
     @api.model
     def _workflow_owned_fields(self):
         """The fields only the model's actions write: declared, plus our readonly computes."""
-        owned = set(self._workflow_fields)
+        owned = set(self._workflow_fields) | set(self._workflow_drawn_fields)
         if self._sequence_code:
             owned.add(self._sequence_field)
         for name, field in self._fields.items():

@@ -1,6 +1,7 @@
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
+from ..tools.workflow import WorkflowGuardError
 from .common import HanlingCase
 
 
@@ -46,15 +47,26 @@ class TestDirectory(HanlingCase):
             .with_user(staff)
             .create({"name": "美味餐厅", "category": "restaurant", "phone": "13800000000"})
         )
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, "Only a customer-service supervisor vets"):
             provider.action_vet()
-        with self.assertRaises(AccessError):
-            provider.write({"vetted": True})
-        with self.assertRaises(AccessError):
-            provider.create(
-                {"name": "自称已审", "category": "other", "phone": "13800000001", "vetted": True}
-            )
+        # Vetting is the supervisor's button only: no one writes it as a value, the
+        # supervisor neither.
+        guarded = "Vetted.* of Directory Provider change through the document's buttons only"
+        for user in (staff, sup):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(WorkflowGuardError, guarded):
+                    provider.with_user(user).write({"vetted": True})
+                with self.assertRaisesRegex(WorkflowGuardError, guarded):
+                    provider.with_user(user).create(
+                        {
+                            "name": "自称已审",
+                            "category": "other",
+                            "phone": "13800000001",
+                            "vetted": True,
+                        }
+                    )
         self.assertFalse(provider.vetted)
+        self.assertFalse(self.env["hanling.directory.provider"].search([("name", "=", "自称已审")]))
         provider.with_user(sup).action_vet()
         self.assertTrue(provider.vetted)
         self.assertEqual(provider.vetted_by_id, sup)

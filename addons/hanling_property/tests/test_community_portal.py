@@ -39,8 +39,9 @@ class PortalSetup:
             ]
         )
         cls.provider = cls.env["hanling.directory.provider"].create(
-            {"name": "快捷家政", "category": "housekeeping", "phone": "13612345678", "vetted": True}
+            {"name": "快捷家政", "category": "housekeeping", "phone": "13612345678"}
         )
+        cls.provider.action_vet()
 
 
 @tagged("post_install", "-at_install")

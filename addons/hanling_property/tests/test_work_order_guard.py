@@ -271,9 +271,12 @@ class TestWorkOrderGuard(WorkOrderCase):
         line = review.line_ids
         self.assertEqual(line.order_count, 1)
         # The figures are counted, never typed in: on the line, nor by adding a line.
-        with self.assertRaisesRegex(WorkflowGuardError, "Orders, Revenue of a monthly review"):
+        counted = "of Monthly Service Review Line change through the document's buttons only"
+        with self.assertRaisesRegex(WorkflowGuardError, "Orders, Revenue " + counted):
             line.write({"order_count": 40, "revenue": 9000.0})
-        with self.assertRaisesRegex(WorkflowGuardError, "counted by “Count the Month” only"):
+        with self.assertRaisesRegex(
+            WorkflowGuardError, "Review, Service " + counted
+        ):
             review.write(
                 {"line_ids": [fields.Command.create({"service_id": self.free_service.id})]}
             )
