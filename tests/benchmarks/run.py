@@ -26,6 +26,9 @@ Steps:
                recurring invoicing of the same fees on the same units (fees.py; contract is
                installed in the database <prefix>_fees_<units> only), and a resident's portal
                bill list
+  workers      the billing run of --worker-units generated units on a server with each of
+               --fee-workers (1,2,4) workers and the job runner's channel as wide
+               (fee_workers.py): invoices per second, the speed-up per added worker, memory
   bank         for each of --bank-lines: the import of a bank return file of that many lines
                (hanling_fees: payments posted and reconciled, one line in 50 rejected) beside
                Odoo's account.payment.register wizard paying the same invoices in batches
@@ -354,6 +357,66 @@ def step_fees(args, results):
             subprocess.run(["dropdb", "--if-exists", db], check=True)
 
 
+def step_workers(args, results):
+    """The same billing run with each of --fee-workers queue_job workers (fee_workers.py), on
+    copies of one database of --worker-units generated units."""
+    import fee_workers
+    import fees
+
+    import odoo
+
+    template = f"{args.prefix}_base"
+    base = args.worker_db or f"{args.prefix}_workers_base"
+    if not args.worker_db:
+        if args.rebuild or not db_exists(template):
+            log(f"installing {ADDONS} in the template {template}")
+            install(template, ADDONS)
+        subprocess.run(["dropdb", "--if-exists", base], check=True)
+        subprocess.run(["createdb", "-T", template, base], check=True)
+
+    def gen(env):
+        data = fees.generate(env, args.worker_units, log=log)
+        env.cr.commit()
+        return data["community"].id
+
+    community_id = with_env(base, gen)
+    odoo.modules.registry.Registry.delete(base)
+    odoo.sql_db.close_db(base)
+    figures = results.setdefault("workers", {})
+    for workers in args.fee_workers:
+        db = f"{base}_{workers}"
+        subprocess.run(["dropdb", "--if-exists", db], check=True)
+        subprocess.run(["createdb", "-T", base, db], check=True)
+
+        def start(chunk_size, db=db):
+            run_id = with_env(db, lambda env: fee_workers.start_run(env, community_id, chunk_size))
+            odoo.modules.registry.Registry.delete(db)
+            odoo.sql_db.close_db(db)
+            return run_id
+
+        figures[str(workers)] = fee_workers.run(
+            db,
+            args.worker_units,
+            workers,
+            start_run=start,
+            chunk_size=args.worker_chunk,
+            port=args.port,
+            log=log,
+            root=ROOT,
+            timeout=args.worker_timeout,
+        )
+        one = figures.get(str(args.fee_workers[0]), {}).get("invoices_per_s")
+        if one:
+            figures[str(workers)]["speed_up"] = round(
+                figures[str(workers)]["invoices_per_s"] / one, 2
+            )
+        if not args.keep:
+            subprocess.run(["dropdb", "--if-exists", db], check=True)
+    if not args.keep and not args.worker_db:
+        subprocess.run(["dropdb", "--if-exists", base], check=True)
+    log(json.dumps(figures, default=str))
+
+
 def step_bank(args, results):
     import bank
 
@@ -565,6 +628,19 @@ def main():
         "default: the server's",
     )
     parser.add_argument("--fee-units", default="10000,100000", help="units of the fees step")
+    parser.add_argument(
+        "--fee-workers", default="1,2,4", help="workers: the queue_job worker counts to compare"
+    )
+    parser.add_argument("--worker-units", type=int, default=4000, help="workers: units billed")
+    parser.add_argument("--worker-chunk", type=int, default=250, help="workers: units per job")
+    parser.add_argument(
+        "--worker-timeout", type=int, default=7200, help="workers: seconds to wait for a run"
+    )
+    parser.add_argument(
+        "--worker-db",
+        help="workers: generate the units in this database (a copy, not in use) instead of a "
+        "copy of the template; each worker count bills a copy of it",
+    )
     parser.add_argument("--fee-chunk", type=int, default=500, help="units per billing job")
     parser.add_argument(
         "--fee-without-contract",
@@ -593,6 +669,7 @@ def main():
     args.sizes = [int(s) for s in args.sizes.split(",")]
     args.fee_units = [int(s) for s in args.fee_units.split(",")]
     args.bank_lines = [int(s) for s in args.bank_lines.split(",")]
+    args.fee_workers = [int(s) for s in args.fee_workers.split(",")]
     os.environ.setdefault("PGHOST", "/var/run/postgresql")
     results = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -610,6 +687,7 @@ def main():
         "upgrade": step_upgrade,
         "fees": step_fees,
         "bank": step_bank,
+        "workers": step_workers,
     }
     for name in args.steps.split(","):
         steps[name](args, results)

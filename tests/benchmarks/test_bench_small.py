@@ -449,6 +449,59 @@ class TestBenchSmall(TransactionCase):
         self.assertGreater(receipts["amount"], 0)
         self.assertGreaterEqual(peak["journal_entries"]["payments"], receipts["issued"])
 
+    def test_fee_run_spread_over_two_workers_bills_each_unit_once(self):
+        """Issue 19 item 1 (small mode): the billing run's chunks performed by the queue_job
+        runner on a server with two workers at once, on a copy of this database: the run
+        finishes, every unit and fee is billed once in a posted invoice, the invoices' numbers
+        have no gap although two chunks post side by side, no job failed. Never time."""
+        source = self.env.cr.dbname
+        copy = f"{source}_workers"
+        env = dict(os.environ, PGHOST=os.environ.get("PGHOST", "/var/run/postgresql"))
+        subprocess.run(["dropdb", "--if-exists", copy], check=True, env=env)
+        subprocess.run(["createdb", copy], check=True, env=env)
+        try:
+            dump = subprocess.Popen(["pg_dump", "-Fc", source], stdout=subprocess.PIPE, env=env)
+            subprocess.run(
+                ["pg_restore", "--no-owner", "-d", copy], stdin=dump.stdout, check=True, env=env
+            )
+            self.assertEqual(dump.wait(), 0)
+            with tempfile.TemporaryDirectory() as out:
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        os.path.join(ROOT, "tests", "benchmarks", "run.py"),
+                        "--steps=workers",
+                        f"--worker-db={copy}",
+                        "--worker-units=60",
+                        "--worker-chunk=10",
+                        "--fee-workers=2",
+                        "--worker-timeout=300",
+                        f"--port={PEAK_PORT}",
+                        f"--out={out}",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=1200,
+                    check=False,
+                )
+                self.assertEqual(proc.returncode, 0, proc.stderr[-4000:])
+                [path] = glob.glob(os.path.join(out, "*.json"))
+                with open(path, encoding="utf-8") as f:
+                    figures = json.load(f)["workers"]["2"]
+        finally:
+            for name in (copy, f"{copy}_2"):
+                subprocess.run(["dropdb", "--if-exists", name], check=False, env=env)
+        summary = json.dumps(figures, ensure_ascii=False)
+        self.assertEqual((figures["state"], figures["chunks"]), ("done", 6), summary)
+        self.assertEqual((figures["failed_jobs"], figures["failed_payers"]), (0, 0), summary)
+        self.assertEqual(figures["invoices"], 60, summary)
+        # Three fees a unit, each billed once.
+        self.assertEqual((figures["bill_lines"], figures["distinct_unit_fees"]), (180, 180))
+        self.assertEqual(figures["number_gaps"], 0, summary)
+        self.assertEqual(figures["posted_invoices"], figures["distinct_numbers"], summary)
+
     def test_bank_return_import_pays_and_reconciles_within_budget(self):
         """Issue 17 item 2: a return file of 200 lines (4 rejected, 1 unknown) posts 196
         payments reconciled with their invoices, leaves the rejected ones owed with the bank's
