@@ -21,7 +21,11 @@ class HanlingFeeBillLine(models.Model):
 
     name = fields.Char(readonly=True, required=True)
     run_id = fields.Many2one("hanling.fee.run", readonly=True, index=True, ondelete="restrict")
-    unit_id = fields.Many2one("hanling.unit", required=True, readonly=True, ondelete="restrict")
+    # Indexed on its own: the "billed once" index is partial (credited lines left out), so a
+    # resident's bills (the portal, the statement) need their own.
+    unit_id = fields.Many2one(
+        "hanling.unit", required=True, readonly=True, index=True, ondelete="restrict"
+    )
     fee_type_id = fields.Many2one(
         "hanling.fee.type", required=True, readonly=True, index=True, ondelete="restrict"
     )
