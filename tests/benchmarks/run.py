@@ -106,6 +106,14 @@ def install(db, modules, fresh=True):
     return seconds
 
 
+def close_db(db):
+    """Drop this process's registry and connections of ``db`` (with_env keeps them)."""
+    import odoo
+
+    odoo.modules.registry.Registry.delete(db)
+    odoo.sql_db.close_db(db)
+
+
 def db_exists(db):
     return psql(f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
 
@@ -354,6 +362,7 @@ def step_fees(args, results):
 
         results["fees"][str(units)] = with_env(db, bench)
         if not args.keep:
+            close_db(db)  # this process's connections, else the database is in use
             subprocess.run(["dropdb", "--if-exists", db], check=True)
 
 
@@ -362,8 +371,6 @@ def step_workers(args, results):
     copies of one database of --worker-units generated units."""
     import fee_workers
     import fees
-
-    import odoo
 
     template = f"{args.prefix}_base"
     base = args.worker_db or f"{args.prefix}_workers_base"
@@ -380,8 +387,7 @@ def step_workers(args, results):
         return data["community"].id
 
     community_id = with_env(base, gen)
-    odoo.modules.registry.Registry.delete(base)
-    odoo.sql_db.close_db(base)
+    close_db(base)
     figures = results.setdefault("workers", {})
     for workers in args.fee_workers:
         db = f"{base}_{workers}"
@@ -390,8 +396,7 @@ def step_workers(args, results):
 
         def start(chunk_size, db=db):
             run_id = with_env(db, lambda env: fee_workers.start_run(env, community_id, chunk_size))
-            odoo.modules.registry.Registry.delete(db)
-            odoo.sql_db.close_db(db)
+            close_db(db)
             return run_id
 
         figures[str(workers)] = fee_workers.run(
@@ -476,8 +481,6 @@ def step_bank(args, results):
 
         results["bank"][str(lines)] = with_env(db, bench)
         if not args.keep:
-            from odoo.sql_db import close_db
-
             close_db(db)  # the registry's pooled connections, or dropdb is refused
             subprocess.run(["dropdb", "--if-exists", db], check=True)
 
