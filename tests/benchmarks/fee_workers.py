@@ -113,8 +113,9 @@ def run(db, data_units, workers, *, start_run, chunk_size, port, log=print, root
             "WHERE move_type = 'out_invoice' AND state = 'posted'"
         )
         posted, numbers = cur.fetchone()
+        # queue_job counts the first attempt as a try: retried jobs have more than one.
         cur.execute(
-            "SELECT count(*) FROM queue_job WHERE method_name = '_job_bill_chunk' AND retry > 0"
+            "SELECT count(*) FROM queue_job WHERE method_name = '_job_bill_chunk' AND retry > 1"
         )
         (retried,) = cur.fetchone()
         # The run's bills: one line per unit and fee, and the invoices' numbers without gap

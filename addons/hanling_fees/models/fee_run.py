@@ -208,9 +208,14 @@ class HanlingFeeRun(models.Model):
         units = self.env["hanling.unit"].browse(unit_ids).exists()
         result = self._bill_units(units)
         # Jobs of the same run finish side by side: the counts are added under the row lock
-        # (waiting for it, held only until this chunk's transaction commits).
+        # (waiting for it, held only until this chunk's transaction commits). NO KEY UPDATE:
+        # every other chunk's new bill lines hold a KEY SHARE lock on this row (their foreign
+        # key) while they wait for the journal's next invoice number, which this chunk holds;
+        # a plain FOR UPDATE would wait for them and deadlock (the bench's two workers did).
         self.flush_recordset()
-        self.env.cr.execute("SELECT id FROM hanling_fee_run WHERE id = %s FOR UPDATE", [self.id])
+        self.env.cr.execute(
+            "SELECT id FROM hanling_fee_run WHERE id = %s FOR NO KEY UPDATE", [self.id]
+        )
         self.invalidate_recordset()
         done = self.chunk_done_count + 1
         vals = {
