@@ -283,4 +283,3 @@ class HanlingFeePaymentPlanLine(models.Model):
 
     def _check_plan_editable(self):
         self.plan_id._check_edit_lock({"line_ids": True})
-

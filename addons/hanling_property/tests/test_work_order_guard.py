@@ -274,9 +274,7 @@ class TestWorkOrderGuard(WorkOrderCase):
         counted = "of Monthly Service Review Line change through the document's buttons only"
         with self.assertRaisesRegex(WorkflowGuardError, "Orders, Revenue " + counted):
             line.write({"order_count": 40, "revenue": 9000.0})
-        with self.assertRaisesRegex(
-            WorkflowGuardError, "Review, Service " + counted
-        ):
+        with self.assertRaisesRegex(WorkflowGuardError, "Review, Service " + counted):
             review.write(
                 {"line_ids": [fields.Command.create({"service_id": self.free_service.id})]}
             )
