@@ -312,6 +312,40 @@ main()
 """
 
 
+def start_server(db, *, workers, port, root, logfile, extra=(), limit_time=900, env=None):
+    """``odoo --workers`` on ``db`` alone, in a session of its own (killpg stops it all)."""
+    launcher = os.path.join("/tmp", f"{db}_odoo_bin.py")
+    with open(launcher, "w", encoding="utf-8") as f:
+        f.write(LAUNCHER)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            launcher,
+            "-c",
+            os.path.join(root, "odoo.conf"),
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            f"--workers={workers}",
+            f"--http-port={port}",
+            "--gevent-port",
+            str(port + 1000),
+            "--max-cron-threads=0",
+            "--log-level=warn",
+            f"--limit-time-real={limit_time}",
+            f"--limit-time-cpu={limit_time}",
+            "--limit-memory-soft=4294967296",
+            "--limit-memory-hard=5368709120",
+            *extra,
+        ],
+        cwd=root,
+        env=env,
+        stdout=logfile,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+
 def _wait_port(port, timeout=180):
     end = time.time() + timeout
     while time.time() < end:
@@ -360,36 +394,14 @@ def run(
 
     logpath = os.path.join("/tmp", f"{db}_server.log")
     logfile = open(logpath, "w")  # noqa: SIM115
-    launcher = os.path.join("/tmp", f"{db}_odoo_bin.py")
-    with open(launcher, "w", encoding="utf-8") as f:
-        f.write(LAUNCHER)
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            launcher,
-            "-c",
-            os.path.join(root, "odoo.conf"),
-            "-d",
-            db,
-            f"--db-filter=^{db}$",
-            f"--workers={workers}",
-            f"--http-port={port}",
-            "--gevent-port",
-            str(port + 1000),
-            "--max-cron-threads=0",
-            "--log-level=warn",
-            # The request retries (serialization failures, lock conflicts) are logged at INFO.
-            "--log-handler=odoo.service.model:INFO",
-            "--limit-time-real=900",
-            "--limit-time-cpu=900",
-            "--limit-memory-soft=4294967296",
-            "--limit-memory-hard=5368709120",
-            "--db_maxconn=64",
-        ],
-        cwd=root,
-        stdout=logfile,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
+    server = start_server(
+        db,
+        workers=workers,
+        port=port,
+        root=root,
+        logfile=logfile,
+        # The request retries (serialization failures, lock conflicts) are logged at INFO.
+        extra=("--log-handler=odoo.service.model:INFO", "--db_maxconn=64"),
     )
     lock = threading.Lock()
     latencies = collections.defaultdict(list)

@@ -11,11 +11,10 @@ memory is sampled while it runs. Run by ``run.py --steps workers``.
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import psycopg2
-from concurrency import LAUNCHER, _wait_port
+from concurrency import _wait_port, start_server
 from fees import PERIOD
 
 
@@ -45,36 +44,16 @@ def run(db, data_units, workers, *, start_run, chunk_size, port, log=print, root
     ``start_run(chunk_size)`` creates and starts the run in ``db`` and commits; returns its id.
     """
     logpath = os.path.join("/tmp", f"{db}_server.log")
-    launcher = os.path.join("/tmp", f"{db}_odoo_bin.py")
-    with open(launcher, "w", encoding="utf-8") as f:
-        f.write(LAUNCHER)
     env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=f"root:{workers}")
     with open(logpath, "w") as logfile:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                launcher,
-                "-c",
-                os.path.join(root, "odoo.conf"),
-                "-d",
-                db,
-                f"--db-filter=^{db}$",
-                f"--workers={workers}",
-                f"--http-port={port}",
-                "--gevent-port",
-                str(port + 1000),
-                "--max-cron-threads=0",
-                "--log-level=warn",
-                "--limit-time-real=3600",
-                "--limit-time-cpu=3600",
-                "--limit-memory-soft=4294967296",
-                "--limit-memory-hard=5368709120",
-            ],
-            cwd=root,
+        server = start_server(
+            db,
+            workers=workers,
+            port=port,
+            root=root,
+            logfile=logfile,
+            limit_time=3600,
             env=env,
-            stdout=logfile,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
         )
     conn = None
     try:

@@ -325,6 +325,45 @@ class TestBenchSmall(TransactionCase):
         self.assertEqual(portal["seq_scans"], [])
         self.assertLessEqual(portal["queries"], PORTAL_QUERY_BUDGET, portal)
 
+    def _run_step_on_a_copy(self, suffix, step, step_args, also_drop=()):
+        """Run ``run.py --steps=<step>`` on a copy of what this database has committed
+        (``createdb -T`` cannot copy a database in use) and return the step's results;
+        the copy (and the databases ``also_drop`` names after it) are dropped after."""
+        source = self.env.cr.dbname
+        copy = f"{source}{suffix}"
+        env = dict(os.environ, PGHOST=os.environ.get("PGHOST", "/var/run/postgresql"))
+        subprocess.run(["dropdb", "--if-exists", copy], check=True, env=env)
+        subprocess.run(["createdb", copy], check=True, env=env)
+        try:
+            dump = subprocess.Popen(["pg_dump", "-Fc", source], stdout=subprocess.PIPE, env=env)
+            subprocess.run(
+                ["pg_restore", "--no-owner", "-d", copy], stdin=dump.stdout, check=True, env=env
+            )
+            self.assertEqual(dump.wait(), 0)
+            with tempfile.TemporaryDirectory() as out:
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        os.path.join(ROOT, "tests", "benchmarks", "run.py"),
+                        f"--steps={step}",
+                        *step_args(copy),
+                        f"--out={out}",
+                    ],
+                    cwd=ROOT,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=1200,
+                    check=False,
+                )
+                self.assertEqual(proc.returncode, 0, proc.stderr[-4000:])
+                [path] = glob.glob(os.path.join(out, "*.json"))
+                with open(path, encoding="utf-8") as f:
+                    return json.load(f)[step]
+        finally:
+            for name in (copy, *(f"{source}{other}" for other in also_drop)):
+                subprocess.run(["dropdb", "--if-exists", name], check=False, env=env)
+
     def test_peak_proof_finds_lost_and_misnumbered_records(self):
         """The proof of the peak run (concurrency._check) can fail: an order the client was
         told was made but is not in the database, one in another state than told, a number
@@ -373,47 +412,20 @@ class TestBenchSmall(TransactionCase):
         no record they were not told of, work-order, receipt and journal-entry numbers without
         gap or duplicate, no bill paid twice or left open, no error shown to a user, no 5xx,
         no conflict the server gave up retrying. Correctness only, never time."""
-        source = self.env.cr.dbname
-        copy = f"{source}_peak"
-        env = dict(os.environ, PGHOST=os.environ.get("PGHOST", "/var/run/postgresql"))
-        subprocess.run(["dropdb", "--if-exists", copy], check=True, env=env)
-        subprocess.run(["createdb", copy], check=True, env=env)
-        try:
-            # A copy of what is committed (createdb -T cannot copy a database in use).
-            dump = subprocess.Popen(["pg_dump", "-Fc", source], stdout=subprocess.PIPE, env=env)
-            subprocess.run(
-                ["pg_restore", "--no-owner", "-d", copy], stdin=dump.stdout, check=True, env=env
-            )
-            self.assertEqual(dump.wait(), 0)
-            with tempfile.TemporaryDirectory() as out:
-                proc = subprocess.run(
-                    [
-                        sys.executable,
-                        os.path.join(ROOT, "tests", "benchmarks", "run.py"),
-                        "--steps=concurrency",
-                        f"--conc-db={copy}",
-                        "--conc-generate=2000",
-                        "--conc-communities=2",
-                        "--clients=9",
-                        "--seconds=25",
-                        "--workers=2",
-                        "--think=0.2",
-                        f"--port={PEAK_PORT}",
-                        f"--out={out}",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=1200,
-                    check=False,
-                )
-                self.assertEqual(proc.returncode, 0, proc.stderr[-4000:])
-                [path] = glob.glob(os.path.join(out, "*.json"))
-                with open(path, encoding="utf-8") as f:
-                    peak = json.load(f)["concurrency"]
-        finally:
-            subprocess.run(["dropdb", "--if-exists", copy], check=False, env=env)
+        peak = self._run_step_on_a_copy(
+            "_peak",
+            "concurrency",
+            lambda copy: [
+                f"--conc-db={copy}",
+                "--conc-generate=2000",
+                "--conc-communities=2",
+                "--clients=9",
+                "--seconds=25",
+                "--workers=2",
+                "--think=0.2",
+                f"--port={PEAK_PORT}",
+            ],
+        )
         summary = json.dumps(peak, ensure_ascii=False, indent=1)[:6000]
         self.assertEqual(peak["login_errors"], [], summary)
         self.assertEqual(set(peak["users"]), set(concurrency.SHARES))
@@ -454,45 +466,19 @@ class TestBenchSmall(TransactionCase):
         runner on a server with two workers at once, on a copy of this database: the run
         finishes, every unit and fee is billed once in a posted invoice, the invoices' numbers
         have no gap although two chunks post side by side, no job failed. Never time."""
-        source = self.env.cr.dbname
-        copy = f"{source}_workers"
-        env = dict(os.environ, PGHOST=os.environ.get("PGHOST", "/var/run/postgresql"))
-        subprocess.run(["dropdb", "--if-exists", copy], check=True, env=env)
-        subprocess.run(["createdb", copy], check=True, env=env)
-        try:
-            dump = subprocess.Popen(["pg_dump", "-Fc", source], stdout=subprocess.PIPE, env=env)
-            subprocess.run(
-                ["pg_restore", "--no-owner", "-d", copy], stdin=dump.stdout, check=True, env=env
-            )
-            self.assertEqual(dump.wait(), 0)
-            with tempfile.TemporaryDirectory() as out:
-                proc = subprocess.run(
-                    [
-                        sys.executable,
-                        os.path.join(ROOT, "tests", "benchmarks", "run.py"),
-                        "--steps=workers",
-                        f"--worker-db={copy}",
-                        "--worker-units=60",
-                        "--worker-chunk=10",
-                        "--fee-workers=2",
-                        "--worker-timeout=300",
-                        f"--port={PEAK_PORT}",
-                        f"--out={out}",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    capture_output=True,
-                    text=True,
-                    timeout=1200,
-                    check=False,
-                )
-                self.assertEqual(proc.returncode, 0, proc.stderr[-4000:])
-                [path] = glob.glob(os.path.join(out, "*.json"))
-                with open(path, encoding="utf-8") as f:
-                    figures = json.load(f)["workers"]["2"]
-        finally:
-            for name in (copy, f"{copy}_2"):
-                subprocess.run(["dropdb", "--if-exists", name], check=False, env=env)
+        figures = self._run_step_on_a_copy(
+            "_workers",
+            "workers",
+            lambda copy: [
+                f"--worker-db={copy}",
+                "--worker-units=60",
+                "--worker-chunk=10",
+                "--fee-workers=2",
+                "--worker-timeout=300",
+                f"--port={PEAK_PORT}",
+            ],
+            also_drop=("_workers_2",),
+        )["2"]
         summary = json.dumps(figures, ensure_ascii=False)
         self.assertEqual((figures["state"], figures["chunks"]), ("done", 6), summary)
         self.assertEqual((figures["failed_jobs"], figures["failed_payers"]), (0, 0), summary)
