@@ -73,14 +73,15 @@ def run(db, data_units, workers, *, start_run, chunk_size, port, log=print, root
             for index, size in enumerate(sorted(_children_rss_mb(server.pid), reverse=True)):
                 peak[index] = max(peak.get(index, 0), size)
             cur.execute(
-                "SELECT state, chunk_done_count, chunk_count, invoice_count, failed_count "
-                "FROM hanling_fee_run WHERE id = %s",
+                "SELECT state, (SELECT count(*) FROM hanling_fee_run_chunk c "
+                "WHERE c.run_id = r.id AND c.state = 'done'), chunk_count, invoice_count, "
+                "failed_count FROM hanling_fee_run r WHERE id = %s",
                 [run_id],
             )
             state, done, chunks, invoices, failed = cur.fetchone()
             cur.execute(
                 "SELECT count(*) FROM queue_job WHERE state = 'failed' "
-                "AND method_name = '_job_bill_chunk'"
+                "AND method_name IN ('_job_bill_chunk', '_job_finish')"
             )
             (failed_jobs,) = cur.fetchone()
             if state == "done" or failed_jobs:

@@ -53,8 +53,9 @@ def psql(db, sql):
 def progress(db, run_id):
     done, count, state = psql(
         db,
-        "SELECT coalesce(chunk_done_count, 0), coalesce(chunk_count, 0), state "
-        f"FROM hanling_fee_run WHERE id = {run_id}",
+        "SELECT (SELECT count(*) FROM hanling_fee_run_chunk c "
+        "WHERE c.run_id = r.id AND c.state = 'done'), coalesce(chunk_count, 0), state "
+        f"FROM hanling_fee_run r WHERE id = {run_id}",
     ).split("|")
     started = int(
         psql(

@@ -11,6 +11,7 @@ from odoo.osv import expression
 from odoo.tools import float_compare, float_round
 
 from odoo.addons.hanling_property.tools.workflow import workflow_step
+from odoo.addons.queue_job.delay import group
 
 _logger = logging.getLogger(__name__)
 
@@ -39,8 +40,11 @@ class HanlingFeeRun(models.Model):
     """A billing run: the fees of a period for a set of communities (issue 16).
 
     Starting it splits the units into chunks (``chunk_size`` units each), one OCA
-    ``queue_job`` job per chunk; each job bills its chunk in its own transaction and adds its
-    counts to the run. A unit, fee and period is billed once (``hanling.fee.bill.line``); a
+    ``queue_job`` job per chunk, and a last job that depends on all of them (a queue_job
+    group). Each chunk job bills its chunk in its own transaction and writes its counts on its
+    own ``hanling.fee.run.chunk`` row, never on the run's: chunks on several workers never
+    update a common row (under REPEATABLE READ the second would fail to serialise and bill its
+    whole chunk again). The last job adds the chunks' counts up on the run and ends it. A unit, fee and period is billed once (``hanling.fee.bill.line``); a
     job that runs again, or a new run of the same period, skips what is billed already.
     """
 
@@ -53,7 +57,6 @@ class HanlingFeeRun(models.Model):
     _workflow_fields = (
         "state",
         "chunk_count",
-        "chunk_done_count",
         "billed_count",
         "skipped_count",
         "failed_count",
@@ -101,7 +104,8 @@ class HanlingFeeRun(models.Model):
     )
     chunk_size = fields.Integer(default=500, help="Units billed per job.")
     chunk_count = fields.Integer(string="Chunks", readonly=True, copy=False)
-    chunk_done_count = fields.Integer(string="Chunks Done", readonly=True, copy=False)
+    chunk_ids = fields.One2many("hanling.fee.run.chunk", "run_id", string="Chunk Results")
+    chunk_done_count = fields.Integer(string="Chunks Done", compute="_compute_progress")
     progress = fields.Float(compute="_compute_progress")
     billed_count = fields.Integer(string="Billed", readonly=True, copy=False)
     skipped_count = fields.Integer(
@@ -119,9 +123,15 @@ class HanlingFeeRun(models.Model):
         ("chunk_size_positive", "CHECK(chunk_size > 0)", "A chunk holds at least one unit."),
     ]
 
-    @api.depends("chunk_count", "chunk_done_count", "state")
+    @api.depends("chunk_count", "chunk_ids.state", "state")
     def _compute_progress(self):
+        done = dict(
+            self.env["hanling.fee.run.chunk"]._read_group(
+                [("run_id", "in", self.ids), ("state", "=", "done")], ["run_id"], ["__count"]
+            )
+        )
         for run in self:
+            run.chunk_done_count = done.get(run, 0)
             if run.state == "done":
                 run.progress = 100.0
             else:
@@ -139,7 +149,7 @@ class HanlingFeeRun(models.Model):
 
     @workflow_step
     def action_start(self):
-        """Split the units into chunks and queue one job per chunk."""
+        """Split the units into chunks: one job per chunk, then the job that ends the run."""
         self.check_access("write")
         self._check_state(["draft"], _("Starting a billing run"))
         for run in self:
@@ -156,17 +166,44 @@ class HanlingFeeRun(models.Model):
                     "started_by_id": self.env.uid,
                 }
             )
-            for index, ids in enumerate(chunks, start=1):
-                run.with_delay(
-                    description=_(
-                        "%(run)s: units, chunk %(index)s of %(count)s",
-                        run=run.name,
-                        index=index,
-                        count=len(chunks),
-                    ),
-                    identity_key=f"hanling.fee.run-{run.id}-{index}",
-                )._job_bill_chunk(ids)
+            run._queue_chunks(chunks)
         return True
+
+    def _queue_chunks(self, chunks, first=1):
+        """One result row and one job per chunk (lists of unit ids, numbered from ``first``),
+        and the job that ends the run once they are all done."""
+        self.ensure_one()
+        if not chunks:
+            return
+        # sudo: the chunk rows are the run's own results, written by its jobs only.
+        rows = (
+            self.env["hanling.fee.run.chunk"]
+            .sudo()
+            .create(
+                [
+                    {"run_id": self.id, "sequence": index, "unit_count": len(ids)}
+                    for index, ids in enumerate(chunks, start=first)
+                ]
+            )
+        )
+        count = first - 1 + len(chunks)
+        jobs = [
+            self.delayable(
+                description=_(
+                    "%(run)s: units, chunk %(index)s of %(count)s",
+                    run=self.name,
+                    index=row.sequence,
+                    count=count,
+                ),
+                identity_key=f"hanling.fee.run-{self.id}-{row.sequence}",
+            )._job_bill_chunk(ids, row.id)
+            for row, ids in zip(rows, chunks, strict=True)
+        ]
+        finish = self.delayable(
+            description=_("%(run)s: adding up the chunks", run=self.name),
+            identity_key=f"hanling.fee.run-{self.id}-done-{count}",
+        )._job_finish()
+        group(*jobs).on_done(finish).delay()
 
     @workflow_step
     def _bill_now(self, units, fee_types):
@@ -177,11 +214,24 @@ class HanlingFeeRun(models.Model):
         self._check_state(["draft"], _("Starting a billing run"))
         now = fields.Datetime.now()
         result = self._bill_units(units, fee_types)
+        # sudo: the chunk row is the run's own result, as a job would write it.
+        self.env["hanling.fee.run.chunk"].sudo().create(
+            {
+                "run_id": self.id,
+                "sequence": 1,
+                "unit_count": len(units),
+                "state": "done",
+                "billed_count": result["billed"],
+                "skipped_count": result["skipped"],
+                "failed_count": result["failed"],
+                "invoice_count": result["invoices"],
+                "date_done": now,
+            }
+        )
         self.write(
             {
                 "state": "done",
                 "chunk_count": 1,
-                "chunk_done_count": 1,
                 "billed_count": result["billed"],
                 "skipped_count": result["skipped"],
                 "failed_count": result["failed"],
@@ -200,38 +250,55 @@ class HanlingFeeRun(models.Model):
         return True
 
     @workflow_step
-    def _job_bill_chunk(self, unit_ids):
-        """The job of one chunk: bill its units, then add the counts to the run."""
+    def _job_bill_chunk(self, unit_ids, chunk_id):
+        """The job of one chunk: bill its units, write the counts on the chunk's row (its own:
+        the run's row is written by the last job only, ``_job_finish``)."""
         self.ensure_one()
         if self.state != "running":
             return f"{self.name} is {self.state}: nothing billed"
+        chunk = self.chunk_ids.browse(chunk_id).exists()
+        if chunk.run_id != self:
+            raise UserError(
+                _("The chunk %(chunk)s is not one of %(run)s.", chunk=chunk_id, run=self.name)
+            )
         units = self.env["hanling.unit"].browse(unit_ids).exists()
         result = self._bill_units(units)
-        # Jobs of the same run finish side by side: the counts are added under the row lock
-        # (waiting for it, held only until this chunk's transaction commits). NO KEY UPDATE:
-        # every other chunk's new bill lines hold a KEY SHARE lock on this row (their foreign
-        # key) while they wait for the journal's next invoice number, which this chunk holds;
-        # a plain FOR UPDATE would wait for them and deadlock (the bench's two workers did).
-        self.flush_recordset()
-        self.env.cr.execute(
-            "SELECT id FROM hanling_fee_run WHERE id = %s FOR NO KEY UPDATE", [self.id]
+        # sudo: the chunk's row is the run's own result (readonly to everyone).
+        chunk.sudo().write(
+            {
+                "state": "done",
+                "billed_count": result["billed"],
+                "skipped_count": result["skipped"],
+                "failed_count": result["failed"],
+                "invoice_count": result["invoices"],
+                "date_done": fields.Datetime.now(),
+            }
         )
-        self.invalidate_recordset()
-        done = self.chunk_done_count + 1
-        vals = {
-            "chunk_done_count": done,
-            "billed_count": self.billed_count + result["billed"],
-            "skipped_count": self.skipped_count + result["skipped"],
-            "failed_count": self.failed_count + result["failed"],
-            "invoice_count": self.invoice_count + result["invoices"],
-        }
-        if done >= self.chunk_count:
-            vals.update(state="done", date_done=fields.Datetime.now())
-        self.write(vals)
         return (
             f"{len(units)} units: {result['billed']} billed, {result['skipped']} skipped, "
             f"{result['failed']} failed"
         )
+
+    @workflow_step
+    def _job_finish(self):
+        """The last job, after every chunk's: the run's counts are its chunks' and it is done."""
+        self.ensure_one()
+        if self.state != "running":
+            return f"{self.name} is {self.state}"
+        chunks = self.chunk_ids
+        if chunks.filtered(lambda chunk: chunk.state != "done"):
+            return f"{self.name}: chunks still to bill"  # a later group ends it
+        self.write(
+            {
+                "state": "done",
+                "billed_count": sum(chunks.mapped("billed_count")),
+                "skipped_count": sum(chunks.mapped("skipped_count")),
+                "failed_count": sum(chunks.mapped("failed_count")),
+                "invoice_count": sum(chunks.mapped("invoice_count")),
+                "date_done": fields.Datetime.now(),
+            }
+        )
+        return f"{self.name}: {self.invoice_count} invoices"
 
     # ------------------------------------------------------------------ what is billed
 
@@ -717,34 +784,66 @@ class HanlingFeeRun(models.Model):
         """
         from odoo.addons.queue_job.job import Job
 
-        self.env.flush_all()
-        # sudo: queue.job is the runner's table; the jobs run as the user who queued them.
-        records = (
-            self.env["queue.job"]
-            .sudo()
-            .search(
-                [
-                    ("model_name", "=", self._name),
-                    ("method_name", "=", "_job_bill_chunk"),
-                    ("state", "=", "pending"),
-                ],
-                order="id",
-            )
-        )
-        jobs = []
-        for record in records:
-            job = Job.load(self.env, record.uuid)
-            if self and not set(job.recordset.ids) & set(self.ids):
-                continue
-            job.set_started()
-            job.perform()
-            job.set_done()
-            job.store()
+        jobs, seen = [], set()
+        while True:
             self.env.flush_all()
-            if commit:
-                self.env.cr.commit()
-            jobs.append(job)
-        return jobs
+            # sudo: queue.job is the runner's table; the jobs run as the user who queued them.
+            records = (
+                self.env["queue.job"]
+                .sudo()
+                .search(
+                    [
+                        ("model_name", "=", self._name),
+                        ("method_name", "in", ("_job_bill_chunk", "_job_finish")),
+                        ("state", "=", "pending"),
+                        ("id", "not in", list(seen)),
+                    ],
+                    order="id",
+                )
+            )
+            if not records:
+                return jobs
+            for record in records:
+                seen.add(record.id)
+                job = Job.load(self.env, record.uuid)
+                if self and not set(job.recordset.ids) & set(self.ids):
+                    continue
+                job.set_started()
+                job.perform()
+                job.set_done()
+                job.store()
+                self.env.flush_all()
+                if job.should_check_dependents():
+                    job.enqueue_waiting()  # the runner's controller does so after the job
+                if commit:
+                    self.env.cr.commit()
+                jobs.append(job)
+
+
+class HanlingFeeRunChunk(models.Model):
+    """One chunk of a billing run: its units' counts, written by its job alone."""
+
+    _name = "hanling.fee.run.chunk"
+    _description = "Fee Billing Chunk"
+    _order = "run_id, sequence"
+
+    run_id = fields.Many2one(
+        "hanling.fee.run", required=True, readonly=True, index=True, ondelete="cascade"
+    )
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    sequence = fields.Integer(string="Chunk", readonly=True)
+    unit_count = fields.Integer(string="Units", readonly=True)
+    state = fields.Selection(
+        [("pending", "To Bill"), ("done", "Billed")],
+        default="pending",
+        required=True,
+        readonly=True,
+    )
+    billed_count = fields.Integer(string="Billed", readonly=True)
+    skipped_count = fields.Integer(string="Skipped", readonly=True)
+    failed_count = fields.Integer(string="Failed", readonly=True)
+    invoice_count = fields.Integer(string="Invoices", readonly=True)
+    date_done = fields.Datetime(string="Finished", readonly=True)
 
 
 class HanlingFeeRunFailure(models.Model):

@@ -1,4 +1,6 @@
 import base64
+import importlib.util
+import os
 from datetime import date
 
 from odoo.tests import new_test_user
@@ -6,6 +8,15 @@ from odoo.tests import new_test_user
 from odoo.addons.hanling_property.tests.decoration_common import DecorationCase
 
 FILING = base64.b64encode("物业服务收费备案".encode())
+
+
+def load_script(version, name):
+    """The migration script ``name`` of hanling_fees ``version``, as a module."""
+    path = os.path.join(os.path.dirname(__file__), "..", "migrations", version, name)
+    spec = importlib.util.spec_from_file_location(f"hanling_fees_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 class FeeCase(DecorationCase):

@@ -1,8 +1,6 @@
 """Arrears and late fees, dunning, payment plans, the transfer's clearance (issue 17, item 3)
 and prepaid balances applied automatically (item 4), with real payments and reconciliation."""
 
-import importlib.util
-import os
 from datetime import date
 
 import psycopg2
@@ -13,16 +11,7 @@ from odoo.tools import mute_logger
 
 from odoo.addons.hanling_property.tools.workflow import EditLockError, WorkflowGuardError
 
-from .common import FeeCase
-
-
-def load_script(version, name):
-    path = os.path.join(os.path.dirname(__file__), "..", "migrations", version, name)
-    spec = importlib.util.spec_from_file_location(f"hanling_fees_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
+from .common import FeeCase, load_script
 
 MONTHLY = 223.75  # 89.5 m² × 2.50
 

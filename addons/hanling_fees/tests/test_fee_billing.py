@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import FeeCase
+from .common import FeeCase, load_script
 
 
 @tagged("post_install", "-at_install")
@@ -175,18 +175,139 @@ class TestFeeBilling(FeeCase):
             self._subscribe(unit, partner, date(2026, 1, 1))
         self._subscribe(self.unit, self.owner, date(2026, 1, 1), fee_type=self.parking, quantity=2)
         run = self._run(date(2026, 1, 1), chunk_size=1)
-        self.assertEqual(len(self.jobs), 2)
-        self.assertEqual({job.method_name for job in self.jobs}, {"_job_bill_chunk"})
         self.assertEqual(
-            sorted(job.args[0] for job in self.jobs), [[self.unit.id], [self.unit2.id]]
+            [job.method_name for job in self.jobs],
+            ["_job_bill_chunk", "_job_bill_chunk", "_job_finish"],
+            "one job per chunk, then the one that ends the run",
+        )
+        chunk_jobs, finish = self.jobs[:2], self.jobs[2]
+        self.assertEqual(
+            sorted(job.args[0] for job in chunk_jobs), [[self.unit.id], [self.unit2.id]]
+        )
+        self.assertEqual(
+            {job.uuid for job in finish.depends_on},
+            {job.uuid for job in chunk_jobs},
+            "the last job waits for every chunk",
         )
         self.assertEqual((run.chunk_count, run.chunk_done_count, run.progress), (2, 2, 100.0))
         self.assertEqual((run.state, run.billed_count, run.invoice_count), ("done", 3, 2))
+        self.assertEqual(
+            run.chunk_ids.mapped(lambda c: (c.sequence, c.state, c.billed_count, c.invoice_count)),
+            [(1, "done", 2, 1), (2, "done", 1, 1)],
+        )
         owner_invoice = run.bill_line_ids.filtered(lambda b: b.partner_id == self.owner).move_id
         self.assertEqual(len(owner_invoice), 1, "one invoice per payer and period, a line per fee")
         self.assertEqual(len(owner_invoice.invoice_line_ids), 2)
         self.assertEqual(owner_invoice.amount_total, 223.75 + 600.0)
         self.assertTrue(owner_invoice.name.startswith(owner_invoice.journal_id.code))
+
+    def _perform(self, jobs):
+        from odoo.addons.queue_job.job import Job
+
+        for record in jobs:
+            job = Job.load(self.env, record.uuid)
+            job.set_started()
+            job.perform()
+            job.set_done()
+            job.store()
+            self.env.flush_all()
+            if job.should_check_dependents():
+                job.enqueue_waiting()
+
+    def _run_row_version(self, run):
+        self.env.flush_all()
+        self.env.cr.execute("SELECT ctid::text FROM hanling_fee_run WHERE id = %s", [run.id])
+        return self.env.cr.fetchone()[0]
+
+    def test_chunk_jobs_never_write_the_run_row(self):
+        """Chunks on several workers side by side: each writes its own result row, none the
+        run's row (two transactions updating it, the later fails to serialise and bills its
+        whole chunk again); the run's last job adds them up."""
+        self._subscribe(self.unit, self.owner, date(2026, 1, 1))
+        self._subscribe(self.unit2, self.owner2, date(2026, 1, 1))
+        run = (
+            self.env["hanling.fee.run"]
+            .with_user(self.accountant)
+            .create(
+                {
+                    "period_start": date(2026, 1, 1),
+                    "community_ids": [(6, 0, self.community.ids)],
+                    "chunk_size": 1,
+                }
+            )
+        )
+        run.action_start()
+        Job = self.env["queue.job"]
+        finish = Job.search([("method_name", "=", "_job_finish")])
+        finish = finish.filtered(lambda job: run.id in job.records.ids)
+        self.assertEqual(finish.state, "wait_dependencies", "it waits for the chunks")
+        before = self._run_row_version(run)
+        self._perform(self._pending_jobs())
+        self.assertEqual(self._run_row_version(run), before, "no chunk job wrote the run's row")
+        run.invalidate_recordset()
+        self.assertEqual((run.state, run.billed_count, run.chunk_done_count), ("running", 0, 2))
+        self.assertEqual(run.chunk_ids.mapped("billed_count"), [1, 1])
+        self.assertEqual(finish.state, "pending", "the last chunk done, the last job is due")
+        self._perform(finish)
+        run.invalidate_recordset()
+        self.assertEqual((run.state, run.billed_count, run.invoice_count), ("done", 2, 2))
+        self.assertTrue(run.date_done)
+
+    def test_chunk_of_another_run_is_refused(self):
+        """A chunk job bills the chunks of its own run only."""
+        self._subscribe(self.unit, self.owner, date(2026, 1, 1))
+        run = self._run(date(2026, 1, 1))
+        other = self.env["hanling.fee.run"].create(
+            {"period_start": date(2026, 2, 1), "community_ids": [(6, 0, self.community.ids)]}
+        )
+        other.action_start()
+        with self.assertRaisesRegex(UserError, "is not one of"):
+            other._job_bill_chunk(self.unit.ids, run.chunk_ids.id)
+
+    def test_upgrade_requeues_a_running_run_of_the_old_kind(self):
+        """18.0.1.3.0: a run left running by an earlier version (its counts on its row, its
+        chunk jobs queued with the units only) is finished the new way, each unit billed once."""
+        self._subscribe(self.unit, self.owner, date(2026, 1, 1))
+        self._subscribe(self.unit2, self.owner2, date(2026, 1, 1))
+        first = self._run(date(2026, 1, 1), chunk_size=1)
+        self.assertEqual(first.billed_count, 2)
+        run = self.env["hanling.fee.run"].create(
+            {
+                "period_start": date(2026, 2, 1),
+                "community_ids": [(6, 0, self.community.ids)],
+                "chunk_size": 1,
+            }
+        )
+        # As 18.0.1.2.0 left it: the first chunk billed (its counts on the run), the second
+        # chunk's job still pending with the units as its only argument.
+        run._bill_now(self.unit, None)
+        run.chunk_ids.unlink()
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE hanling_fee_run SET state = 'running', chunk_count = 2, date_done = NULL "
+            "WHERE id = %s",
+            [run.id],
+        )
+        run.invalidate_recordset()
+        legacy = run.with_delay(identity_key=f"legacy-{run.id}")
+        legacy._job_bill_chunk(self.unit2.ids, None)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE queue_job SET args = %s::jsonb WHERE identity_key = %s",
+            [f"[[{self.unit2.id}]]", f"legacy-{run.id}"],
+        )
+        self.env["queue.job"].invalidate_model()
+        script = load_script("18.0.1.3.0", "post-chunks.py")
+        script.migrate(self.env.cr, "18.0.1.2.0")
+        self.env.invalidate_all()
+        old = self.env["queue.job"].search([("identity_key", "=", f"legacy-{run.id}")])
+        self.assertEqual(old.state, "cancelled")
+        self.assertEqual(run.chunk_ids.mapped("state"), ["done", "pending"])
+        self.assertEqual((run.chunk_count, run.chunk_done_count), (2, 1))
+        self.env["hanling.fee.run"]._perform_pending_jobs()
+        run.invalidate_recordset()
+        self.assertEqual((run.state, run.billed_count, run.invoice_count), ("done", 2, 2))
+        self.assertEqual(len(run.bill_line_ids), 2, "each unit billed once for February")
 
     def test_started_run_waits_for_its_jobs(self):
         """Before its jobs have run, a run is running, at 0 %, with nothing billed."""
