@@ -32,6 +32,7 @@ from workflow_attack import (  # tests/integration is on sys.path (pytest's root
     uses_guard,
 )
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
@@ -270,6 +271,20 @@ class TestWorkflowAttack(TransactionCase):
                         ):
                             # A new number or key is drawn for each document: not the forged one.
                             self.assertNotEqual(values[name], value)
+                            continue
+                        if Model._fields[name].type == "datetime" and expected[name]:
+                            # A time the server stamps (now): not the forged one, and the
+                            # same as the plain document's but for the seconds between them.
+                            self.assertNotEqual(values[name], value)
+                            apart = abs(
+                                fields.Datetime.to_datetime(values[name])
+                                - fields.Datetime.to_datetime(expected[name])
+                            )
+                            self.assertLess(
+                                apart.total_seconds(),
+                                60,
+                                f"{model_name}.{name} took default_{name}={value!r}",
+                            )
                             continue
                         self.assertEqual(
                             values[name],

@@ -694,20 +694,10 @@ def _complaint_handover(env):
 def _fee_arrears(env):
     # hanling_fees (issue 17): the demo month billed, a late fee charged and a chase opened on
     # a bill left owed, a payment plan drafted for it — each by its own step.
-    from odoo.addons.queue_job.job import Job
-
     run = env.ref("hanling_fees.fee_run_demo")
     if run.state == "draft":
         run.action_start()
-    env.flush_all()
-    for record in env["queue.job"].search(
-        [("model_name", "=", "hanling.fee.run"), ("state", "=", "pending")]
-    ):
-        job = Job.load(env, record.uuid)
-        job.set_started()
-        job.perform()
-        job.set_done()
-        job.store()
+    env["hanling.fee.run"]._perform_pending_jobs()
     bill = env["hanling.fee.bill.line"].search(
         [("move_id", "!=", False), ("move_id.payment_state", "=", "not_paid")], limit=1
     )
@@ -741,12 +731,24 @@ def _callback_attempt(env):
         )
 
 
+def _work_order_visit(env):
+    # A missed visit, recorded by the technician of an assigned order.
+    order = env["hanling.work.order"].search(
+        [("state", "=", "assigned"), ("technician_id", "!=", False)], limit=1
+    )
+    env["hanling.work.order.visit"].with_user(order.technician_id).create(
+        {"order_id": order.id, "note": "不在家 (attack set-up)"}
+    )
+
+
 # Procedures the demo data has no document of: one each, made as set-up.
 BUILDERS = {
+    "hanling.work.order.visit": _work_order_visit,
     "hanling.callback.attempt": _callback_attempt,
     "hanling.complaint.handover": _complaint_handover,
     "hanling.fee.receipt": _fee_receipt,
     "hanling.fee.late.fee": _fee_arrears,
+    "hanling.fee.run.chunk": _fee_arrears,
     "hanling.fee.dunning": _fee_arrears,
     "hanling.fee.payment.plan": _fee_arrears,
     "hanling.custody": _custody,

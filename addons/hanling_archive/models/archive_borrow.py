@@ -44,9 +44,11 @@ class HanlingArchiveBorrow(models.Model):
     _order = "date_request desc, id desc"
     _check_company_auto = True
     _sequence_code = "hanling.archive.borrow"
-    # Who decided, when, and when the files went out and came back: the buttons' own.
+    # When it was asked, who decided, when, and when the files went out and came back: the
+    # server's and the buttons' own (the 借阅登记 is audited by these dates).
     _workflow_fields = (
         "state",
+        "date_request",
         "approved_by_id",
         "date_approved",
         "rejected_by_id",
@@ -55,7 +57,6 @@ class HanlingArchiveBorrow(models.Model):
         "date_returned",
     )
     _workflow_lock = {
-        ("requested", "approved", "lent", "returned", "rejected"): ("date_request",),
         ("approved", "lent", "returned", "rejected"): (*_REQUEST_FIELDS, "reject_reason"),
         ("lent", "returned", "rejected"): ("approval_note", "approval_file", "approval_file_name"),
     }
@@ -132,7 +133,11 @@ class HanlingArchiveBorrow(models.Model):
         "archive software for them.",
     )
     date_request = fields.Datetime(
-        string="Requested On", required=True, default=fields.Datetime.now, readonly=True
+        string="Requested On",
+        required=True,
+        default=fields.Datetime.now,
+        readonly=True,
+        copy=False,
     )
     date_due = fields.Date(
         string="Due",

@@ -186,7 +186,7 @@ class TestArchiveWorkflowGuard(ArchiveCase):
         Borrow.action_lend()
         with self.assertRaisesRegex(EditLockError, "is Lent: Written Approval can no longer"):
             Borrow.write({"approval_note": "x"})
-        with self.assertRaisesRegex(EditLockError, "Requested On can no longer"):
+        with self.assertRaisesRegex(WorkflowGuardError, "Requested On of .* change through"):
             Borrow.write({"date_request": "2000-01-01 00:00:00"})
         self.assertEqual(borrow.mode, "export")
 
@@ -336,3 +336,16 @@ class TestArchiveWorkflowGuard(ArchiveCase):
         # Lists are still not logged row by row, with or without the key.
         self.env["hanling.archive.resident"].with_user(staff).web_search_read([], {"name": {}})
         self.assertEqual(len(self.Log.search([("user_id", "=", staff.id)])), 2)
+
+    def test_request_date_is_the_servers(self):
+        """篇5 4.2: the 借阅登记 is audited by when the request was made: set by the server at
+        the request, refused from the client when it creates the request and after."""
+        with self.assertRaisesRegex(WorkflowGuardError, "Requested On of .* change through"):
+            self._make_borrow(date_request="2000-01-01 00:00:00")
+        borrow = self._make_borrow()
+        self.assertEqual(borrow.state, "requested")
+        made = borrow.date_request
+        self.assertGreater(made, fields.Datetime.to_datetime("2026-01-01 00:00:00"))
+        with self.assertRaisesRegex(WorkflowGuardError, "Requested On of .* change through"):
+            borrow.with_user(self.users["t_staff"]).write({"date_request": "2000-01-01 00:00:00"})
+        self.assertEqual(borrow.date_request, made)

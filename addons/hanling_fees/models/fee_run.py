@@ -824,8 +824,22 @@ class HanlingFeeRunChunk(models.Model):
     """One chunk of a billing run: its units' counts, written by its job alone."""
 
     _name = "hanling.fee.run.chunk"
+    _inherit = ["hanling.workflow.mixin"]
     _description = "Fee Billing Chunk"
     _order = "run_id, sequence"
+    # Written by the run's steps only (its start, its chunk's job, ``_bill_now``).
+    _workflow_parent = "run_id"
+    _workflow_fields = (
+        "state",
+        "run_id",
+        "sequence",
+        "unit_count",
+        "billed_count",
+        "skipped_count",
+        "failed_count",
+        "invoice_count",
+        "date_done",
+    )
 
     run_id = fields.Many2one(
         "hanling.fee.run", required=True, readonly=True, index=True, ondelete="cascade"

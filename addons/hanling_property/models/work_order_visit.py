@@ -6,8 +6,12 @@ class HanlingWorkOrderVisit(models.Model):
     """A visit the resident missed (篇2 二 一) 2): the note left and the new appointment."""
 
     _name = "hanling.work.order.visit"
+    _inherit = ["hanling.workflow.mixin"]
     _description = "Missed Work Order Visit"
     _order = "date desc, id desc"
+    # When the technician stood at the door and who: stamped by the server at the record (the
+    # order's punctuality is judged by it), never sent by the client nor changed after.
+    _workflow_fields = ("date", "user_id")
 
     order_id = fields.Many2one(
         "hanling.work.order",
@@ -17,12 +21,15 @@ class HanlingWorkOrderVisit(models.Model):
         readonly=True,
     )
     company_id = fields.Many2one(related="order_id.company_id", store=True, index=True)
-    date = fields.Datetime(string="Visited On", required=True, default=fields.Datetime.now)
+    date = fields.Datetime(
+        string="Visited On", required=True, default=fields.Datetime.now, copy=False
+    )
     user_id = fields.Many2one(
         "res.users",
         string="Recorded By",
         required=True,
         default=lambda self: self.env.user,
+        copy=False,
     )
     date_planned = fields.Datetime(
         string="Planned Arrival",
@@ -49,6 +56,11 @@ class HanlingWorkOrderVisit(models.Model):
             raise UserError(_("Write down the note left for the resident."))
         orders._on_missed_visit(visits)
         return visits
+
+    def write(self, vals):
+        if "order_id" in vals and any(visit.order_id.id != vals["order_id"] for visit in self):
+            raise UserError(_("A missed visit stays on the work order it was recorded on."))
+        return super().write(vals)
 
     def action_save(self):
         return {"type": "ir.actions.act_window_close"}

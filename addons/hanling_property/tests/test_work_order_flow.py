@@ -6,6 +6,8 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
+
 from .work_order_common import WorkOrderCase
 
 
@@ -256,6 +258,38 @@ class TestWorkOrderFlow(WorkOrderCase):
         order.with_user(self.tech).action_arrive_scan(order.unit_id._hanling_portal_url())
         with self.assertRaises(UserError):
             self.env["hanling.work.order.visit"].create({"order_id": order.id, "note": "x"})
+
+    def test_missed_visit_time_and_author_are_the_servers(self):
+        """The order's punctuality is judged by when the technician stood at the door: the
+        visit's time and author are stamped at the record, never sent, never changed after."""
+        order = self._assign(self._order())
+        other = self._assign(self._order())
+        Visit = self.env["hanling.work.order.visit"].with_user(self.tech)
+        before = order.date_arrival_deadline - timedelta(minutes=5)
+        with self.assertRaisesRegex(WorkflowGuardError, "Visited On"):
+            Visit.create({"order_id": order.id, "note": "不在家", "date": before})
+        with self.assertRaisesRegex(WorkflowGuardError, "Recorded By"):
+            Visit.create({"order_id": order.id, "note": "不在家", "user_id": self.env.uid})
+        self.assertFalse(order.visit_ids, "nothing recorded by the refused calls")
+        with freeze_time("2026-03-02 08:00:00"):
+            visit = Visit.create({"order_id": order.id, "note": "不在家"})
+        self.assertEqual(visit.date, datetime(2026, 3, 2, 8, 0))
+        self.assertEqual(visit.user_id, self.tech)
+        # A context default is the client's too: the visit gets the server's time.
+        with freeze_time("2026-03-02 08:05:00"):
+            defaulted = Visit.with_context(default_date=fields.Datetime.to_string(before)).create(
+                {"order_id": order.id, "note": "第二次不在家"}
+            )
+        self.assertEqual(defaulted.date, datetime(2026, 3, 2, 8, 5))
+        duty = visit.with_user(self.users["t_duty"])
+        with self.assertRaisesRegex(WorkflowGuardError, "Visited On"):
+            duty.write({"date": before})
+        with self.assertRaisesRegex(UserError, "stays on the work order"):
+            duty.write({"order_id": other.id})
+        self.assertEqual((visit.date, visit.order_id), (datetime(2026, 3, 2, 8, 0), order))
+        # The office agrees the next visit with the resident afterwards: that it may write.
+        duty.write({"new_appointment": datetime(2026, 3, 3, 9, 0)})
+        self.assertEqual(visit.new_appointment, datetime(2026, 3, 3, 9, 0))
 
     def test_change_of_judgement_told_to_resident(self):
         order = self._assign(self._order())

@@ -11,6 +11,8 @@ is missing.
 
 from odoo import SUPERUSER_ID, api
 
+from odoo.addons.hanling_property.tools.workflow import workflow_grant
+
 
 def migrate(cr, version):
     if not version:
@@ -27,35 +29,39 @@ def migrate(cr, version):
         ],
         order="id",
     )
-    for run in runs:
-        legacy = jobs.filtered(lambda job, run=run: run.id in job.records.ids)
-        chunks = [list(job.args[0]) for job in legacy]
-        env["hanling.fee.run.chunk"].create(
-            {
-                "run_id": run.id,
-                "sequence": 1,
-                "unit_count": 0,
-                "state": "done",
-                "billed_count": run.billed_count,
-                "skipped_count": run.skipped_count,
-                "failed_count": run.failed_count,
-                "invoice_count": run.invoice_count,
-            }
-        )
-        if legacy:
-            # SQL: queue_job's own cancel leaves a started job (its worker died with the
-            # server stopped for the upgrade) to the runner, which would run it with the old
-            # arguments.
-            cr.execute(
-                "UPDATE queue_job SET state = 'cancelled' WHERE id IN %s", [tuple(legacy.ids)]
-            )
-            legacy.invalidate_recordset(["state"])
-        cr.execute(
-            "UPDATE hanling_fee_run SET chunk_count = %s WHERE id = %s",
-            [1 + len(chunks), run.id],
-        )
-        run.invalidate_recordset(["chunk_count"])
-        if chunks:
-            run._queue_chunks(chunks, first=2)
-        else:
-            run._job_finish()
+    with workflow_grant("hanling.fee.run"):
+        for run in runs:
+            _requeue(cr, env, run, jobs)
+
+
+def _requeue(cr, env, run, jobs):
+    """The done chunks as one done chunk row; the others queued again, then the last job."""
+    legacy = jobs.filtered(lambda job, run=run: run.id in job.records.ids)
+    chunks = [list(job.args[0]) for job in legacy]
+    env["hanling.fee.run.chunk"].create(
+        {
+            "run_id": run.id,
+            "sequence": 1,
+            "unit_count": 0,
+            "state": "done",
+            "billed_count": run.billed_count,
+            "skipped_count": run.skipped_count,
+            "failed_count": run.failed_count,
+            "invoice_count": run.invoice_count,
+        }
+    )
+    if legacy:
+        # SQL: queue_job's own cancel leaves a started job (its worker died with the
+        # server stopped for the upgrade) to the runner, which would run it with the old
+        # arguments.
+        cr.execute("UPDATE queue_job SET state = 'cancelled' WHERE id IN %s", [tuple(legacy.ids)])
+        legacy.invalidate_recordset(["state"])
+    cr.execute(
+        "UPDATE hanling_fee_run SET chunk_count = %s WHERE id = %s",
+        [1 + len(chunks), run.id],
+    )
+    run.invalidate_recordset(["chunk_count"])
+    if chunks:
+        run._queue_chunks(chunks, first=2)
+    else:
+        run._job_finish()
