@@ -20,7 +20,7 @@ from stdnum import luhn
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare
+from odoo.tools import SQL, float_compare, formatLang
 
 from odoo.addons.hanling_property.tools.locking import lock_for_update
 from odoo.addons.hanling_property.tools.workflow import workflow_step
@@ -791,6 +791,7 @@ class HanlingFeeBankBatch(models.Model):
                 collected.append(line)
             else:
                 rejected.append((line, values.get("reason") or values["status"]))
+        credits = self._credit_report(collected)
         day = date or fields.Date.context_today(self)
         record = Return.create(
             {
@@ -806,6 +807,8 @@ class HanlingFeeBankBatch(models.Model):
                 "already_count": already,
                 "unknown_count": len(unknown),
                 "unknown_report": "\n".join(unknown),
+                "credit_count": len(credits),
+                "credit_report": "\n".join(credits),
             }
         )
         if collected:
@@ -848,6 +851,32 @@ class HanlingFeeBankBatch(models.Model):
             )
         )
         return record.with_env(self.env)
+
+    def _credit_report(self, collected):
+        """A bill paid at the counter after the file went to the bank, which collected it all
+        the same: the money is the payer's (a posted payment, its open part a credit on their
+        account that Odoo offers on their next bill); the return file says so, line by line."""
+        currency = self.company_id.currency_id
+        credits = []
+        for line in collected:
+            owed = sum(
+                line.invoice_ids.filtered(lambda move: move.state == "posted").mapped(
+                    "amount_residual"
+                )
+            )
+            if float_compare(owed, line.amount, precision_rounding=currency.rounding) < 0:
+                credits.append(
+                    _(
+                        "%(reference)s (%(payer)s): %(amount)s collected, %(owed)s still owed on "
+                        "its bills; %(credit)s stays as the payer's credit for the next bill.",
+                        reference=line.reference,
+                        payer=line.partner_id.display_name,
+                        amount=formatLang(self.env, line.amount, currency_obj=currency),
+                        owed=formatLang(self.env, owed, currency_obj=currency),
+                        credit=formatLang(self.env, line.amount - owed, currency_obj=currency),
+                    )
+                )
+        return credits
 
 
 class HanlingFeeBankBatchLine(models.Model):
@@ -971,6 +1000,12 @@ class HanlingFeeBankReturn(models.Model):
     already_count = fields.Integer(string="Settled Before", readonly=True)
     unknown_count = fields.Integer(string="Not Matched", readonly=True)
     unknown_report = fields.Text(string="Lines Not Matched", readonly=True)
+    credit_count = fields.Integer(
+        string="Paid Meanwhile",
+        readonly=True,
+        help="Collected lines whose bills had been paid (in part or whole) since the export.",
+    )
+    credit_report = fields.Text(string="Collected for Bills Paid Meanwhile", readonly=True)
 
     _sql_constraints = [
         ("file_hash_unique", "UNIQUE(file_hash, company_id)", "A return file is imported once."),

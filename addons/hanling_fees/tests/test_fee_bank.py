@@ -174,6 +174,30 @@ class TestFeeBank(FeeCase):
         next_batch = self._batch()
         self.assertEqual(next_batch.line_ids.mandate_id, self.mandate2)
 
+    def test_bill_paid_at_the_counter_meanwhile_is_reported_as_credit(self):
+        """A bill paid at the counter after the collection file went to the bank, which then
+        collects it all the same: the money is a posted payment (the bank has it), its open part
+        the payer's credit, and the return file names the line and the credit."""
+        self._bill()
+        batch = self._batch()
+        first = self._lines(batch)[self.mandate]
+        invoice = first.invoice_ids
+        cash = self.env["hanling.money.service"]._payment_journal(self.env.company, ("cash",))
+        self.env["hanling.money.service"]._register_payments(invoice, cash)
+        self.assertEqual(invoice.amount_residual, 0.0)
+        content = return_file([[first.reference, CARD, f"{first.amount:.2f}", "成功", ""]])
+        record = batch.with_user(self.accountant)._import_return(content, "回盘.csv", PERIOD)
+        self.assertEqual((record.collected_count, record.credit_count), (1, 1))
+        self.assertIn(first.reference, record.credit_report)
+        self.assertIn("stays as the payer's credit", record.credit_report)
+        payment = first.payment_id
+        self.assertEqual(payment.move_id.state, "posted")
+        credit = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertAlmostEqual(credit.amount_residual, -first.amount)
+        self.assertEqual(credit.partner_id, self.owner.commercial_partner_id)
+
     def test_xlsx_layout_round_trip(self):
         import openpyxl
 
