@@ -10,6 +10,10 @@ class HanlingCase(TransactionCase):
         # Databases of the office make new contacts (and OdooBot) Chinese; tests read the
         # source messages and switch to zh_CN explicitly where they check a translation.
         cls.env.user.lang = "en_US"
+        # One time zone for everyone, as in an office: the test users have none (UTC), the
+        # superuser has Odoo's Europe/Brussels. Mixed, "today" differs between them for an hour
+        # each night (a resident moved in "today" by set-up was not yet current for the desk).
+        cls.env.user.tz = False
         cls.env["ir.default"].set("res.partner", "lang", "en_US")
         cls.company = cls.env.company
         cls.community = cls.env["hanling.community"].create(
