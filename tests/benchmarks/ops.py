@@ -63,6 +63,10 @@ def make_user(env, login, groups, company, name=None):
                 "groups_id": [(6, 0, [env.ref(g).id for g in groups.split(",")])],
                 "company_id": company.id,
                 "company_ids": [(6, 0, company.ids)],
+                # The set-up's time zone: the residents it moves in "today" are current for
+                # the user whatever the hour (a user in UTC beside a superuser in Europe/Brussels
+                # had another "today" from 23:00 to 24:00 UTC).
+                "tz": env.user.tz,
             }
         )
     )
