@@ -214,33 +214,17 @@ class HanlingFeeRun(models.Model):
         self._check_state(["draft"], _("Starting a billing run"))
         now = fields.Datetime.now()
         result = self._bill_units(units, fee_types)
+        self.write({"chunk_count": 1, "date_started": now, "started_by_id": self.env.uid})
         # sudo: the chunk row is the run's own result, as a job would write it.
         self.env["hanling.fee.run.chunk"].sudo().create(
             {
                 "run_id": self.id,
                 "sequence": 1,
                 "unit_count": len(units),
-                "state": "done",
-                "billed_count": result["billed"],
-                "skipped_count": result["skipped"],
-                "failed_count": result["failed"],
-                "invoice_count": result["invoices"],
-                "date_done": now,
+                **self._chunk_result_vals(result),
             }
         )
-        self.write(
-            {
-                "state": "done",
-                "chunk_count": 1,
-                "billed_count": result["billed"],
-                "skipped_count": result["skipped"],
-                "failed_count": result["failed"],
-                "invoice_count": result["invoices"],
-                "date_started": now,
-                "date_done": fields.Datetime.now(),
-                "started_by_id": self.env.uid,
-            }
-        )
+        self._add_up_chunks()
         return result
 
     @workflow_step
@@ -264,16 +248,7 @@ class HanlingFeeRun(models.Model):
         units = self.env["hanling.unit"].browse(unit_ids).exists()
         result = self._bill_units(units)
         # sudo: the chunk's row is the run's own result (readonly to everyone).
-        chunk.sudo().write(
-            {
-                "state": "done",
-                "billed_count": result["billed"],
-                "skipped_count": result["skipped"],
-                "failed_count": result["failed"],
-                "invoice_count": result["invoices"],
-                "date_done": fields.Datetime.now(),
-            }
-        )
+        chunk.sudo().write(self._chunk_result_vals(result))
         return (
             f"{len(units)} units: {result['billed']} billed, {result['skipped']} skipped, "
             f"{result['failed']} failed"
@@ -285,9 +260,27 @@ class HanlingFeeRun(models.Model):
         self.ensure_one()
         if self.state != "running":
             return f"{self.name} is {self.state}"
-        chunks = self.chunk_ids
-        if chunks.filtered(lambda chunk: chunk.state != "done"):
+        if self.chunk_ids.filtered(lambda chunk: chunk.state != "done"):
             return f"{self.name}: chunks still to bill"  # a later group ends it
+        self._add_up_chunks()
+        return f"{self.name}: {self.invoice_count} invoices"
+
+    @api.model
+    def _chunk_result_vals(self, result):
+        """A billed chunk's row values, from ``_bill_units``'s result."""
+        return {
+            "state": "done",
+            "billed_count": result["billed"],
+            "skipped_count": result["skipped"],
+            "failed_count": result["failed"],
+            "invoice_count": result["invoices"],
+            "date_done": fields.Datetime.now(),
+        }
+
+    def _add_up_chunks(self):
+        """The run is done: its counts are its chunks' (the one write of its row after the
+        start, by its last job or ``_bill_now``)."""
+        chunks = self.chunk_ids
         self.write(
             {
                 "state": "done",
@@ -298,7 +291,6 @@ class HanlingFeeRun(models.Model):
                 "date_done": fields.Datetime.now(),
             }
         )
-        return f"{self.name}: {self.invoice_count} invoices"
 
     # ------------------------------------------------------------------ what is billed
 
@@ -808,16 +800,22 @@ class HanlingFeeRun(models.Model):
                 job = Job.load(self.env, record.uuid)
                 if self and not set(job.recordset.ids) & set(self.ids):
                     continue
-                job.set_started()
-                job.perform()
-                job.set_done()
-                job.store()
-                self.env.flush_all()
-                if job.should_check_dependents():
-                    job.enqueue_waiting()  # the runner's controller does so after the job
-                if commit:
-                    self.env.cr.commit()
-                jobs.append(job)
+                jobs.append(self._perform_job(job, commit=commit))
+
+    @api.model
+    def _perform_job(self, job, commit=False):
+        """Perform one queued ``Job`` here as the runner would: done, stored, and the jobs
+        waiting for it (the run's last job) queued once it was the last of their group."""
+        job.set_started()
+        job.perform()
+        job.set_done()
+        job.store()
+        self.env.flush_all()
+        if job.should_check_dependents():
+            job.enqueue_waiting()  # the runner's controller does so after the job
+        if commit:
+            self.env.cr.commit()
+        return job
 
 
 class HanlingFeeRunChunk(models.Model):

@@ -205,14 +205,7 @@ class TestFeeBilling(FeeCase):
         from odoo.addons.queue_job.job import Job
 
         for record in jobs:
-            job = Job.load(self.env, record.uuid)
-            job.set_started()
-            job.perform()
-            job.set_done()
-            job.store()
-            self.env.flush_all()
-            if job.should_check_dependents():
-                job.enqueue_waiting()
+            self.env["hanling.fee.run"]._perform_job(Job.load(self.env, record.uuid))
 
     def _run_row_version(self, run):
         self.env.flush_all()
