@@ -194,23 +194,9 @@ class HanlingFeeRun(models.Model):
         partners = self.env["res.partner"].union(*(partner for (partner, _c), _l in items))
         if not partners:
             return
-        prepaid, _deferred, journal = self.company_id._hanling_fee_accounting()
-        # sudo: reading the prepayments of these payers (accounting lines) to decide whether
-        # there is anything to apply; the money service applies them.
-        payers = (
-            self.env["account.move.line"]
-            .sudo()
-            ._read_group(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("account_id", "=", prepaid.id),
-                    ("partner_id", "in", partners.ids),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("balance", "<", 0),
-                ],
-                ["partner_id"],
-            )
+        # Anything to apply: an open prepayment (预收) or bank credit of these payers.
+        payers = self.env["hanling.fee.prepaid.application"]._credit_holders(
+            self.company_id, partners.commercial_partner_id
         )
         if not payers:
             return
@@ -221,7 +207,7 @@ class HanlingFeeRun(models.Model):
             .search(
                 [
                     ("run_id", "=", self.id),
-                    ("partner_id", "in", [partner.id for (partner,) in payers]),
+                    ("partner_id", "child_of", payers.ids),
                     ("move_id", "!=", False),
                 ]
             )

@@ -3,6 +3,7 @@ ownership transfer's arrears check (item 3)."""
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from odoo.addons.hanling_property.tools.workflow import workflow_step
 
@@ -32,9 +33,66 @@ class HanlingFeePrepaidApplication(models.Model):
     date = fields.Date(readonly=True)
 
     @api.model
+    def _prepaid_domain(self, company, partners):
+        """The payers' open prepayments on 预收 (the 收据's prepaid part)."""
+        prepaid, _deferred, _journal = company._hanling_fee_accounting()
+        return [
+            ("company_id", "=", company.id),
+            ("account_id", "=", prepaid.id),
+            ("partner_id", "child_of", partners.ids),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("balance", "<", 0),
+        ]
+
+    @api.model
+    def _bank_credit_domain(self, company, partners):
+        """The payers' open bank credits: the receivable part of a bank collection's payment
+        left over when its bills were paid meanwhile (at the counter, on the portal)."""
+        # sudo: the collected lines' payments, read to find the credits (nobody edits them).
+        collected = (
+            self.env["hanling.fee.bank.batch.line"]
+            .sudo()
+            ._search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "child_of", partners.ids),
+                    ("state", "=", "collected"),
+                ]
+            )
+        )
+        return [
+            ("company_id", "=", company.id),
+            ("account_id.account_type", "=", "asset_receivable"),
+            (
+                "move_id.origin_payment_id",
+                "in",
+                collected.subselect(SQL.identifier(collected.table, "payment_id")),
+            ),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("balance", "<", 0),
+        ]
+
+    @api.model
+    def _credit_holders(self, company, partners):
+        """Those of ``partners`` (commercial) with an open prepayment or bank credit."""
+        # sudo: the payers' open credits are read to decide what to apply.
+        Line = self.env["account.move.line"].sudo()
+        holders = self.env["res.partner"]
+        for domain in (
+            self._prepaid_domain(company, partners),
+            self._bank_credit_domain(company, partners),
+        ):
+            for (partner,) in Line._read_group(domain, ["partner_id"]):
+                holders |= partner
+        return holders.commercial_partner_id
+
+    @api.model
     def _apply(self, invoices):
-        """Apply the payers' open prepayments to their open fee bills, the oldest bill first
-        (the ones just posted and any older one still owed), and record the trail."""
+        """Apply the payers' open prepayments, then their open bank credits, to their open
+        fee bills, the oldest bill first (the ones just posted and any older one still owed),
+        and record the trail."""
         # sudo: the payers' posted bills read for the billing step; the money service moves.
         invoices = invoices.sudo().filtered(
             lambda m: m.state == "posted"
@@ -47,52 +105,93 @@ class HanlingFeePrepaidApplication(models.Model):
         made = self.browse()
         for company, batch in invoices.grouped("company_id").items():
             prepaid, _deferred, journal = company._hanling_fee_accounting()
-            # sudo: the payers' open prepayments on 预收 are read to decide what to apply.
-            Line = self.env["account.move.line"].sudo()
-            partners = batch.commercial_partner_id
-            holders = Line._read_group(
-                [
-                    ("company_id", "=", company.id),
-                    ("account_id", "=", prepaid.id),
-                    ("partner_id", "child_of", partners.ids),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("balance", "<", 0),
-                ],
-                ["partner_id"],
-            )
-            if not holders:
+            holding = self._credit_holders(company, batch.commercial_partner_id)
+            if not holding:
                 continue
-            holding = self.env["res.partner"].union(*(p for (p,) in holders)).commercial_partner_id
             # Older bills of these payers still owed come first (oldest first).
-            older = (
-                self.env["hanling.fee.bill.line"]
-                # sudo: the payers' older fee bills still owed, read for the application.
-                .sudo()
-                .search(
-                    [
-                        ("company_id", "=", company.id),
-                        ("partner_id", "child_of", holding.ids),
-                        ("move_id.payment_state", "in", OPEN_PAYMENT_STATES),
-                        ("move_id.state", "=", "posted"),
-                    ]
-                )
-                .move_id
-            )
-            late = (
-                self.env["hanling.fee.late.fee"]
-                # sudo: the payers' open late-fee bills, read for the application.
-                .sudo()
-                .search([("partner_id", "child_of", holding.ids), ("state", "=", "charged")])
-                .late_invoice_id.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
-            )
-            targets = (batch | older | late).filtered(
+            targets = (batch | self._open_bills(company, holding)).filtered(
                 lambda m, holding=holding: m.commercial_partner_id in holding
             )
             entries = money._apply_prepayments(targets, prepaid, journal)
             # sudo: the application entries (made by the money service) are read for the trail.
             made |= self._record(entries.sudo(), prepaid)
+            made |= self._apply_bank_credits(company, targets, holding)
         return made.with_env(self.env)
+
+    @api.model
+    def _open_bills(self, company, payers):
+        """The payers' posted fee bills and late-fee bills still owed."""
+        bills = (
+            self.env["hanling.fee.bill.line"]
+            # sudo: the payers' fee bills still owed, read for the application.
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "child_of", payers.ids),
+                    ("move_id.payment_state", "in", OPEN_PAYMENT_STATES),
+                    ("move_id.state", "=", "posted"),
+                ]
+            )
+            .move_id
+        )
+        late = (
+            self.env["hanling.fee.late.fee"]
+            # sudo: the payers' open late-fee bills, read for the application.
+            .sudo()
+            .search([("partner_id", "child_of", payers.ids), ("state", "=", "charged")])
+            .late_invoice_id.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
+        )
+        return bills | late
+
+    @api.model
+    def _apply_to_payers(self, company, partners):
+        """Apply these payers' open credits to the fee bills they still owe (a bank collection
+        just left a credit: an older bill may be owed)."""
+        return self._apply(self._open_bills(company, partners.commercial_partner_id))
+
+    @api.model
+    def _apply_bank_credits(self, company, targets, holding):
+        """The payers' open bank credits pay their bills still owed, oldest first (the money
+        service reconciles each payer's receivable lines by due date); each payment's part of
+        a bill is a line of the trail."""
+        # sudo: the open bank credits of these payers (accounting lines), for the money service.
+        credits = (
+            self.env["account.move.line"].sudo().search(self._bank_credit_domain(company, holding))
+        )
+        targets = targets.filtered(lambda m: m.payment_state in OPEN_PAYMENT_STATES)
+        if not credits or not targets:
+            return self.browse()
+        payments = credits.move_id.origin_payment_id
+        before = credits.matched_debit_ids
+        self.env["hanling.money.service"]._reconcile_receivables(
+            targets.filtered(lambda m: m.commercial_partner_id in credits.partner_id), payments
+        )
+        vals_list = [
+            {
+                "company_id": company.id,
+                "partner_id": credit.partner_id.id,
+                "payment_id": credit.move_id.origin_payment_id.id,
+                "invoice_id": partial.debit_move_id.move_id.id,
+                "entry_id": credit.move_id.id,
+                "amount": partial.amount,
+                "date": partial.max_date,
+            }
+            for credit in credits
+            for partial in credit.matched_debit_ids - before
+        ]
+        # sudo: the trail is written by this step only (nobody creates one by hand).
+        made = self.sudo().create(vals_list)
+        for application in made:
+            application.invoice_id.message_post(
+                body=_(
+                    "%(amount)s of the bank's collection %(payment)s (collected after its own "
+                    "bills were paid) applied to this bill.",
+                    amount=_num(application.amount),
+                    payment=application.payment_id.name,
+                )
+            )
+        return made
 
     @api.model
     def _record(self, entries, prepaid):

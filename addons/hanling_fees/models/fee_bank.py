@@ -812,27 +812,7 @@ class HanlingFeeBankBatch(models.Model):
             }
         )
         if collected:
-            payments = self.env["hanling.money.service"]._collect_bank_payments(
-                [
-                    {
-                        "partner": line.partner_id,
-                        "amount": line.amount,
-                        "invoices": line.invoice_ids,
-                        # self.env._: a comprehension's frame has no ``self`` to take the
-                        # language from (a warning with its stack for each line otherwise).
-                        "memo": self.env._(
-                            "Bank collection %(reference)s", reference=line.reference
-                        ),
-                    }
-                    for line in collected
-                ],
-                self.journal_id,
-                day,
-            )
-            # sudo: as above, the lines collected are settled by this step.
-            self.env["hanling.fee.bank.batch.line"].sudo()._settle_collected(
-                collected, payments, record
-            )
+            self._collect(collected, record, day, bool(credits))
         for line, reason in rejected:
             line._settle_rejected(reason, record)
             # sudo: the front desk's follow-up on the mandate (the accountant may not write it).
@@ -852,10 +832,38 @@ class HanlingFeeBankBatch(models.Model):
         )
         return record.with_env(self.env)
 
+    def _collect(self, collected, record, day, credit):
+        """The collected lines' payments, posted and reconciled with their bills; a credit left
+        (bills paid meanwhile) pays what the payers still owe now, the rest their next bills."""
+        payments = self.env["hanling.money.service"]._collect_bank_payments(
+            [
+                {
+                    "partner": line.partner_id,
+                    "amount": line.amount,
+                    "invoices": line.invoice_ids,
+                    # self.env._: a comprehension's frame has no ``self`` to take the
+                    # language from (a warning with its stack for each line otherwise).
+                    "memo": self.env._("Bank collection %(reference)s", reference=line.reference),
+                }
+                for line in collected
+            ],
+            self.journal_id,
+            day,
+        )
+        # sudo: the lines collected are settled by this step (read-only for every role).
+        self.env["hanling.fee.bank.batch.line"].sudo()._settle_collected(
+            collected, payments, record
+        )
+        if credit:
+            self.env["hanling.fee.prepaid.application"]._apply_to_payers(
+                self.company_id,
+                self.env["res.partner"].union(*(line.partner_id for line in collected)),
+            )
+
     def _credit_report(self, collected):
         """A bill paid at the counter after the file went to the bank, which collected it all
-        the same: the money is the payer's (a posted payment, its open part a credit on their
-        account that Odoo offers on their next bill); the return file says so, line by line."""
+        the same: the money is the payer's (a posted payment, its open part their credit, which
+        ``_collect`` applies to their bills); the return file says so, line by line."""
         currency = self.company_id.currency_id
         credits = []
         for line in collected:
@@ -868,7 +876,8 @@ class HanlingFeeBankBatch(models.Model):
                 credits.append(
                     _(
                         "%(reference)s (%(payer)s): %(amount)s collected, %(owed)s still owed on "
-                        "its bills; %(credit)s stays as the payer's credit for the next bill.",
+                        "its bills; %(credit)s is the payer's credit, applied to what they still owe "
+                        "and to their next bills as they are posted.",
                         reference=line.reference,
                         payer=line.partner_id.display_name,
                         amount=formatLang(self.env, line.amount, currency_obj=currency),

@@ -409,17 +409,34 @@ class HanlingFeeMeterReading(models.Model):
         self._check_state(["confirmed"], self.env._("Billing a reading"))
         self.write({"state": "billed", "bill_line_id": bill_line.id})
 
+    def _next_live_reading(self):
+        """The meter's next reading after this one's month (the one starting from its dial)."""
+        self.ensure_one()
+        return self.search(
+            [
+                ("meter_id", "=", self.meter_id.id),
+                ("period_start", ">", self.period_start),
+                ("state", "in", LIVE_STATES),
+            ],
+            order="period_start, id",
+            limit=1,
+        )
+
     @workflow_step
-    def _correct(self, values):
+    def _correct(self, values, previous=None):
         """Replace this billed reading by a corrected one: a credit note of its invoice line
         and a new bill of the corrected use, both posted through the money service; the bill
-        line (one per unit, fee and month) then points at the new invoice line."""
+        line (one per unit, fee and month) then points at the new invoice line.
+
+        A later month's reading starts from the corrected dial: its use is counted again
+        (``_follow_correction``), billed or not. ``previous``: the dial this reading starts
+        from when the month before it was corrected."""
         self.ensure_one()
         if not self.env.user.has_group(ACCOUNTANT):
             raise AccessError(self.env._("Only the accountant corrects a billed reading."))
         self.check_access("write")
         self._check_state(["billed"], self.env._("Correcting a billed reading"))
-        self._check_no_later_reading()
+        following = self._next_live_reading()
         bill = self.bill_line_id
         old_line = bill.invoice_line_id
         if not old_line or old_line.parent_state != "posted":
@@ -442,10 +459,11 @@ class HanlingFeeMeterReading(models.Model):
             }
         )
         # The corrected reading starts from the same previous dial as the one it replaces.
-        use = corrected._use(self.previous_value, self.multiplier)
+        start = self.previous_value if previous is None else previous
+        use = corrected._use(start, self.multiplier)
         corrected.write(
             {
-                "previous_value": self.previous_value,
+                "previous_value": start,
                 "multiplier": self.multiplier,
                 "consumption": use,
                 "state": "confirmed",
@@ -456,7 +474,55 @@ class HanlingFeeMeterReading(models.Model):
         credit_note, invoice = self.env["hanling.fee.run"]._meter_rebill(bill, corrected)
         corrected.write({"state": "billed", "bill_line_id": bill.id, "invoice_id": invoice.id})
         self.write({"corrected_by_id": corrected.id, "credit_note_id": credit_note.id})
+        if following and float_compare(corrected.value, self.value, precision_digits=2):
+            following._follow_correction(corrected)
         return corrected
+
+    @workflow_step
+    def _follow_correction(self, corrected):
+        """The month before was corrected to ``corrected``: this reading's use is counted again
+        from its dial. Billed, it is corrected in turn (a credit note and a new bill, its own
+        dial unchanged); confirmed or held, it is checked again as on confirming."""
+        self.ensure_one()
+        start = corrected.value
+        if self.state == "billed":
+            return self._correct(
+                {
+                    "value": self.value,
+                    "date_reading": self.date_reading,
+                    "event": self.event,
+                    "old_final_value": self.old_final_value,
+                    "new_start_value": self.new_start_value,
+                    "new_meter_no": self.new_meter_no,
+                    "note": self.env._(
+                        "Counted again from the corrected reading of %(month)s (%(value)s).",
+                        month=corrected.period_start.strftime("%Y-%m"),
+                        value=_g(start),
+                    ),
+                },
+                previous=start,
+            )
+        use = self._use(start, self.multiplier)
+        reason, average = self._hold_reason(use)
+        self.write(
+            {
+                "previous_value": start,
+                "consumption": use,
+                "hold_reason": reason,
+                "hold_average": average,
+                # A held reading the new count makes ordinary needs no review any more.
+                "state": "held" if reason else "confirmed",
+            }
+        )
+        self.message_post(
+            body=self.env._(
+                "Counted again from the corrected reading of %(month)s (%(value)s): use %(use)s.",
+                month=corrected.period_start.strftime("%Y-%m"),
+                value=_g(start),
+                use=_g(use),
+            )
+        )
+        return self
 
 
 class HanlingFeeMeterCorrection(models.TransientModel):

@@ -189,7 +189,7 @@ class TestFeeBank(FeeCase):
         record = batch.with_user(self.accountant)._import_return(content, "回盘.csv", PERIOD)
         self.assertEqual((record.collected_count, record.credit_count), (1, 1))
         self.assertIn(first.reference, record.credit_report)
-        self.assertIn("stays as the payer's credit", record.credit_report)
+        self.assertIn("is the payer's credit, applied to what they still owe", record.credit_report)
         payment = first.payment_id
         self.assertEqual(payment.move_id.state, "posted")
         credit = payment.move_id.line_ids.filtered(
@@ -197,6 +197,48 @@ class TestFeeBank(FeeCase):
         )
         self.assertAlmostEqual(credit.amount_residual, -first.amount)
         self.assertEqual(credit.partner_id, self.owner.commercial_partner_id)
+        self.assertFalse(self.env["hanling.fee.prepaid.application"].search([]))
+
+        # The next bill, as it is posted, is paid by the credit (issue 17 item 4), with its
+        # line in the trail; the other payer's bill is not touched.
+        run = self._run(date(2026, 4, 1))
+        april = run.bill_line_ids.filtered(lambda b: b.partner_id == self.owner).move_id
+        other = run.bill_line_ids.filtered(lambda b: b.partner_id == self.owner2).move_id
+        self.assertEqual(april.amount_total, first.amount)
+        self.assertEqual(april.amount_residual, 0.0)
+        self.assertEqual(other.payment_state, "not_paid")
+        self.assertTrue(credit.reconciled)
+        trail = self.env["hanling.fee.prepaid.application"].search([])
+        self.assertEqual(
+            (trail.invoice_id, trail.payment_id, trail.amount), (april, payment, first.amount)
+        )
+        self.assertFalse(trail.receipt_id)
+        self.assertIn(payment.name, april.message_ids[:1].body)
+
+    def test_bank_credit_pays_an_older_bill_still_owed_at_once(self):
+        """The bank collects March after it was paid at the counter while April is still owed:
+        the credit pays April as the return file is imported."""
+        self._bill()
+        batch = self._batch()
+        first = self._lines(batch)[self.mandate]
+        cash = self.env["hanling.money.service"]._payment_journal(self.env.company, ("cash",))
+        self.env["hanling.money.service"]._register_payments(first.invoice_ids, cash)
+        run = self._run(date(2026, 4, 1))
+        april = run.bill_line_ids.filtered(lambda b: b.partner_id == self.owner).move_id
+        self.assertEqual(april.payment_state, "not_paid")
+        content = return_file([[first.reference, CARD, f"{first.amount:.2f}", "成功", ""]])
+        record = batch.with_user(self.accountant)._import_return(content, "回盘.csv", PERIOD)
+        self.assertEqual(record.credit_count, 1)
+        self.assertIn("applied to what they still owe", record.credit_report)
+        self.assertEqual(april.amount_residual, 0.0)
+        trail = self.env["hanling.fee.prepaid.application"].search([])
+        self.assertEqual((trail.invoice_id, trail.payment_id), (april, first.payment_id))
+        # A second file of the same lines changes nothing: no second application.
+        again = batch.with_user(self.accountant)._import_return(
+            content + b"\r\n", "回盘-重发.csv", PERIOD
+        )
+        self.assertEqual(again.already_count, 1)
+        self.assertEqual(self.env["hanling.fee.prepaid.application"].search_count([]), 1)
 
     def test_xlsx_layout_round_trip(self):
         import openpyxl

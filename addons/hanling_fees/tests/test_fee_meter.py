@@ -409,6 +409,62 @@ class TestMeterBilling(MeterCase):
         with self.assertRaisesRegex(UserError, "Correcting a billed reading is not possible"):
             reading.with_user(self.accountant)._correct({"value": 1010.0})
 
+    def test_correcting_an_earlier_month_counts_the_later_ones_again(self):
+        """A reading that is not the latest is corrected too: the next month starts from the
+        corrected dial, so its use is counted again — billed, by its own credit note and new
+        bill; confirmed, on the reading itself. The months after it keep their use."""
+        jan = self._read(self.meter, JAN, 1050.0)
+        self._run(FEB)
+        feb = self._read(self.meter, FEB, 1080.0)
+        self._run(MAR)
+        mar = self._read(self.meter, MAR, 1100.0)
+        self.assertEqual((jan.state, feb.state, mar.state), ("billed", "billed", "confirmed"))
+        feb_invoice = feb.invoice_id or feb.bill_line_id.move_id
+        self.assertEqual(feb_invoice.amount_total, 90.0)
+
+        # The January dial was 1020, not 1050: the dial of February is right, its use is not.
+        jan_fixed = jan.with_user(self.accountant)._correct({"value": 1020.0, "note": "看错"})
+        self.assertEqual((jan_fixed.consumption, jan_fixed.invoice_id.amount_total), (20.0, 60.0))
+        self.assertEqual(feb.state, "corrected")
+        feb_fixed = feb.corrected_by_id
+        self.assertEqual(
+            (feb_fixed.state, feb_fixed.value, feb_fixed.previous_value, feb_fixed.consumption),
+            ("billed", 1080.0, 1020.0, 60.0),
+        )
+        self.assertEqual(feb.credit_note_id.amount_total, 90.0)
+        self.assertEqual(feb.credit_note_id.reversed_entry_id, feb_invoice)
+        self.assertEqual(feb_fixed.invoice_id.amount_total, 180.0)
+        self.assertIn("Counted again from the corrected reading of 2026-01", feb_fixed.note)
+        # March starts from February's dial, unchanged: nothing to count again.
+        self.assertEqual((mar.state, mar.previous_value, mar.consumption), ("confirmed", 1080, 20))
+        # Bill lines: still one per unit, fee and month, each on its new invoice line.
+        bills = self.env["hanling.fee.bill.line"].search(
+            [("unit_id", "=", self.unit.id), ("fee_type_id", "=", self.water.id)]
+        )
+        self.assertEqual(len(bills), 2)
+        self.assertEqual(
+            sorted(bills.mapped("amount")), [60.0, 180.0], "January 20 m³, February 60 m³"
+        )
+
+        # February's dial was 1090: March (confirmed, not billed) is counted again from it.
+        feb_fixed.with_user(self.accountant)._correct({"value": 1090.0, "note": "看错"})
+        self.assertEqual((mar.state, mar.previous_value, mar.consumption), ("confirmed", 1090, 10))
+        self.assertIn("Counted again", mar.message_ids[:1].body)
+
+        # A correction that would put a later dial below its previous one is refused whole.
+        latest = feb_fixed.corrected_by_id
+        credit_notes = self.env["account.move"].search_count([("move_type", "=", "out_refund")])
+        # (The savepoint stands for the RPC call's transaction, rolled back with the error.)
+        with self.assertRaisesRegex(UserError, r"below the previous one \(1105\)"):
+            with self.env.cr.savepoint():
+                latest.with_user(self.accountant)._correct({"value": 1105.0, "note": "错"})
+        self.assertEqual(latest.state, "billed")
+        self.assertEqual(mar.previous_value, 1090.0)
+        self.assertEqual(
+            self.env["account.move"].search_count([("move_type", "=", "out_refund")]),
+            credit_notes,
+        )
+
 
 @tagged("post_install", "-at_install")
 class TestMeterImport(MeterCase):
