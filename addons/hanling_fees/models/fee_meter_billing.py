@@ -281,21 +281,27 @@ class HanlingFeeRun(models.Model):
     # ------------------------------------------------------------------ correction
 
     @api.model
-    def _meter_rebill(self, bill, reading):
+    def _meter_rebill(self, bill, reading, share=None):
         """A corrected reading of a billed month: a posted credit note of the billed invoice
-        line and a posted new bill of the corrected use (the same share, tariff and payer),
-        both through the money service; the bill line then carries the new invoice line.
-        Returns (credit note, new invoice)."""
+        line and a posted new bill of the corrected use (its share of the common meter counted
+        again, the same tariff and payer), both through the money service; the bill line then
+        carries the new invoice line. Returns (credit note, new invoice)."""
         money = self.env["hanling.money.service"]
         old_line = bill.invoice_line_id
         old_move = old_line.move_id
         company = bill.company_id
+        if share is None:
+            share = self._meter_share(
+                reading.meter_id, bill.unit_id, bill.period_start, bill.period_end
+            )
+            if share is None:  # a reading the share needs was reset meanwhile: keep the billed
+                share = bill.meter_share
         charge = self._meter_charge(
             bill.fee_type_id,
             bill.tariff_id,
             bill.unit_id,
             reading,
-            bill.meter_share,
+            share,
             bill.period_start,
             bill.period_end,
         )
@@ -360,7 +366,52 @@ class HanlingFeeRun(models.Model):
                 "meter_previous": charge["meter_previous"],
                 "meter_current": charge["meter_current"],
                 "meter_use": charge["meter_use"],
+                "meter_share": charge["meter_share"],
                 "invoice_line_id": invoice.invoice_line_ids[:1].id,
             }
         )
         return credit_note, invoice
+
+    @api.model
+    def _meter_resplit(self, reading):
+        """A sub-meter's corrected month changes the common meter's difference: each other
+        unit's share of that month is counted again and, where it changed, its bill is
+        credited and billed anew (its own reading unchanged). Returns the new invoices."""
+        master = reading.meter_id.parent_id
+        if not master or master.share_method != "area":
+            return self.env["account.move"]
+        siblings = master.child_ids.filtered("active") - reading.meter_id
+        # sudo: the other units' bills of the month are the billing's own records; the
+        # accountant's correction (the calling step) checked the right.
+        Reading = self.env["hanling.fee.meter.reading"].sudo()
+        billed = Reading.search(
+            [
+                ("meter_id", "in", siblings.ids),
+                ("period_start", "=", reading.period_start),
+                ("state", "=", "billed"),
+            ]
+        )
+        invoices = self.env["account.move"]
+        for other in billed:
+            bill = other.bill_line_id
+            if not bill or bill.invoice_line_id.parent_state != "posted":
+                continue
+            share = self._meter_share(
+                other.meter_id, bill.unit_id, bill.period_start, bill.period_end
+            )
+            old = bill.meter_share
+            if share is None or not float_compare(share, old, precision_digits=2):
+                continue
+            _credit_note, invoice = self._meter_rebill(bill, other, share=share)
+            invoice.message_post(
+                body=_(
+                    "Common use shared again: the reading of %(meter)s for %(month)s was "
+                    "corrected (share %(old)s → %(new)s).",
+                    meter=reading.meter_id.display_name,
+                    month=reading.period_start.strftime("%Y-%m"),
+                    old=_g(old),
+                    new=_g(share),
+                )
+            )
+            invoices |= invoice
+        return invoices

@@ -471,9 +471,13 @@ class HanlingFeeMeterReading(models.Model):
                 "correction_of_id": self.id,
             }
         )
-        credit_note, invoice = self.env["hanling.fee.run"]._meter_rebill(bill, corrected)
+        Run = self.env["hanling.fee.run"]
+        credit_note, invoice = Run._meter_rebill(bill, corrected)
         corrected.write({"state": "billed", "bill_line_id": bill.id, "invoice_id": invoice.id})
         self.write({"corrected_by_id": corrected.id, "credit_note_id": credit_note.id})
+        # A sub-meter's use changed: the common use of the month is shared again.
+        if float_compare(corrected.consumption, self.consumption, precision_digits=USE_DIGITS):
+            Run._meter_resplit(corrected)
         if following and float_compare(corrected.value, self.value, precision_digits=2):
             following._follow_correction(corrected)
         return corrected

@@ -357,6 +357,30 @@ class TestMeterBilling(MeterCase):
         self.assertEqual(second.amount, round((40 + 15.53) * 3, 2))
         self.assertIn("common use shared by floor area: 14.47 × 3", first.name)
 
+        # 301's dial was 1040, not 1030: its own use grows by 10 and the common difference
+        # shrinks to 20, shared again: both units get a credit note and a new bill.
+        first_invoice, second_invoice = first.move_id, second.move_id
+        reading = first.meter_reading_ids
+        reading.with_user(self.accountant)._correct({"value": 1040.0, "note": "看错"})
+        # 20 × 89.5 / 185.5 = 9.65; 20 × 96 / 185.5 = 10.35
+        self.assertEqual((first.meter_share, second.meter_share), (9.65, 10.35))
+        self.assertEqual(first.amount, round((40 + 9.65) * 3, 2))
+        self.assertEqual(second.amount, round((40 + 10.35) * 3, 2))
+        for bill, old in ((first, first_invoice), (second, second_invoice)):
+            new = bill.invoice_line_id.move_id
+            self.assertNotEqual(new, old)
+            self.assertEqual((new.state, new.amount_total), ("posted", bill.amount))
+            self.assertEqual(old.payment_state, "reversed")
+            refund = self.env["account.move"].search([("reversed_entry_id", "=", old.id)])
+            self.assertEqual(refund.amount_total, old.amount_total)
+        self.assertIn(
+            "Common use shared again", second.invoice_line_id.move_id.message_ids[:1].body
+        )
+        # 302's reading itself is as it was: billed, its use unchanged.
+        self.assertEqual((second.meter_reading_ids.state, second.meter_use), ("billed", 40.0))
+        # The total billed still adds up to the master's use.
+        self.assertAlmostEqual(first.quantity + second.quantity, 100.0)
+
     def test_common_use_borne_by_the_office(self):
         """Issue 17 item 1: the share is the office's choice; "borne by the office" bills the
         units their own use only."""
