@@ -27,7 +27,9 @@ class HanlingFeeDiscount(models.Model):
         string="Fee",
         index=True,
         check_company=True,
-        help="Leave empty for every fee of the unit.",
+        domain=[("kind", "!=", "metered")],
+        help="Leave empty for every periodic fee of the unit. Metered fees (water, power, gas) "
+        "are billed on the use read, at their tariff: no discount applies to them.",
     )
     community_id = fields.Many2one(related="unit_id.community_id", store=True, index=True)
     company_id = fields.Many2one(related="unit_id.company_id", store=True, index=True)
@@ -43,6 +45,15 @@ class HanlingFeeDiscount(models.Model):
                 raise ValidationError(self.env._("A discount is between 0 and 100 percent."))
             if rule.date_end < rule.date_start:
                 raise ValidationError(self.env._("A discount cannot end before it starts."))
+            if rule.fee_type_id.kind == "metered":
+                raise ValidationError(
+                    self.env._(
+                        "%(fee)s is metered: it is billed on the use read, at its tariff, and "
+                        "takes no discount. Choose a periodic fee, or leave the fee empty for "
+                        "all of them.",
+                        fee=rule.fee_type_id.display_name,
+                    )
+                )
             domain = [
                 ("id", "!=", rule.id),
                 ("unit_id", "=", rule.unit_id.id),
@@ -64,4 +75,7 @@ class HanlingFeeDiscount(models.Model):
                 )
 
     def _applies_to(self, fee_type):
+        """The rules reducing ``fee_type`` (a metered fee takes none: billed on its use)."""
+        if fee_type.kind == "metered":
+            return self.browse()
         return self.filtered(lambda r: not r.fee_type_id or r.fee_type_id == fee_type)

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.hanling_property.tools.workflow import WorkflowGuardError
@@ -380,6 +380,40 @@ class TestMeterBilling(MeterCase):
         self.assertEqual((second.meter_reading_ids.state, second.meter_use), ("billed", 40.0))
         # The total billed still adds up to the master's use.
         self.assertAlmostEqual(first.quantity + second.quantity, 100.0)
+
+    def test_discounts_leave_metered_fees_alone(self):
+        """A discount (空置, hardship) reduces the periodic fees; water is billed on the use
+        read, at its tariff: a unit-wide rule leaves it whole, a rule on it is refused."""
+        Discount = self.env["hanling.fee.discount"].with_user(self.accountant)
+        Discount.create(
+            {
+                "name": "困难户",
+                "kind": "hardship",
+                "unit_id": self.unit.id,
+                "percentage": 50,
+                "date_start": JAN,
+                "date_end": date(2026, 1, 31),
+            }
+        )
+        with (
+            self.assertRaisesRegex(ValidationError, "水费 is metered: it is billed on the use"),
+            self.env.cr.savepoint(),  # the RPC call's transaction, rolled back with the error
+        ):
+            Discount.create(
+                {
+                    "name": "困难户",
+                    "unit_id": self.unit2.id,
+                    "fee_type_id": self.water.id,
+                    "percentage": 50,
+                    "date_start": JAN,
+                    "date_end": date(2026, 1, 31),
+                }
+            )
+        self.assertFalse(Discount.search([("unit_id", "=", self.unit2.id)]))
+        self._read(self.meter, JAN, 1030.0)
+        bill = self._run(FEB).bill_line_ids.filtered(lambda b: b.unit_id == self.unit)
+        self.assertEqual(bill.amount, 90.0)
+        self.assertNotIn("困难户", bill.invoice_line_id.name)
 
     def test_common_use_borne_by_the_office(self):
         """Issue 17 item 1: the share is the office's choice; "borne by the office" bills the
