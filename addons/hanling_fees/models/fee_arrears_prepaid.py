@@ -25,8 +25,17 @@ class HanlingFeePrepaidApplication(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", string="Payer", readonly=True, index=True)
+    source = fields.Selection(
+        [("prepaid", "Prepayment (收据)"), ("bank", "Bank Collection Credit")],
+        string="Paid From",
+        default="prepaid",
+        required=True,
+        readonly=True,
+        help="Prepayment: money taken at the counter in advance (its 收据). Bank collection "
+        "credit: a collection the bank made after its bills had been paid.",
+    )
     receipt_id = fields.Many2one("hanling.fee.receipt", readonly=True, index=True)
-    payment_id = fields.Many2one("account.payment", string="Prepayment", readonly=True)
+    payment_id = fields.Many2one("account.payment", string="Payment", readonly=True)
     invoice_id = fields.Many2one("account.move", string="Bill", readonly=True, index=True)
     entry_id = fields.Many2one("account.move", string="Application Entry", readonly=True)
     amount = fields.Monetary(readonly=True)
@@ -169,6 +178,7 @@ class HanlingFeePrepaidApplication(models.Model):
         )
         vals_list = [
             {
+                "source": "bank",
                 "company_id": company.id,
                 "partner_id": credit.partner_id.id,
                 "payment_id": credit.move_id.origin_payment_id.id,

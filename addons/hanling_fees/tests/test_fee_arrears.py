@@ -461,6 +461,7 @@ class TestFeeArrears(FeeCase):
         self.assertEqual(trail.mapped("amount"), [MONTHLY, 300.0 - MONTHLY])
         self.assertEqual(receipt.with_user(self.desk).amount_prepaid_left, 0.0)
         self.assertTrue(all(entry.state == "posted" for entry in trail.entry_id))
+        self.assertEqual(set(trail.mapped("source")), {"prepaid"})
         self.assertIn(
             january.name,
             receipt.message_ids.mapped("body")[0] + "".join(receipt.message_ids.mapped("body")),

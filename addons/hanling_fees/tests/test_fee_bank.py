@@ -213,6 +213,7 @@ class TestFeeBank(FeeCase):
             (trail.invoice_id, trail.payment_id, trail.amount), (april, payment, first.amount)
         )
         self.assertFalse(trail.receipt_id)
+        self.assertEqual(trail.source, "bank")
         self.assertIn(payment.name, april.message_ids[:1].body)
 
     def test_bank_credit_pays_an_older_bill_still_owed_at_once(self):
