@@ -45,13 +45,8 @@ class HanlingFeePrepaidApplication(models.Model):
     def _prepaid_domain(self, company, partners):
         """The payers' open prepayments on 预收 (the 收据's prepaid part)."""
         prepaid, _deferred, _journal = company._hanling_fee_accounting()
-        return [
-            ("company_id", "=", company.id),
-            ("account_id", "=", prepaid.id),
-            ("partner_id", "child_of", partners.ids),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("balance", "<", 0),
+        return self.env["hanling.money.service"]._open_credits_domain(company, partners) + [
+            ("account_id", "=", prepaid.id)
         ]
 
     @api.model
@@ -70,17 +65,13 @@ class HanlingFeePrepaidApplication(models.Model):
                 ]
             )
         )
-        return [
-            ("company_id", "=", company.id),
+        return self.env["hanling.money.service"]._open_credits_domain(company, partners) + [
             ("account_id.account_type", "=", "asset_receivable"),
             (
                 "move_id.origin_payment_id",
                 "in",
                 collected.subselect(SQL.identifier(collected.table, "payment_id")),
             ),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("balance", "<", 0),
         ]
 
     @api.model

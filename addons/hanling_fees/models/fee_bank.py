@@ -808,11 +808,16 @@ class HanlingFeeBankBatch(models.Model):
                 "unknown_count": len(unknown),
                 "unknown_report": "\n".join(unknown),
                 "credit_count": len(credits),
-                "credit_report": "\n".join(credits),
+                "credit_report": "\n".join(text for _line, text in credits),
             }
         )
         if collected:
-            self._collect(collected, record, day, bool(credits))
+            self._collect(
+                collected,
+                record,
+                day,
+                self.env["res.partner"].union(*(line.partner_id for line, _text in credits)),
+            )
         for line, reason in rejected:
             line._settle_rejected(reason, record)
             # sudo: the front desk's follow-up on the mandate (the accountant may not write it).
@@ -832,9 +837,10 @@ class HanlingFeeBankBatch(models.Model):
         )
         return record.with_env(self.env)
 
-    def _collect(self, collected, record, day, credit):
-        """The collected lines' payments, posted and reconciled with their bills; a credit left
-        (bills paid meanwhile) pays what the payers still owe now, the rest their next bills."""
+    def _collect(self, collected, record, day, credited):
+        """The collected lines' payments, posted and reconciled with their bills; the credit
+        left to the ``credited`` payers (bills paid meanwhile) pays what they still owe now,
+        the rest their next bills."""
         payments = self.env["hanling.money.service"]._collect_bank_payments(
             [
                 {
@@ -854,16 +860,14 @@ class HanlingFeeBankBatch(models.Model):
         self.env["hanling.fee.bank.batch.line"].sudo()._settle_collected(
             collected, payments, record
         )
-        if credit:
-            self.env["hanling.fee.prepaid.application"]._apply_to_payers(
-                self.company_id,
-                self.env["res.partner"].union(*(line.partner_id for line in collected)),
-            )
+        if credited:
+            self.env["hanling.fee.prepaid.application"]._apply_to_payers(self.company_id, credited)
 
     def _credit_report(self, collected):
         """A bill paid at the counter after the file went to the bank, which collected it all
         the same: the money is the payer's (a posted payment, its open part their credit, which
-        ``_collect`` applies to their bills); the return file says so, line by line."""
+        ``_collect`` applies to their bills); the return file says so, line by line.
+        Returns (line, text) pairs."""
         currency = self.company_id.currency_id
         credits = []
         for line in collected:
@@ -874,15 +878,18 @@ class HanlingFeeBankBatch(models.Model):
             )
             if float_compare(owed, line.amount, precision_rounding=currency.rounding) < 0:
                 credits.append(
-                    _(
-                        "%(reference)s (%(payer)s): %(amount)s collected, %(owed)s still owed on "
-                        "its bills; %(credit)s is the payer's credit, applied to what they still owe "
-                        "and to their next bills as they are posted.",
-                        reference=line.reference,
-                        payer=line.partner_id.display_name,
-                        amount=formatLang(self.env, line.amount, currency_obj=currency),
-                        owed=formatLang(self.env, owed, currency_obj=currency),
-                        credit=formatLang(self.env, line.amount - owed, currency_obj=currency),
+                    (
+                        line,
+                        _(
+                            "%(reference)s (%(payer)s): %(amount)s collected, %(owed)s still owed on "
+                            "its bills; %(credit)s is the payer's credit, applied to what they still owe "
+                            "and to their next bills as they are posted.",
+                            reference=line.reference,
+                            payer=line.partner_id.display_name,
+                            amount=formatLang(self.env, line.amount, currency_obj=currency),
+                            owed=formatLang(self.env, owed, currency_obj=currency),
+                            credit=formatLang(self.env, line.amount - owed, currency_obj=currency),
+                        ),
                     )
                 )
         return credits

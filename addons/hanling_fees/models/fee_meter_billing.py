@@ -175,6 +175,12 @@ class HanlingFeeRun(models.Model):
         master = meter.parent_id
         if not master or master.share_method != "area":
             return 0.0
+        return self._meter_share_of(self._meter_common(master, period_start, period_end), unit)
+
+    @api.model
+    def _meter_common(self, master, period_start, period_end):
+        """(difference, floor area of the sub-meters' units) of ``master``'s month, or None
+        while a reading it needs is not confirmed."""
         master_reading = self._meter_reading_of(master, period_start, period_end)
         if master_reading.state not in BILLABLE:
             return None
@@ -185,8 +191,14 @@ class HanlingFeeRun(models.Model):
             if sub_reading.state not in BILLABLE:
                 return None
             use += sub_reading.consumption
-        difference = master_reading.consumption - use
-        area = sum(subs.unit_id.mapped("floor_area"))
+        return master_reading.consumption - use, sum(subs.unit_id.mapped("floor_area"))
+
+    @api.model
+    def _meter_share_of(self, common, unit):
+        """``unit``'s share of ``common`` (``_meter_common``), None when it is not known."""
+        if common is None:
+            return None
+        difference, area = common
         if difference <= 0 or area <= 0:
             return 0.0
         return float_round(difference * unit.floor_area / area, precision_digits=2)
@@ -392,13 +404,16 @@ class HanlingFeeRun(models.Model):
             ]
         )
         invoices = self.env["account.move"]
+        month = reading.bill_line_id
+        # The month's difference, counted once for every unit sharing it.
+        common = self._meter_common(master, month.period_start, month.period_end)
+        if common is None:
+            return invoices
         for other in billed:
             bill = other.bill_line_id
             if not bill or bill.invoice_line_id.parent_state != "posted":
                 continue
-            share = self._meter_share(
-                other.meter_id, bill.unit_id, bill.period_start, bill.period_end
-            )
+            share = self._meter_share_of(common, bill.unit_id)
             old = bill.meter_share
             if share is None or not float_compare(share, old, precision_digits=2):
                 continue

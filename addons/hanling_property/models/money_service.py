@@ -369,6 +369,18 @@ class HanlingMoneyService(models.AbstractModel):
         return True
 
     @api.model
+    def _open_credits_domain(self, company, partners):
+        """The posted credit lines of ``partners`` (and their contacts) not reconciled yet:
+        money of theirs waiting to pay a bill (callers add the account)."""
+        return [
+            ("company_id", "=", company.id),
+            ("partner_id", "child_of", partners.ids),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("balance", "<", 0),
+        ]
+
+    @api.model
     def _apply_prepayments(self, invoices, account, journal):
         """Apply each payer's open prepayment held on ``account`` (a reconcilable liability)
         to these posted customer invoices, oldest prepayment first, oldest invoice first.
@@ -388,14 +400,7 @@ class HanlingMoneyService(models.AbstractModel):
         ).items():
             Line = self._books(company).env["account.move.line"]
             credits = Line.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("account_id", "=", account.id),
-                    ("partner_id", "child_of", partner.id),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("balance", "<", 0),
-                ],
+                self._open_credits_domain(company, partner) + [("account_id", "=", account.id)],
                 order="date, id",
             )
             left = -sum(credits.mapped("amount_residual"))
