@@ -2,7 +2,7 @@
     "name": "Hanling Resident Services",
     "summary": "Communities, units, residents, the service catalogue and the office's "
     "resident-service procedures for Chinese property management offices",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services/Property",
     "author": "Hanling",
     "website": "https://example.com/hanling",

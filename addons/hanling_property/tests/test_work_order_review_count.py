@@ -180,3 +180,38 @@ class TestWorkOrderReviewCount(WorkOrderCase):
         reviews.action_compute()
         self.assertMatchesDirectCount(reviews)
         self.assertEqual((first.order_count, second.order_count), (5, 2))
+
+    def test_totals_are_stored_with_the_lines(self):
+        """The reviews' totals (orders, revenue) are stored by the recount itself, in the
+        statement that inserts the lines (issue 19): the database holds the sums of the lines
+        at once, and they follow the lines when those are removed or counted again."""
+        self._build_month()
+        reviews = self._reviews()
+        reviews.action_compute()
+        self.env.flush_all()
+
+        def stored():
+            self.env.cr.execute(
+                "SELECT id, order_count, revenue FROM hanling_work_order_review WHERE id IN %s",
+                [tuple(reviews.ids)],
+            )
+            return {row[0]: (row[1], float(row[2] or 0)) for row in self.env.cr.fetchall()}
+
+        sums = {
+            review.id: (
+                sum(review.line_ids.mapped("order_count")),
+                sum(review.line_ids.mapped("revenue")),
+            )
+            for review in reviews
+        }
+        self.assertEqual(stored(), sums)
+        self.assertEqual(sums[reviews[0].id], (4, 40.0))
+        # The supervisor removes a review's lines: its totals follow (the ORM recomputes them).
+        first = reviews[0].with_user(self.cssup)
+        first.line_ids.unlink()
+        self.env.flush_all()
+        self.assertEqual(stored()[first.id], (0, 0.0))
+        # Counted again: the same totals as before.
+        reviews.action_compute()
+        self.env.flush_all()
+        self.assertEqual(stored(), sums)
