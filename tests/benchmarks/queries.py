@@ -29,14 +29,14 @@ BIG_TABLES = (
     "hanling_errand",
 )
 OPEN_STATES = ("draft", "assigned", "in_progress", "done", "accepted")
-# Targets of issue 9, in ms.
+# Targets of issue 9 (the monthly review's: issue 19), in ms.
 TARGETS = {
     "work order list: first page + count": 100,
     "my jobs (technician): first page + count": 100,
     "name search: unit by label": 50,
     "name search: resident by phone": 50,
     "name search: work order by number": 50,
-    "monthly review: all communities": 1000,
+    "monthly review: all communities": 300,
     "work order form open": 150,
 }
 
