@@ -4,7 +4,7 @@ the common meter's difference shared by floor area; a corrected reading rebilled
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare, float_round
+from odoo.tools import float_compare, float_round, formatLang
 
 from .fee_meter import _g
 
@@ -368,6 +368,22 @@ class HanlingFeeRun(models.Model):
         )
         # The credit note settles the old bill as far as it is still open.
         money._reconcile_receivables(old_move, credit_note)
+        # What the old bill had been paid (at the counter, by the bank) is left on the credit
+        # note: the payer's money, which pays the new bill of the same month first.
+        if credit_note.payment_state in ("not_paid", "partial"):
+            owed = invoice.amount_residual
+            money._reconcile_receivables(invoice, credit_note)
+            paid = owed - invoice.amount_residual
+            if not company.currency_id.is_zero(paid):
+                invoice.message_post(
+                    body=_(
+                        "%(amount)s of this bill paid by the credit note %(credit)s: the bill "
+                        "%(bill)s it corrects had been paid.",
+                        amount=formatLang(self.env, paid, currency_obj=company.currency_id),
+                        credit=credit_note.name,
+                        bill=old_move.name,
+                    )
+                )
         # sudo: the bill line is the billing's own record; the reading's step (the
         # accountant's correction) checked the state and the right.
         bill.sudo().write(

@@ -1,13 +1,30 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError
 
-# Where a fee bill's invoice counts: posted, not reversed by a credit note.
-_BILLED_MOVES = (
-    "m.state = 'posted' AND m.move_type = 'out_invoice' AND m.payment_state != 'reversed'"
-)
+# Where a fee bill's invoice counts: posted, not reversed by a credit note of its own (a
+# transfer's). An invoice settled by the credit note of another bill (a corrected meter
+# reading of a bill paid already, fee_meter_billing) is Odoo's "reversed" too, and counts: it
+# is billed, and paid from that credit.
+_BILLED_MOVES = """m.state = 'posted' AND m.move_type = 'out_invoice'
+    AND NOT (m.payment_state = 'reversed' AND EXISTS (
+        SELECT 1 FROM account_move r WHERE r.reversed_entry_id = m.id AND r.state = 'posted'))"""
+
+
+def _billed(move):
+    """``_BILLED_MOVES`` of one invoice, in Python."""
+    return (
+        move.state == "posted"
+        and move.move_type == "out_invoice"
+        and not (
+            move.payment_state == "reversed"
+            and move.reversal_move_ids.filtered(lambda r: r.state == "posted")
+        )
+    )
+
 
 # The invoice fields both reports read (their views are flushed on a change of any of them).
 _MOVE_DEPENDS = [
+    "reversed_entry_id",
     "amount_total",
     "amount_residual",
     "state",
@@ -215,9 +232,7 @@ class HanlingUnit(models.Model):
                     [("unit_id", "=", unit.id), ("move_id", "!=", False)], order="period_start, id"
                 )
             )
-            bills = bills.filtered(
-                lambda b: b.move_id.state == "posted" and b.move_id.payment_state != "reversed"
-            )
+            bills = bills.filtered(lambda b: _billed(b.move_id))
             rows, payments = [], []
             for move in bills.move_id:
                 mine = bills.filtered(lambda b, move=move: b.move_id == move)
@@ -231,8 +246,8 @@ class HanlingUnit(models.Model):
                 for partial in move._get_all_reconciled_invoice_partials():
                     # sudo: the payment line of an invoice of the unit (accounting closed to desk).
                     counterpart = self.env["account.move.line"].sudo().browse(partial["aml_id"])
-                    if counterpart.move_id.move_type != "entry":
-                        continue  # a credit note is not a payment
+                    if counterpart.move_id.reversed_entry_id == move:
+                        continue  # the bill's own credit note (a transfer's) is not a payment
                     payments.append(
                         {
                             "date": counterpart.date,

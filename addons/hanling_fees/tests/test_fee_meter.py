@@ -467,6 +467,91 @@ class TestMeterBilling(MeterCase):
         with self.assertRaisesRegex(UserError, "Correcting a billed reading is not possible"):
             reading.with_user(self.accountant)._correct({"value": 1010.0})
 
+    def _pay_at_counter(self, unit):
+        wizard = (
+            self.env["hanling.fee.counter.payment"]
+            .with_user(self.users["t_duty"])
+            .create({"unit_id": unit.id, "journal_id": self.cash_journal.id})
+        )
+        wizard.action_pay()
+
+    def _correct_as_accountant(self, reading, value):
+        wizard = (
+            self.env["hanling.fee.meter.correction"]
+            .with_user(self.accountant)
+            .create({"reading_id": reading.id, "value": value, "note": "抄表员看错了"})
+        )
+        action = wizard.action_correct()
+        return self.env["hanling.fee.meter.reading"].browse(action["res_id"])
+
+    def test_correcting_a_paid_bill_pays_the_new_bill_from_the_credit_note(self):
+        """Issue 17 item 1 with the payments of item 2: a bill paid already and then
+        corrected. The credit note of the paid bill is the payer's money: it pays the new bill
+        of the month first, what it does not need stays the payer's credit, and the bill's
+        chatter says where the money came from."""
+        reading = self._read(self.meter, JAN, 1050.0)
+        bill = self._run(FEB).bill_line_ids.filtered(lambda b: b.unit_id == self.unit)
+        invoice = bill.move_id
+        self._pay_at_counter(self.unit)
+        self.assertEqual((invoice.amount_total, invoice.payment_state), (150.0, "paid"))
+
+        # Read too high: 20 m³ instead of 50. The new bill (60) is paid by the credit note.
+        corrected = self._correct_as_accountant(reading, 1020.0)
+        new, credit = corrected.invoice_id, reading.credit_note_id
+        self.assertEqual((new.amount_total, new.amount_residual), (60.0, 0.0))
+        # Odoo's name for an invoice settled by a credit note; it still counts as billed.
+        self.assertEqual(new.payment_state, "reversed")
+        self.assertFalse(new.reversal_move_ids)
+        self.assertEqual((credit.amount_total, credit.amount_residual), (150.0, 90.0))
+        self.assertEqual(invoice.payment_state, "paid")  # paid at the counter, as it was
+        note = new.message_ids.filtered(lambda m: credit.name in (m.body or ""))
+        self.assertTrue(note, new.message_ids.mapped("body"))
+        self.assertIn(invoice.name, note.body)
+        # The collection rate, the unit's statement and the portal count the new bill: 60
+        # billed and paid (from the 150 paid at the counter), nothing owed.
+        water = [("unit_id", "=", self.unit.id), ("fee_type_id", "=", self.water.id)]
+        report = self.env["hanling.fee.collection.report"].search(water)
+        self.assertEqual(
+            [(r.move_id, r.billed, r.paid, r.owed) for r in report], [(new, 60.0, 60.0, 0.0)]
+        )
+        [statement] = self.unit.with_user(self.users["t_duty"])._hanling_fee_statement()
+        rows = [r for r in statement["rows"] if r["bill"].fee_type_id == self.water]
+        self.assertEqual([(r["bill"], r["paid"], r["owed"]) for r in rows], [(bill, 60.0, 0.0)])
+        self.assertIn(credit.name, [p["name"] for p in statement["payments"]])
+        # What the payer owes on the unit: nothing; the 90 left is their open credit.
+        self.assertFalse(
+            self.env["hanling.fee.bill.line"]._search(
+                [
+                    ("unit_id", "=", self.unit.id),
+                    ("move_id.payment_state", "in", ("not_paid", "partial")),
+                ]
+            )
+        )
+
+    def test_correcting_a_paid_bill_upwards_leaves_only_the_difference_owed(self):
+        """The same, read too low: the credit note pays what was paid, the new bill is owed
+        the difference only."""
+        reading = self._read(self.meter, JAN, 1050.0)
+        bill = self._run(FEB).bill_line_ids.filtered(lambda b: b.unit_id == self.unit)
+        self._pay_at_counter(self.unit)
+        self.assertEqual(bill.move_id.payment_state, "paid")
+        corrected = self._correct_as_accountant(reading, 1080.0)
+        new, credit = corrected.invoice_id, reading.credit_note_id
+        self.assertEqual((new.amount_total, new.amount_residual), (240.0, 90.0))
+        self.assertEqual(new.payment_state, "partial")
+        self.assertEqual(credit.amount_residual, 0.0)
+
+    def test_correcting_an_unpaid_bill_leaves_the_new_bill_owed(self):
+        """An unpaid bill: its credit note settles it whole and the new bill is owed in full
+        (nothing is taken from anywhere else)."""
+        reading = self._read(self.meter, JAN, 1050.0)
+        self._run(FEB)
+        corrected = self._correct_as_accountant(reading, 1020.0)
+        new, credit = corrected.invoice_id, reading.credit_note_id
+        self.assertEqual((new.amount_residual, new.payment_state), (60.0, "not_paid"))
+        self.assertEqual(credit.amount_residual, 0.0)
+        self.assertFalse(new.message_ids.filtered(lambda m: credit.name in (m.body or "")))
+
     def test_correcting_an_earlier_month_counts_the_later_ones_again(self):
         """A reading that is not the latest is corrected too: the next month starts from the
         corrected dial, so its use is counted again — billed, by its own credit note and new
