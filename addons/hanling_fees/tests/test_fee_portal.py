@@ -84,6 +84,20 @@ class TestFeePortal(FeeCase, HttpCase):
         with self.assertRaisesRegex(AccessError, "Fee Bill Line"):
             Bill.browse(self.theirs[0].id).read(["amount"])
 
+    def test_bill_settled_by_a_credit_note_is_not_owed(self):
+        """A bill settled by a credit note (a transfer's, a corrected reading's) is shown as
+        such, without a Pay button; the other bill is still owed."""
+        credited, owed = self.mine.sorted("period_start").move_id
+        credited._reverse_moves(cancel=True)
+        self.assertEqual(credited.payment_state, "reversed")
+        self.authenticate("t_fee_res", "t_fee_respass")
+        page = self.url_open("/my/fees")
+        self.assertEqual(page.status_code, 200)
+        self.assertEqual(page.text.count("Settled by Credit Note"), 1)
+        self.assertEqual(page.text.count("o_hanling_fee_pay"), 1)
+        self.assertIn("Owed", page.text)
+        self.assertIn(owed.name, page.text)
+
     def test_invoice_prints_through_odoo_portal(self):
         """The invoice of a bill opens and downloads on Odoo's own invoice page."""
         self.authenticate("t_fee_res", "t_fee_respass")
