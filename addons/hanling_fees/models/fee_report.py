@@ -10,18 +10,6 @@ _BILLED_MOVES = """m.state = 'posted' AND m.move_type = 'out_invoice'
         SELECT 1 FROM account_move r WHERE r.reversed_entry_id = m.id AND r.state = 'posted'))"""
 
 
-def _billed(move):
-    """``_BILLED_MOVES`` of one invoice, in Python."""
-    return (
-        move.state == "posted"
-        and move.move_type == "out_invoice"
-        and not (
-            move.payment_state == "reversed"
-            and move.reversal_move_ids.filtered(lambda r: r.state == "posted")
-        )
-    )
-
-
 # The invoice fields both reports read (their views are flushed on a change of any of them).
 _MOVE_DEPENDS = [
     "reversed_entry_id",
@@ -224,25 +212,21 @@ class HanlingUnit(models.Model):
         statements = []
         # sudo: the bills, invoices and payments of units the caller may read (checked above).
         for unit in self.sudo():
+            # The unit's bills that count, with their paid and owed parts: the collection
+            # report's rows (one per bill line, the same id), so both say the same.
             # sudo: see above, the bills of a unit the caller reads.
-            bills = (
-                self.env["hanling.fee.bill.line"]
-                .sudo()
-                .search(
-                    [("unit_id", "=", unit.id), ("move_id", "!=", False)], order="period_start, id"
-                )
+            figures = (
+                self.env["hanling.fee.collection.report"].sudo().search([("unit_id", "=", unit.id)])
             )
-            bills = bills.filtered(lambda b: _billed(b.move_id))
-            rows, payments = [], []
+            bills = self.env["hanling.fee.bill.line"].sudo().browse(figures.ids)
+            rows = [
+                {"bill": bill, "paid": figure.paid, "owed": figure.owed}
+                for bill, figure in zip(bills, figures, strict=True)
+            ]
+            payments = []
             for move in bills.move_id:
                 mine = bills.filtered(lambda b, move=move: b.move_id == move)
                 share = sum(mine.mapped("amount")) / move.amount_total if move.amount_total else 0
-                paid_part = move.amount_total - move.amount_residual
-                for bill in mine:
-                    paid = move.currency_id.round(
-                        bill.amount * paid_part / move.amount_total if move.amount_total else 0
-                    )
-                    rows.append({"bill": bill, "paid": paid, "owed": bill.amount - paid})
                 for partial in move._get_all_reconciled_invoice_partials():
                     # sudo: the payment line of an invoice of the unit (accounting closed to desk).
                     counterpart = self.env["account.move.line"].sudo().browse(partial["aml_id"])

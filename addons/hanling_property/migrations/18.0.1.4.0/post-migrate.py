@@ -2,8 +2,9 @@
 
 The lines are the figures the review's step counts (``_log_access = False``): who counted them
 and when is the review's, and so is the company (no longer stored on the line). Odoo leaves
-the columns of log fields and of fields no longer stored in place, with foreign keys that every
-recount would still check line by line; they are dropped here. The reviews' totals (now stored) are computed by the upgrade itself.
+the columns of log fields and of fields no longer stored in place, with foreign keys that
+every recount would still check line by line; they are dropped here. The reviews' totals (now
+stored) are computed by the upgrade itself.
 """
 
 from odoo.tools import SQL
