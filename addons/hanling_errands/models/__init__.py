@@ -1,3 +1,4 @@
+from . import account_move
 from . import account_payment
 from . import duty_log
 from . import errand

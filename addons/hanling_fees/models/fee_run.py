@@ -645,17 +645,21 @@ class HanlingFeeRun(models.Model):
         journal = self.env["hanling.money.service"]._sale_journal(company)
         if journal.currency_id and journal.currency_id != company.currency_id:
             return
-        untaxed = {}
+        untaxed = self.env["hanling.money.service"]._untaxed_products(
+            company,
+            self.env["product.product"].union(
+                *(
+                    segment["fee_type"].product_id
+                    for segments in segments_list
+                    for segment in segments
+                )
+            ),
+        )
         for vals, segments in zip(vals_list, segments_list, strict=True):
             if vals.get("currency_id", company.currency_id.id) != company.currency_id.id:
                 continue
             for command, segment in zip(vals["invoice_line_ids"], segments, strict=True):
-                product = segment["fee_type"].product_id
-                if product not in untaxed:
-                    untaxed[product] = not product.taxes_id.filtered(
-                        lambda tax: tax.company_id in (company, *company.parent_ids)
-                    )
-                if untaxed[product]:
+                if segment["fee_type"].product_id in untaxed:
                     command[2].update(
                         balance=-segment["amount"], amount_currency=-segment["amount"]
                     )

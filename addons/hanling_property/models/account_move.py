@@ -25,6 +25,18 @@ class AccountMove(models.Model):
         "reported per community through its analytic account.",
     )
 
+    # The inverse of ``hanling.work.order.invoice_id``: when a payment changes an invoice's
+    # state or residual, Odoo finds the work orders whose stored fields follow it through this
+    # field (one read, then the cache) instead of a search of work orders at every change.
+    # Technical: the work orders are read on their own model, with their own rules.
+    hanling_work_order_ids = fields.One2many(
+        "hanling.work.order",
+        "invoice_id",
+        string="Work Orders",
+        readonly=True,
+        groups="base.group_system",
+    )
+
     @api.model_create_multi
     def create(self, vals_list):
         check_permit_link(self, vals_list)
@@ -33,13 +45,26 @@ class AccountMove(models.Model):
     def write(self, vals):
         if "hanling_decoration_permit_id" in vals:
             check_permit_link(self, [{"hanling_decoration_permit_id": True}])
-        if set(vals) == {"checked"} and not self.filtered(
-            lambda move: move.checked != bool(vals["checked"])
+        if (
+            vals
+            and set(vals) <= {"checked", "is_manually_modified"}
+            and not self.filtered(
+                lambda move: any(move[fname] != bool(value) for fname, value in vals.items())
+            )
         ):
-            # ``_post`` sets ``checked`` move by move; where each move has that value already
-            # (the money service gives it at creation) nothing changes: no write, no
-            # re-synchronisation of every invoice of a batch one by one.
+            # ``_post`` sets ``checked`` move by move, ``create`` sets ``is_manually_modified``
+            # on the new moves; where each move has that value already (the money service
+            # gives ``checked`` at creation) nothing changes: no write, no re-synchronisation
+            # of every invoice of a batch.
             return True
+        if (set(vals) == {"state", "posted_before"} and vals["state"] == "posted") or (
+            set(vals) == {"name"} and self.env.context.get("clear_sequence_mixin_cache") is False
+        ):
+            # ``_post``'s own write, and the number the sequence gives each move as it posts:
+            # neither the state nor the number is any of what the dynamic lines (terms, taxes,
+            # rounding, discounts) are computed from, so Odoo's synchronisation before and
+            # after the write would compute them twice to change nothing.
+            return super(AccountMove, self.with_context(skip_invoice_sync=True)).write(vals)
         return super().write(vals)
 
     def _post(self, soft=True):

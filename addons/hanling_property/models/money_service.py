@@ -170,7 +170,17 @@ class HanlingMoneyService(models.AbstractModel):
                 books = books.with_context(tracking_disable=True)
             if bulk and post:
                 self._preset_checked(books, [vals for _p, vals in items])
-            moves = books.env["account.move"].create([vals for _p, vals in items])
+            # Where every invoice carries all its lines already, the receivable one included
+            # (``_preset_terms``), Odoo's synchronisation of the dynamic lines would compute
+            # the same line again for each invoice: it is skipped for the create only (the
+            # moves come back in the books' own environment).
+            preset = bool(bulk and self._preset_terms(owner, [vals for _p, vals in items]))
+            moves = (
+                books.env["account.move"]
+                .with_context(skip_invoice_sync=preset)
+                .create([vals for _p, vals in items])
+                .with_env(books.env)
+            )
             if post:
                 if bulk:
                     self._subscribe_partners(moves)
@@ -178,6 +188,85 @@ class HanlingMoneyService(models.AbstractModel):
             for (position, _vals), move in zip(items, moves, strict=True):
                 ids[position] = move.id
         return self.env["account.move"].browse(ids)
+
+    @api.model
+    def _untaxed_products(self, company, products):
+        """The ``products`` (``product.product``) without a sales tax of ``company``."""
+        return products.filtered(
+            lambda product: (
+                not product.taxes_id.filtered(
+                    lambda tax: tax.company_id in (company, *company.parent_ids)
+                )
+            )
+        )
+
+    @api.model
+    def _preset_terms(self, company, vals_list):
+        """Give each customer invoice of ``vals_list`` its receivable line, as Odoo's
+        synchronisation of the dynamic lines would make it after the create
+        (``account.move._compute_needed_terms`` without a payment term: one line of the
+        total, due on the due date), when that line is all it would make: every invoice line
+        carries its ``balance`` in the company's currency, on a product without tax, with no
+        discount; the invoice has a due date and no payment term nor cash rounding. Then
+        nothing else (tax, rounding, discount or early-payment lines) is needed.
+
+        Returns True when every invoice qualified and got its line (else nothing is changed
+        and Odoo computes the lines as usual). Account, partner and label of the line are
+        computed by Odoo as for the line it makes; ``_check_balanced`` still checks each
+        invoice."""
+        currency = company.currency_id
+        products = set()
+        for vals in vals_list:
+            lines = vals.get("invoice_line_ids") or []
+            if (
+                vals.get("move_type") != "out_invoice"
+                or not vals.get("invoice_date")
+                or not vals.get("invoice_date_due")
+                or vals.get("invoice_payment_term_id")
+                or vals.get("invoice_cash_rounding_id")
+                or vals.get("line_ids")
+                or vals.get("currency_id", currency.id) != currency.id
+                or not lines
+            ):
+                return False
+            for command in lines:
+                line = command[2] if command[0] == Command.CREATE else None
+                if (
+                    not line
+                    or "balance" not in line
+                    or line.get("tax_ids")
+                    or line.get("discount")
+                    or line.get("display_type", "product") != "product"
+                    or not line.get("product_id")
+                ):
+                    return False
+                products.add(line["product_id"])
+        journals = {vals["journal_id"] for vals in vals_list if vals.get("journal_id")}
+        if any(
+            journal.currency_id not in (currency, journal.currency_id.browse())
+            for journal in self.env["account.journal"].browse(journals)
+        ):
+            return False
+        product_set = self.env["product.product"].browse(products)
+        if self._untaxed_products(company, product_set) != product_set:
+            return False
+        for vals in vals_list:
+            # The credits of the lines: the receivable line is their sum (the total).
+            total = -sum(command[2]["balance"] for command in vals["invoice_line_ids"])
+            vals["line_ids"] = [
+                Command.create(
+                    {
+                        "display_type": "payment_term",
+                        "date_maturity": vals["invoice_date_due"],
+                        "balance": currency.round(total),
+                        "amount_currency": currency.round(total),
+                        "discount_date": False,
+                        "discount_balance": 0.0,
+                        "discount_amount_currency": 0.0,
+                    }
+                )
+            ]
+        return True
 
     @api.model
     def _preset_checked(self, books, vals_list):
@@ -331,9 +420,11 @@ class HanlingMoneyService(models.AbstractModel):
                 .env["account.move.line"]
                 .browse(company_lines.ids)
                 .filtered(
-                    lambda line: line.parent_state == "posted"
-                    and line.account_id.account_type == "asset_receivable"
-                    and not line.reconciled
+                    lambda line: (
+                        line.parent_state == "posted"
+                        and line.account_id.account_type == "asset_receivable"
+                        and not line.reconciled
+                    )
                 )
             )
             groups = open_lines.grouped(
@@ -390,9 +481,11 @@ class HanlingMoneyService(models.AbstractModel):
         liability and with the invoice on the receivable. Returns the entries.
         """
         invoices = self._read(invoices).filtered(
-            lambda move: move.state == "posted"
-            and move.move_type == "out_invoice"
-            and move.payment_state in ("not_paid", "partial")
+            lambda move: (
+                move.state == "posted"
+                and move.move_type == "out_invoice"
+                and move.payment_state in ("not_paid", "partial")
+            )
         )
         entries = self.env["account.move"]
         for (company, partner), batch in invoices.grouped(

@@ -236,6 +236,130 @@ class TestMoneyService(WorkOrderCase):
         self.assertTrue(account)
         self.assertEqual(income.mapped("analytic_distribution"), [{str(account.id): 100}] * 2)
 
+    def _fee_vals(self, partner, product, amounts, balances=True):
+        """A bill as the billing run builds it: dated, due, its lines' balances given."""
+        vals = self._invoice_vals(partner, 0.0)
+        vals.update(invoice_date="2026-11-01", invoice_date_due="2026-11-15")
+        vals["invoice_line_ids"] = [
+            Command.create(
+                {
+                    "product_id": product.id,
+                    "quantity": 1.0,
+                    "price_unit": amount,
+                    **({"balance": -amount, "amount_currency": -amount} if balances else {}),
+                }
+            )
+            for amount in amounts
+        ]
+        return vals
+
+    def _presets(self):
+        """A patch of ``_preset_terms`` that records what it answered (``.results``)."""
+        original = HanlingMoneyService._preset_terms
+        results = []
+
+        def recording(service, company, vals_list):
+            results.append(original(service, company, vals_list))
+            return results[-1]
+
+        presets = patch.object(HanlingMoneyService, "_preset_terms", recording)
+        presets.results = results
+        return presets
+
+    def test_bulk_invoices_get_the_receivable_line_odoo_would_make(self):
+        """A bulk batch whose lines carry their balances (untaxed, company currency) is
+        created with its receivable line given, not synchronised by Odoo; the line is the
+        one Odoo makes for the same invoice, and Odoo keeps it as its own when the invoice
+        is edited later."""
+        untaxed = self.env["product.product"].create(
+            {"name": "物业管理费", "type": "service", "taxes_id": [Command.clear()]}
+        )
+        presets = self._presets()
+        with presets:
+            bulk = self.money._create_invoices(
+                [self._fee_vals(self.owner, untaxed, [120.0, 15.5])], bulk=True
+            ).sudo()
+        self.assertEqual(presets.results, [True], "the receivable line was given at creation")
+        usual = self.money._create_invoices(
+            [self._fee_vals(self.owner, untaxed, [120.0, 15.5], balances=False)]
+        ).sudo()
+
+        def terms(move):
+            line = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            return [
+                (
+                    line.account_id,
+                    line.partner_id,
+                    line.date_maturity,
+                    line.balance,
+                    line.amount_currency,
+                    line.name == move.name,
+                    line.account_id.account_type,
+                )
+                for line in line
+            ]
+
+        self.assertEqual(
+            terms(bulk),
+            [
+                (
+                    self.receivable,
+                    self.owner,
+                    bulk.invoice_date_due,
+                    135.5,
+                    135.5,
+                    True,
+                    "asset_receivable",
+                )
+            ],
+        )
+        self.assertEqual(terms(bulk), terms(usual))
+        self.assertEqual(len(bulk.line_ids), len(usual.line_ids))
+        self.assertEqual(
+            (bulk.state, bulk.amount_total, bulk.amount_residual, bulk.payment_state),
+            ("posted", 135.5, 135.5, "not_paid"),
+        )
+        # Edited later, Odoo recomputes the same line (no second receivable line).
+        bulk.button_draft()
+        bulk.invoice_line_ids[0].price_unit = 100.0
+        bulk.action_post()
+        self.assertEqual(len(terms(bulk)), 1)
+        self.assertEqual(terms(bulk)[0][3], 115.5)
+        self.assertEqual(bulk.amount_residual, 115.5)
+
+    def test_bulk_invoices_with_a_tax_are_left_to_odoo(self):
+        """A taxed line (or one without its balance) needs Odoo's tax and receivable lines:
+        nothing is given, the invoice is made as usual."""
+        tax = self.env["account.tax"].create(
+            {
+                "name": "增值税 6%",
+                "amount": 6.0,
+                "type_tax_use": "sale",
+                "company_id": self.company.id,
+            }
+        )
+        taxed = self.env["product.product"].create(
+            {"name": "停车费", "type": "service", "taxes_id": [Command.set(tax.ids)]}
+        )
+        presets = self._presets()
+        with presets:
+            invoice = self.money._create_invoices(
+                [self._fee_vals(self.owner, taxed, [100.0])], bulk=True
+            ).sudo()
+        self.assertEqual(presets.results, [False], "a taxed invoice is left to Odoo")
+        self.assertEqual(invoice.amount_tax, 6.0)
+        self.assertEqual(invoice.amount_total, 106.0)
+        self.assertEqual(
+            invoice.line_ids.filtered(lambda line: line.display_type == "payment_term").balance,
+            106.0,
+        )
+        untaxed = self.env["product.product"].create(
+            {"name": "垃圾清运费", "type": "service", "taxes_id": [Command.clear()]}
+        )
+        vals = [self._fee_vals(self.owner, untaxed, [15.0], balances=False)]
+        self.assertFalse(self.env["hanling.money.service"]._preset_terms(self.company, vals))
+        self.assertNotIn("line_ids", vals[0])
+
     def test_credit_notes_and_reversals(self):
         invoice, compensation = self.money._create_invoices(
             [
