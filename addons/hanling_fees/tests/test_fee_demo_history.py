@@ -8,8 +8,9 @@ from odoo.addons.hanling_property.tools import demo_history
 class TestFeeDemoHistory(TransactionCase):
     def test_months_of_bills_and_payments(self):
         """Issue 18 (an office with history): with hanling_fees the demo office's story holds the
-        month's billing run, bills paid at the counter against receipts, and arrears — all made
-        by the users' own actions, so every bill is a posted invoice in its month."""
+        month's billing run, bills collected by the bank (一卡通) or paid at the counter against
+        receipts, and arrears — all made by the users' own actions, so every bill is a posted
+        invoice in its month."""
         community = self.env.ref("hanling_property.community_hanling_demo")
         env = self.env(user=self.env.ref("base.user_admin").id)
         receipts_before = env["hanling.fee.receipt"].search_count([])
@@ -30,3 +31,21 @@ class TestFeeDemoHistory(TransactionCase):
         self.assertTrue(paid, "payers came to the counter")
         self.assertTrue(invoices - paid, "some stay owed: the arrears")
         self.assertGreater(env["hanling.fee.receipt"].search_count([]), receipts_before)
+        # Most payers signed the bank mandate: the bank's answer paid their bills; a line
+        # the bank refused leaves its bills owed.
+        batches = env["hanling.fee.bank.batch"].search(
+            [("period_start", "in", runs.mapped("period_start")), ("state", "=", "done")]
+        )
+        self.assertTrue(batches, "the accountant imported the bank's answer")
+        lines = batches.line_ids
+        collected = lines.filtered(lambda line: line.state == "collected")
+        self.assertTrue(collected, "the bank collected the fees of the mandates in force")
+        self.assertEqual(
+            set(collected.invoice_ids.mapped("payment_state")) - {"in_payment"}, {"paid"}
+        )
+        self.assertEqual(set(lines.mapped("state")) - {"collected", "rejected"}, set())
+        for line in lines.filtered(lambda line: line.state == "rejected"):
+            self.assertTrue(
+                line.invoice_ids.filtered(lambda i: i.payment_state in ("not_paid", "partial")),
+                "a refused line's bills stay owed until they are paid",
+            )
