@@ -55,15 +55,14 @@ class AccountMove(models.Model):
             # ``_post`` sets ``checked`` move by move, ``create`` sets ``is_manually_modified``
             # on the new moves; where each move has that value already (the money service
             # gives ``checked`` at creation) nothing changes: no write, no re-synchronisation
-            # of every invoice of a batch.
+            # of every invoice of a batch. The caller still needs the right to write them.
+            self.check_access("write")
             return True
-        if (set(vals) == {"state", "posted_before"} and vals["state"] == "posted") or (
-            set(vals) == {"name"} and self.env.context.get("clear_sequence_mixin_cache") is False
-        ):
-            # ``_post``'s own write, and the number the sequence gives each move as it posts:
-            # neither the state nor the number is any of what the dynamic lines (terms, taxes,
-            # rounding, discounts) are computed from, so Odoo's synchronisation before and
-            # after the write would compute them twice to change nothing.
+        if set(vals) in ({"state", "posted_before"}, {"name"}):
+            # ``_post``'s own write, and the number the sequence gives each move: neither the
+            # state nor the number is any of what the dynamic lines (terms, taxes, rounding,
+            # discounts) are computed from, so Odoo's synchronisation before and after the
+            # write would compute them twice to change nothing. Every check of the write runs.
             return super(AccountMove, self.with_context(skip_invoice_sync=True)).write(vals)
         return super().write(vals)
 

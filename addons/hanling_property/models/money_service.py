@@ -243,7 +243,7 @@ class HanlingMoneyService(models.AbstractModel):
                 products.add(line["product_id"])
         journals = {vals["journal_id"] for vals in vals_list if vals.get("journal_id")}
         if any(
-            journal.currency_id not in (currency, journal.currency_id.browse())
+            journal.currency_id and journal.currency_id != currency
             for journal in self.env["account.journal"].browse(journals)
         ):
             return False
@@ -420,11 +420,9 @@ class HanlingMoneyService(models.AbstractModel):
                 .env["account.move.line"]
                 .browse(company_lines.ids)
                 .filtered(
-                    lambda line: (
-                        line.parent_state == "posted"
-                        and line.account_id.account_type == "asset_receivable"
-                        and not line.reconciled
-                    )
+                    lambda line: line.parent_state == "posted"
+                    and line.account_id.account_type == "asset_receivable"
+                    and not line.reconciled
                 )
             )
             groups = open_lines.grouped(
@@ -481,11 +479,9 @@ class HanlingMoneyService(models.AbstractModel):
         liability and with the invoice on the receivable. Returns the entries.
         """
         invoices = self._read(invoices).filtered(
-            lambda move: (
-                move.state == "posted"
-                and move.move_type == "out_invoice"
-                and move.payment_state in ("not_paid", "partial")
-            )
+            lambda move: move.state == "posted"
+            and move.move_type == "out_invoice"
+            and move.payment_state in ("not_paid", "partial")
         )
         entries = self.env["account.move"]
         for (company, partner), batch in invoices.grouped(

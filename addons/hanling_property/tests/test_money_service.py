@@ -327,6 +327,32 @@ class TestMoneyService(WorkOrderCase):
         self.assertEqual(terms(bulk)[0][3], 115.5)
         self.assertEqual(bulk.amount_residual, 115.5)
 
+    def test_unchanged_write_still_needs_the_right_to_write(self):
+        """A write of ``checked`` / ``is_manually_modified`` that changes nothing is skipped,
+        but not its access check: an auditor, who reads invoices but cannot write them, is
+        refused as for any write."""
+        invoice = self.money._create_invoices([self._invoice_vals(self.owner, 80.0)]).sudo()
+        auditor = self.env["res.users"].create(
+            {
+                "name": "审计",
+                "login": "hanling_auditor",
+                "company_id": self.company.id,
+                "company_ids": [Command.set(self.company.ids)],
+                "groups_id": [Command.set(self.env.ref("account.group_account_readonly").ids)],
+            }
+        )
+        self.assertEqual(invoice.with_user(auditor).amount_total, 80.0, "the auditor reads it")
+        for vals in (
+            {"checked": invoice.checked},
+            {"is_manually_modified": invoice.is_manually_modified},
+            {"checked": not invoice.checked},
+        ):
+            with self.assertRaises(AccessError):
+                invoice.with_user(auditor).write(vals)
+        self.assertTrue(
+            invoice.with_user(self.env.ref("base.user_admin")).write({"checked": invoice.checked})
+        )
+
     def test_bulk_invoices_with_a_tax_are_left_to_odoo(self):
         """A taxed line (or one without its balance) needs Odoo's tax and receivable lines:
         nothing is given, the invoice is made as usual."""
