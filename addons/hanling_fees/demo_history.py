@@ -10,8 +10,6 @@ reports.
 """
 
 import base64
-import csv
-import io
 from datetime import timedelta
 
 from stdnum import luhn
@@ -132,29 +130,28 @@ def _bank_story(h, month):
         return
     batch.action_export()
     yield h.env.cr.now() + timedelta(days=5, hours=h.rng.randint(0, 5))
-    # The bank's answer, in the common layout: each line collected, a few refused.
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(["流水号", "账号", "金额", "处理结果", "失败原因"])
+    # The bank's answer, in the layout's return columns: each line collected, a few refused.
+    rows = []
     for line in batch.line_ids.sorted("sequence"):
         refused = h.rng.randrange(REFUSED_EVERY) == 0
-        writer.writerow(
-            [
-                line.reference,
-                line.mandate_id.account_number,
-                f"{line.amount:.2f}",
-                "失败" if refused else "成功",
-                "余额不足" if refused else "",
-            ]
+        rows.append(
+            {
+                "reference": line.reference,
+                "account_number": line.mandate_id.account_number,
+                "amount": f"{line.amount:.2f}",
+                "status": "失败" if refused else "成功",
+                "reason": "余额不足" if refused else "",
+            }
         )
+    content = layout._write_file(rows, usage="return")
     wizard = (
         h.env["hanling.fee.bank.return.import"]
         .with_user(accountant)
         .create(
             {
                 "batch_id": batch.id,
-                "file": base64.b64encode(text.getvalue().encode("gbk")),
-                "filename": f"{batch.name}-回盘.csv",
+                "file": base64.b64encode(content),
+                "filename": f"{batch.name}-回盘.{layout.file_format}",
                 "date": h.env.cr.now().date(),
             }
         )

@@ -12,8 +12,6 @@ counted by the cursor (``sql_log_count``), time by the wall clock. Run by
 ``run.py --steps bank``; ``test_bench_small.py`` runs it at a small size.
 """
 
-import csv
-import io
 import time
 from datetime import date
 
@@ -169,7 +167,8 @@ def make_batch(env, data, batch_size=5000):
 
 def return_file(env, batch, unknown=1):
     """The bank's answer: every line collected but one in ``REJECT_EVERY`` (balance too low),
-    plus ``unknown`` lines of no batch line. GBK CSV in the common layout."""
+    plus ``unknown`` lines of no batch line, written in the batch's layout (the common one: GBK
+    CSV) by the layout's own writer."""
     env.cr.execute(
         """
         SELECT line.reference, mandate.account_number, line.amount
@@ -180,19 +179,25 @@ def return_file(env, batch, unknown=1):
         """,
         [batch.id],
     )
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\r\n")
-    writer.writerow(["流水号", "账号", "金额", "处理结果", "失败原因"])
-    rejected = []
+    rows, rejected = [], []
     for position, (reference, account, amount) in enumerate(env.cr.fetchall(), start=1):
+        row = {"reference": reference, "account_number": account, "amount": f"{amount:.2f}"}
         if position % REJECT_EVERY == 0:
-            writer.writerow([reference, account, f"{amount:.2f}", "失败", "余额不足"])
+            rows.append(dict(row, status="失败", reason="余额不足"))
             rejected.append(reference)
         else:
-            writer.writerow([reference, account, f"{amount:.2f}", "成功", ""])
+            rows.append(dict(row, status="成功", reason=""))
     for i in range(unknown):
-        writer.writerow([f"{batch.name}-X{i:05d}", card_number(999999 - i), "10.00", "成功", ""])
-    return text.getvalue().encode("gbk"), rejected
+        rows.append(
+            {
+                "reference": f"{batch.name}-X{i:05d}",
+                "account_number": card_number(999999 - i),
+                "amount": "10.00",
+                "status": "成功",
+                "reason": "",
+            }
+        )
+    return batch.layout_id._write_file(rows, usage="return"), rejected
 
 
 def import_hanling(env, batch, content, commit=True):

@@ -117,10 +117,14 @@ class HanlingFeeBankLayout(models.Model):
 
     # ------------------------------------------------------------------ writing
 
-    def _write_file(self, rows):
-        """The collection file: the export columns' headers, then one row per dict of ``rows``."""
+    def _write_file(self, rows, usage="export"):
+        """A file of the layout: the columns' headers, then one row per dict of ``rows``.
+
+        The collection file (``usage="export"``) the office sends, or a return file as the bank
+        writes it (``usage="return"``): the demo office's and the benchmark's bank answer.
+        """
         self.ensure_one()
-        columns = self._columns("export")
+        columns = self._columns(usage)
         table = [columns.mapped("header")] + [
             [row.get(column.key, "") for column in columns] for row in rows
         ]

@@ -264,6 +264,40 @@ class TestFeeBank(FeeCase):
             set(batch.line_ids.invoice_ids.mapped("payment_state")) - {"paid", "in_payment"}, set()
         )
 
+    def test_layout_writes_the_return_file_it_reads(self):
+        """The layout's return columns write the bank's answer (the demo office's and the
+        benchmark's): the headers and encoding of the common layout, and it imports back."""
+        self._bill()
+        batch = self._batch()
+        first, second = batch.line_ids.sorted("sequence")
+        rows = [
+            {
+                "reference": line.reference,
+                "account_number": line.mandate_id.account_number,
+                "amount": f"{line.amount:.2f}",
+                "status": status,
+                "reason": reason,
+            }
+            for line, status, reason in ((first, "成功", ""), (second, "失败", "余额不足"))
+        ]
+        content = self.layout._write_file(rows, usage="return")
+        self.assertEqual(
+            content,
+            return_file(
+                [
+                    [first.reference, first.mandate_id.account_number, f"{first.amount:.2f}"]
+                    + ["成功", ""],
+                    [second.reference, second.mandate_id.account_number, f"{second.amount:.2f}"]
+                    + ["失败", "余额不足"],
+                ]
+            ),
+        )
+        record = batch.with_user(self.accountant)._import_return(content, "回盘.csv")
+        self.assertEqual((record.collected_count, record.rejected_count), (1, 1))
+        self.assertEqual(
+            (first.state, second.state, second.reason), ("collected", "rejected", "余额不足")
+        )
+
     def _assert_refused(self, batch, content, message):
         with self.assertRaisesRegex(UserError, message):
             batch.with_user(self.accountant)._import_return(content, "hostile.csv")
