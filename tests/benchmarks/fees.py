@@ -109,6 +109,28 @@ def generate(env, units, code="FEEB", log=print, batch=2000):
     }
 
 
+def data_ids(data):
+    """The generated records of ``generate`` as ids (to cross a transaction or a process)."""
+    return {
+        key: value.ids if key != "community" else value.id
+        for key, value in data.items()
+        if key != "seconds"
+    } | {"seconds": data["seconds"]}
+
+
+def data_records(env, ids):
+    """``data_ids`` back to records of ``env``."""
+    models = {
+        "community": "hanling.community",
+        "units": "hanling.unit",
+        "partners": "res.partner",
+        "fee_types": "hanling.fee.type",
+    }
+    return {key: env[model].browse(ids[key]) for key, model in models.items()} | {
+        "seconds": ids["seconds"]
+    }
+
+
 def bill_hanling(env, data, chunk_size=500, commit=True):
     """A billing run of ``PERIOD``, its jobs performed one after the other."""
     cr = env.cr

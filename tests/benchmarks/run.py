@@ -309,6 +309,11 @@ def step_concurrency(args, results):
 
 
 def step_fees(args, results):
+    """The billing run beside OCA contract on the same units. Hanling's run is performed in this
+    process (its queries counted), or with ``--fee-bill-workers N`` by a server's N queue_job
+    workers as in production (``fee_workers.run``); contract's cron then runs here, on the same
+    database and units."""
+    import fee_workers
     import fees
 
     template = f"{args.prefix}_base"
@@ -324,12 +329,41 @@ def step_fees(args, results):
             log(f"fees {units}: installing contract in {db}")
             install(db, "contract", fresh=False)
 
-        def bench(env, units=units):
+        def generate(env, units=units):
             data = fees.generate(env, units, log=log)
             env.cr.commit()
             log(f"  generated in {data['seconds']:.0f} s")
-            run, hanling = fees.bill_hanling(env, data, chunk_size=args.fee_chunk)
-            log(f"  hanling_fees: {hanling}, {run.failed_count} failed")
+            return fees.data_ids(data)
+
+        def bill_here(env, ids):
+            run, hanling = fees.bill_hanling(env, fees.data_records(env, ids), args.fee_chunk)
+            return dict(hanling, failed=run.failed_count, workers=0)
+
+        def bill_with_workers(ids, units=units, db=db):
+            close_db(db)  # the server's workers bill it
+
+            def start(chunk_size):
+                run_id = with_env(
+                    db, lambda env: fee_workers.start_run(env, ids["community"], chunk_size)
+                )
+                close_db(db)
+                return run_id
+
+            figures = fee_workers.run(
+                db,
+                units,
+                args.fee_bill_workers,
+                start_run=start,
+                chunk_size=args.fee_chunk,
+                port=args.port,
+                log=log,
+                root=ROOT,
+                timeout=args.worker_timeout,
+            )
+            return dict(figures, failed=figures["failed_payers"])
+
+        def beside(env, ids, hanling, units=units):
+            data = fees.data_records(env, ids)
             contract, setup_s = None, None
             if not args.fee_without_contract:
                 contracts, setup_s = fees.setup_contract(env, data, log=log)
@@ -344,9 +378,9 @@ def step_fees(args, results):
             log(f"  portal bill list: {portal}")
             return {
                 "units": units,
-                "generation_s": round(data["seconds"], 1),
+                "generation_s": round(ids["seconds"], 1),
                 "hanling_fees": hanling,
-                "hanling_failed": run.failed_count,
+                "hanling_failed": hanling["failed"],
                 "contract_setup_s": round(setup_s, 1) if setup_s is not None else None,
                 "contract": contract,
                 "ratio_invoices_per_s": round(
@@ -360,7 +394,15 @@ def step_fees(args, results):
                 "load_average": os.getloadavg(),
             }
 
-        results["fees"][str(units)] = with_env(db, bench)
+        ids = with_env(db, generate)
+        if args.fee_bill_workers:
+            hanling = bill_with_workers(ids)
+        else:
+            hanling = with_env(db, lambda env, ids=ids: bill_here(env, ids))
+        log(f"  hanling_fees: {hanling}")
+        results["fees"][str(units)] = with_env(
+            db, lambda env, ids=ids, hanling=hanling: beside(env, ids, hanling)
+        )
         if not args.keep:
             close_db(db)  # this process's connections, else the database is in use
             subprocess.run(["dropdb", "--if-exists", db], check=True)
@@ -645,6 +687,13 @@ def main():
         "copy of the template; each worker count bills a copy of it",
     )
     parser.add_argument("--fee-chunk", type=int, default=500, help="units per billing job")
+    parser.add_argument(
+        "--fee-bill-workers",
+        type=int,
+        default=0,
+        help="fees: bill with a server of N queue_job workers (the port of --port) instead of "
+        "in this process (0)",
+    )
     parser.add_argument(
         "--fee-without-contract",
         action="store_true",
