@@ -2,7 +2,7 @@
     "name": "Hanling Fees",
     "summary": "Property fees billed every period (物业管理费, parking, fixed charges) through "
     "accounting, in chunks run as queue jobs",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services/Property",
     "author": "Hanling",
     "website": "https://example.com/hanling",

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from unittest.mock import patch
 
 import bank
 import concurrency
@@ -507,7 +508,13 @@ class TestBenchSmall(TransactionCase):
         self.assertEqual(wizard["lines"], 196)
         self.assertLessEqual(states, {"paid", "in_payment"})
         self.assertEqual(set(collected.invoice_ids.mapped("payment_state")), {"not_paid"})
-        record, figures = bank.import_hanling(self.env, batch, content, commit=False)
+        # A long file's payments are posted by queue jobs (COLLECT_CHUNK lines each): 4 parts
+        # of at most 50 and the last job, performed by import_hanling as the runner would.
+        with patch("odoo.addons.hanling_fees.models.fee_bank.COLLECT_CHUNK", 50):
+            record, figures = bank.import_hanling(self.env, batch, content, commit=False)
+        self.assertEqual(figures["jobs"], 5)
+        self.assertEqual((record.state, record.posted_count, batch.state), ("done", 196, "done"))
+        self.assertEqual((batch.collected_count, batch.rejected_count), (196, 4))
         self.assertEqual(
             (record.collected_count, record.rejected_count, record.unknown_count), (196, 4, 1)
         )

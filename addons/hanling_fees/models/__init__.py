@@ -3,6 +3,7 @@ from . import fee_tariff
 from . import fee_subscription
 from . import fee_discount
 from . import fee_bill_line
+from . import fee_jobs
 from . import fee_run
 from . import account_move_line
 from . import move_in

@@ -24,6 +24,7 @@ from odoo.tools import SQL, float_compare, formatLang
 
 from odoo.addons.hanling_property.tools.locking import lock_for_update
 from odoo.addons.hanling_property.tools.workflow import workflow_step
+from odoo.addons.queue_job.delay import group
 
 from ..tools.tabular import UnreadableWorkbook, csv_rows, xlsx_rows
 
@@ -45,6 +46,9 @@ ENCODINGS = [
     ("utf-8-sig", "UTF-8 with BOM"),
 ]
 MAX_RETURN_BYTES = 64 * 2**20
+# A return file of more collected lines than this is posted by queue jobs of this many lines
+# each (a 100,000-line file would hold one request and its transaction for over an hour).
+COLLECT_CHUNK = 500
 AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
 
 
@@ -499,10 +503,11 @@ class HanlingFeeBankBatch(models.Model):
 
     _name = "hanling.fee.bank.batch"
     _description = "Bank Collection Batch"
-    _inherit = ["hanling.workflow.mixin", "mail.thread"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread", "hanling.fee.job.mixin"]
     _order = "id desc"
     _check_company_auto = True
     _sequence_code = "hanling.fee.bank.batch"
+    _hanling_job_methods = ("_job_collect", "_job_collect_done")
     _workflow_fields = (
         "state",
         "line_ids",
@@ -728,7 +733,11 @@ class HanlingFeeBankBatch(models.Model):
         ones left owed with the bank's reason and a follow-up; returns the import record.
 
         The whole file is checked before anything is posted; the same file (by its hash) is
-        refused the second time, and a line settled before is counted, not settled again.
+        refused the second time, and a line settled before is counted, not settled again. The
+        rejected lines are settled here; the collected ones too, up to ``COLLECT_CHUNK`` of
+        them, else queue jobs of ``COLLECT_CHUNK`` lines post their payments (the import is
+        "collecting" until its last job, ``_job_collect_done``, and the batch takes no other
+        return file meanwhile).
         """
         self.ensure_one()
         self._check_accountant()
@@ -736,6 +745,15 @@ class HanlingFeeBankBatch(models.Model):
         lock_for_update(self)
         if self.state not in ("exported", "done"):
             raise UserError(_("Send the batch to the bank before importing its return file."))
+        posting = self.return_ids.filtered(lambda record: record.state == "collecting")
+        if posting:
+            raise UserError(
+                _(
+                    "The payments of the return file %(import)s are still being posted: import "
+                    "another file of %(batch)s once they are.",
+                    **{"import": posting[0].name, "batch": self.name},
+                )
+            )
         if len(content) > MAX_RETURN_BYTES:
             raise UserError(_("The return file is larger than 64 MB."))
         digest = hashlib.sha256(content).hexdigest()
@@ -756,10 +774,71 @@ class HanlingFeeBankBatch(models.Model):
                 )
             )
         parsed = self.layout_id._parse_return(content)
-        success = self.layout_id._success_codes()
-        currency = self.company_id.currency_id
         # sudo: the batch's lines are settled by this step only (read-only for every role).
         lines = self.line_ids.sudo()
+        collected, rejected, unknown, already = self._match_return(parsed, lines)
+        credits = self._credit_report(collected)
+        day = date or fields.Date.context_today(self)
+        by_jobs = len(collected) > COLLECT_CHUNK
+        record = Return.create(
+            {
+                "state": "collecting" if by_jobs else "done",
+                "batch_id": self.id,
+                "company_id": self.company_id.id,
+                "file_hash": digest,
+                "filename": filename,
+                "file": base64.b64encode(content),
+                "date": day,
+                "line_count": len(parsed),
+                "collected_count": len(collected),
+                "rejected_count": len(rejected),
+                "already_count": already,
+                "unknown_count": len(unknown),
+                "unknown_report": "\n".join(unknown),
+                "credit_count": len(credits),
+                "credit_report": "\n".join(text for _line, text in credits),
+            }
+        )
+        credited = self.env["res.partner"].union(*(line.partner_id for line, _text in credits))
+        if by_jobs:
+            self._queue_collect(collected, record, credited)
+        elif collected:
+            self._collect(collected, record, day, credited)
+        for line, reason in rejected:
+            line._settle_rejected(reason, record)
+            # sudo: the front desk's follow-up on the mandate (the accountant may not write it).
+            line.mandate_id.sudo()._follow_up(line)
+        if not by_jobs and all(line.state != "sent" for line in lines):
+            self.write({"state": "done"})
+        figures = {
+            "file": filename,
+            "collected": len(collected),
+            "rejected": len(rejected),
+            "unknown": len(unknown),
+            "already": already,
+        }
+        if by_jobs:
+            body = _(
+                "Return file %(file)s: %(collected)s collected (their payments are being posted "
+                "by queue jobs), %(rejected)s rejected, %(unknown)s not matched, %(already)s "
+                "settled before.",
+                **figures,
+            )
+        else:
+            body = _(
+                "Return file %(file)s: %(collected)s collected, %(rejected)s rejected, "
+                "%(unknown)s not matched, %(already)s settled before.",
+                **figures,
+            )
+        self.message_post(body=body)
+        return record.with_env(self.env)
+
+    def _match_return(self, parsed, lines):
+        """The parsed return file's lines against the batch's ``lines``: (collected lines,
+        (line, reason) pairs rejected, texts of the lines matching nothing, count of the lines
+        settled before)."""
+        success = self.layout_id._success_codes()
+        currency = self.company_id.currency_id
         by_reference = {line.reference: line for line in lines}
         collected, rejected, unknown, already = [], [], [], 0
         for values in parsed:
@@ -795,53 +874,94 @@ class HanlingFeeBankBatch(models.Model):
                 collected.append(line)
             else:
                 rejected.append((line, values.get("reason") or values["status"]))
-        credits = self._credit_report(collected)
-        day = date or fields.Date.context_today(self)
-        record = Return.create(
-            {
-                "batch_id": self.id,
-                "company_id": self.company_id.id,
-                "file_hash": digest,
-                "filename": filename,
-                "file": base64.b64encode(content),
-                "date": day,
-                "line_count": len(parsed),
-                "collected_count": len(collected),
-                "rejected_count": len(rejected),
-                "already_count": already,
-                "unknown_count": len(unknown),
-                "unknown_report": "\n".join(unknown),
-                "credit_count": len(credits),
-                "credit_report": "\n".join(text for _line, text in credits),
-            }
-        )
-        if collected:
-            self._collect(
-                collected,
-                record,
-                day,
-                self.env["res.partner"].union(*(line.partner_id for line, _text in credits)),
+        return collected, rejected, unknown, already
+
+    def _queue_collect(self, collected, record, credited):
+        """The collected lines' payments as queue jobs of ``COLLECT_CHUNK`` lines (run as the
+        importing accountant), then the job that ends the import once they are all done."""
+        parts = [
+            collected[start : start + COLLECT_CHUNK]
+            for start in range(0, len(collected), COLLECT_CHUNK)
+        ]
+        jobs = [
+            self.delayable(
+                description=_(
+                    "%(import)s: payments, part %(index)s of %(count)s",
+                    **{"import": record.name, "index": index, "count": len(parts)},
+                ),
+                identity_key=f"hanling.fee.bank.return-{record.id}-{index}",
+            )._job_collect(
+                [line.id for line in part],
+                record.id,
+                [line.partner_id.id for line in part if line.partner_id in credited],
             )
-        for line, reason in rejected:
-            line._settle_rejected(reason, record)
-            # sudo: the front desk's follow-up on the mandate (the accountant may not write it).
-            line.mandate_id.sudo()._follow_up(line)
+            for index, part in enumerate(parts, start=1)
+        ]
+        done = self.delayable(
+            description=_("%(import)s: the import is posted", **{"import": record.name}),
+            identity_key=f"hanling.fee.bank.return-{record.id}-done",
+        )._job_collect_done(record.id)
+        group(*jobs).on_done(done).delay()
+
+    def _collecting_return(self, return_id):
+        """The import ``return_id`` of this batch whose payments are being posted, or an empty
+        record if it is posted already; an import of another batch is refused."""
+        self.ensure_one()
+        # sudo: import records are written by the import's steps only.
+        record = self.env["hanling.fee.bank.return"].sudo().browse(return_id).exists()
+        if record.batch_id != self:
+            raise UserError(
+                _(
+                    "The return file %(import)s is not one of %(batch)s.",
+                    **{"import": return_id, "batch": self.name},
+                )
+            )
+        return record.filtered(lambda rec: rec.state == "collecting")
+
+    @workflow_step
+    def _job_collect(self, line_ids, return_id, credited_ids):
+        """The job of one part of a long return file: post and reconcile the payments of its
+        collected lines still sent (a job performed again posts nothing twice). The batch's
+        row is left alone (parts run side by side on several workers): its figures are
+        written by the last job."""
+        record = self._collecting_return(return_id)
+        if not record:
+            return f"{return_id} is posted already: nothing posted"
+        # sudo: the batch's lines are settled by the import's steps only.
+        lines = (
+            self.env["hanling.fee.bank.batch.line"]
+            .sudo()
+            .browse(line_ids)
+            .exists()
+            .filtered(lambda line: line.batch_id == self and line.state == "sent")
+        )
+        if lines:
+            credited = self.env["res.partner"].browse(credited_ids)
+            self._collect(list(lines), record, record.date, credited, figures=False)
+        return f"{len(lines)} of {len(line_ids)} lines posted"
+
+    @workflow_step
+    def _job_collect_done(self, return_id):
+        """The last job of a long return file, after every part: the batch's figures and
+        state, the import done."""
+        record = self._collecting_return(return_id)
+        if not record:
+            return f"{return_id} is posted already"
+        lines = self.line_ids.sudo()
+        lines.modified(["state"])  # the parts left the batch's figures to this job
         if all(line.state != "sent" for line in lines):
             self.write({"state": "done"})
+        record.write({"state": "done"})
         self.message_post(
             body=_(
-                "Return file %(file)s: %(collected)s collected, %(rejected)s rejected, "
-                "%(unknown)s not matched, %(already)s settled before.",
-                file=filename,
-                collected=len(collected),
-                rejected=len(rejected),
-                unknown=len(unknown),
-                already=already,
+                "Return file %(file)s: the payments of its %(count)s collected lines are posted.",
+                file=record.filename,
+                count=record.posted_count,
             )
         )
-        return record.with_env(self.env)
+        return f"{record.name}: {record.posted_count} payments"
 
-    def _collect(self, collected, record, day, credited):
+    def _collect(self, collected, record, day, credited, figures=True):
         """The collected lines' payments, posted and reconciled with their bills; the credit
         left to the ``credited`` payers (bills paid meanwhile) pays what they still owe now,
         the rest their next bills."""
@@ -862,7 +982,7 @@ class HanlingFeeBankBatch(models.Model):
         )
         # sudo: the lines collected are settled by this step (read-only for every role).
         self.env["hanling.fee.bank.batch.line"].sudo()._settle_collected(
-            collected, payments, record
+            collected, payments, record, figures=figures
         )
         if credited:
             self.env["hanling.fee.prepaid.application"]._apply_to_payers(self.company_id, credited)
@@ -963,8 +1083,10 @@ class HanlingFeeBankBatchLine(models.Model):
         ("amount_positive", "CHECK(amount > 0)", "A collection line asks for a positive amount."),
     ]
 
-    def _settle_collected(self, lines, payments, record):
-        """Mark the collected lines with their payments (one UPDATE per 1,000 lines)."""
+    def _settle_collected(self, lines, payments, record, figures=True):
+        """Mark the collected lines with their payments (one UPDATE per 1,000 lines);
+        ``figures=False`` leaves the batch's figures to be recomputed later (a part of a long
+        return file, ``_job_collect``)."""
         Line = self.browse([line.id for line in lines])
         self.env.flush_all()
         rows = [(line.id, payment.id) for line, payment in zip(lines, payments, strict=True)]
@@ -989,8 +1111,9 @@ class HanlingFeeBankBatchLine(models.Model):
             if self.env.cr.rowcount != len(chunk):
                 raise UserError(_("A collection line was settled meanwhile: import again."))
         Line.invalidate_recordset(["state", "payment_id", "return_id"])
-        Line.batch_id.modified(["line_ids"])
-        Line.modified(["state"])
+        if figures:
+            Line.batch_id.modified(["line_ids"])
+            Line.modified(["state"])
         return True
 
     def _settle_rejected(self, reason, record):
@@ -1006,6 +1129,15 @@ class HanlingFeeBankReturn(models.Model):
     _check_company_auto = True
 
     name = fields.Char(compute="_compute_name", store=True)
+    state = fields.Selection(
+        [("collecting", "Posting Payments"), ("done", "Done")],
+        string="Status",
+        default="done",
+        required=True,
+        readonly=True,
+        help="A long file's payments are posted by queue jobs after the import: until the last "
+        "one, the batch takes no other return file.",
+    )
     batch_id = fields.Many2one(
         "hanling.fee.bank.batch", required=True, readonly=True, index=True, ondelete="cascade"
     )
@@ -1026,6 +1158,11 @@ class HanlingFeeBankReturn(models.Model):
         help="Collected lines whose bills had been paid (in part or whole) since the export.",
     )
     credit_report = fields.Text(string="Collected for Bills Paid Meanwhile", readonly=True)
+    posted_count = fields.Integer(
+        string="Payments Posted",
+        compute="_compute_posted_count",
+        help="Collected lines of this file whose payment is posted and reconciled.",
+    )
 
     _sql_constraints = [
         ("file_hash_unique", "UNIQUE(file_hash, company_id)", "A return file is imported once."),
@@ -1035,6 +1172,20 @@ class HanlingFeeBankReturn(models.Model):
     def _compute_name(self):
         for record in self:
             record.name = f"{record.batch_id.name} / {record.filename or ''}"
+
+    def _compute_posted_count(self):
+        # sudo: counting the batch lines, read-only to the roles that read the imports.
+        counts = dict(
+            self.env["hanling.fee.bank.batch.line"]
+            .sudo()
+            ._read_group(
+                [("return_id", "in", self.ids), ("state", "=", "collected")],
+                ["return_id"],
+                ["__count"],
+            )
+        )
+        for record in self:
+            record.posted_count = counts.get(record, 0)
 
 
 class HanlingFeeBankReturnImport(models.TransientModel):

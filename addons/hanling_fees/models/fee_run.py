@@ -50,10 +50,11 @@ class HanlingFeeRun(models.Model):
 
     _name = "hanling.fee.run"
     _description = "Fee Billing Run"
-    _inherit = ["hanling.workflow.mixin", "mail.thread"]
+    _inherit = ["hanling.workflow.mixin", "mail.thread", "hanling.fee.job.mixin"]
     _order = "period_start desc, id desc"
     _check_company_auto = True
     _sequence_code = "hanling.fee.run"
+    _hanling_job_methods = ("_job_bill_chunk", "_job_finish")
     _workflow_fields = (
         "state",
         "chunk_count",
@@ -768,58 +769,6 @@ class HanlingFeeRun(models.Model):
                 for partner, reasons in failures.items()
             ]
         )
-
-    # ------------------------------------------------------------------ performing the jobs here
-
-    def _perform_pending_jobs(self, commit=False):
-        """Perform the queued chunk jobs of billing runs in this process, one after the other,
-        as the job runner would (each as the user who queued it): the demo history, the tests
-        and the benchmark bill without a runner. On a recordset, only the jobs of these runs;
-        on an empty one, every pending chunk job. ``commit`` commits after each job (as the
-        runner does: a chunk is a transaction). Returns the performed ``Job`` objects.
-        """
-        from odoo.addons.queue_job.job import Job
-
-        jobs, seen = [], set()
-        while True:
-            self.env.flush_all()
-            # sudo: queue.job is the runner's table; the jobs run as the user who queued them.
-            records = (
-                self.env["queue.job"]
-                .sudo()
-                .search(
-                    [
-                        ("model_name", "=", self._name),
-                        ("method_name", "in", ("_job_bill_chunk", "_job_finish")),
-                        ("state", "=", "pending"),
-                        ("id", "not in", list(seen)),
-                    ],
-                    order="id",
-                )
-            )
-            if not records:
-                return jobs
-            for record in records:
-                seen.add(record.id)
-                job = Job.load(self.env, record.uuid)
-                if self and not set(job.recordset.ids) & set(self.ids):
-                    continue
-                jobs.append(self._perform_job(job, commit=commit))
-
-    @api.model
-    def _perform_job(self, job, commit=False):
-        """Perform one queued ``Job`` here as the runner would: done, stored, and the jobs
-        waiting for it (the run's last job) queued once it was the last of their group."""
-        job.set_started()
-        job.perform()
-        job.set_done()
-        job.store()
-        self.env.flush_all()
-        if job.should_check_dependents():
-            job.enqueue_waiting()  # the runner's controller does so after the job
-        if commit:
-            self.env.cr.commit()
-        return job
 
 
 class HanlingFeeRunChunk(models.Model):

@@ -2,6 +2,7 @@ import base64
 import csv
 import io
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -240,6 +241,124 @@ class TestFeeBank(FeeCase):
         )
         self.assertEqual(again.already_count, 1)
         self.assertEqual(self.env["hanling.fee.prepaid.application"].search_count([]), 1)
+
+    def _batch_row_version(self, batch):
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT ctid::text FROM hanling_fee_bank_batch WHERE id = %s", [batch.id]
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _collect_jobs(self, method):
+        return self.env["queue.job"].search(
+            [("model_name", "=", "hanling.fee.bank.batch"), ("method_name", "=", method)]
+        )
+
+    def test_long_return_file_is_posted_by_jobs(self):
+        """A return file of more collected lines than ``COLLECT_CHUNK`` (500; 1 here): the
+        import checks the whole file and settles the rejected lines, queue jobs post the
+        payments part by part without writing the batch's row (parts run side by side), the
+        last job writes the batch's figures and ends the import. Meanwhile the batch takes no
+        other file; a part performed again posts nothing twice; a payer's credit (a bill paid
+        at the counter meanwhile) still pays their open bill."""
+        from odoo.addons.queue_job.job import Job
+
+        self._bill()
+        batch = self._batch()
+        first, second = self._lines(batch)[self.mandate], self._lines(batch)[self.mandate2]
+        cash = self.env["hanling.money.service"]._payment_journal(self.env.company, ("cash",))
+        self.env["hanling.money.service"]._register_payments(first.invoice_ids, cash)
+        april = (
+            self._run(date(2026, 4, 1))
+            .bill_line_ids.filtered(lambda bill: bill.partner_id == self.owner)
+            .move_id
+        )
+        content = return_file(
+            [
+                [first.reference, CARD, f"{first.amount:.2f}", "成功", ""],
+                [second.reference, CARD2, f"{second.amount:.2f}", "成功", ""],
+                [f"{batch.name}-999999", "6228480012345678903", "10.00", "失败", "账户冻结"],
+            ]
+        )
+        Batch = batch.with_user(self.accountant)
+        with patch("odoo.addons.hanling_fees.models.fee_bank.COLLECT_CHUNK", 1):
+            record = Batch._import_return(content, "回盘.csv", PERIOD)
+        self.assertEqual(record.state, "collecting")
+        self.assertEqual(
+            (
+                record.collected_count,
+                record.unknown_count,
+                record.credit_count,
+                record.posted_count,
+            ),
+            (2, 1, 1, 0),
+        )
+        self.assertEqual((first.state, second.state, batch.state), ("sent", "sent", "exported"))
+        self.assertEqual(self._payments(), 0)
+        parts = self._collect_jobs("_job_collect")
+        done = self._collect_jobs("_job_collect_done")
+        self.assertEqual((len(parts), set(parts.mapped("state"))), (2, {"pending"}))
+        self.assertEqual(parts.user_id, self.accountant, "the parts run as the accountant")
+        self.assertEqual(done.state, "wait_dependencies")
+        self.assertIn("being posted by queue jobs", batch.message_ids[:1].body)
+        with self.assertRaisesRegex(UserError, "are still being posted"):
+            Batch._import_return(content + b"\r\n", "回盘-重发.csv", PERIOD)
+        self.assertEqual(len(batch.return_ids), 1)
+
+        before = self._batch_row_version(batch)
+        for job in parts:
+            self.env["hanling.fee.bank.batch"]._perform_job(Job.load(self.env, job.uuid))
+        self.assertEqual(self._batch_row_version(batch), before, "no part wrote the batch's row")
+        self.assertEqual((first.state, second.state), ("collected", "collected"))
+        self.assertEqual(record.posted_count, 2)
+        self.assertEqual(self._payments(), 2)
+        self.assertEqual(second.invoice_ids.amount_residual, 0)
+        self.assertIn(second.payment_id, second.invoice_ids._get_reconciled_payments())
+        self.assertEqual(april.amount_residual, 0.0, "the credit paid the open bill")
+        # A part performed again (the runner retries it) posts nothing twice.
+        self.assertEqual(Batch._job_collect([first.id], record.id, []), "0 of 1 lines posted")
+        self.assertEqual(self._payments(), 2)
+
+        self.assertEqual(done.state, "pending", "the parts done, the last job is due")
+        self.env["hanling.fee.bank.batch"]._perform_job(Job.load(self.env, done.uuid))
+        batch.invalidate_recordset()
+        self.assertEqual((record.state, batch.state), ("done", "done"))
+        self.assertEqual(
+            (batch.collected_count, batch.amount_collected),
+            (2, first.amount + second.amount),
+        )
+        self.assertIn(
+            "the payments of its 2 collected lines are posted", batch.message_ids[:1].body
+        )
+        # Once posted, the batch takes the bank's next file again; its lines settled before.
+        again = Batch._import_return(content + b"\r\n", "回盘-重发.csv", PERIOD)
+        self.assertEqual((again.state, again.already_count, again.collected_count), ("done", 2, 0))
+        self.assertEqual(self._payments(), 2)
+
+    def test_part_of_another_batch_is_refused(self):
+        """A part job posts the lines of its own batch's import only."""
+        self._bill()
+        batch = self._batch()
+        first = self._lines(batch)[self.mandate]
+        content = return_file([[first.reference, CARD, f"{first.amount:.2f}", "成功", ""]])
+        record = batch.with_user(self.accountant)._import_return(content, "回盘.csv", PERIOD)
+        other = self.env["hanling.fee.bank.batch"].create(
+            {
+                "bank_id": self.bank.id,
+                "layout_id": self.layout.id,
+                "journal_id": self.bank_journal.id,
+                "period_start": date(2026, 4, 1),
+            }
+        )
+        with self.assertRaisesRegex(UserError, "is not one of"):
+            other._job_collect(self._lines(batch)[self.mandate2].ids, record.id, [])
+        self.assertEqual(self._lines(batch)[self.mandate2].state, "sent")
+        # A part of an import that is done posts nothing.
+        self.assertEqual(
+            batch._job_collect(self._lines(batch)[self.mandate2].ids, record.id, []),
+            f"{record.id} is posted already: nothing posted",
+        )
+        self.assertEqual(self._lines(batch)[self.mandate2].state, "sent")
 
     def test_xlsx_layout_round_trip(self):
         import openpyxl
