@@ -200,6 +200,17 @@ def return_file(env, batch, unknown=1):
     return batch.layout_id._write_file(rows, usage="return"), rejected
 
 
+def import_request(env, batch, content):
+    """The accountant's import request, committed: (the import, seconds, queries)."""
+    cr = env.cr
+    accountant = env.ref("base.user_admin")
+    q0, t0 = cr.sql_log_count, time.perf_counter()
+    record = batch.with_user(accountant)._import_return(content, "回盘.csv", PERIOD)
+    env.flush_all()
+    cr.commit()
+    return record, time.perf_counter() - t0, cr.sql_log_count - q0
+
+
 def import_hanling(env, batch, content, commit=True):
     """The accountant's import of the return file, measured to its last payment: the import
     request, then the queue jobs that post the payments of a file of more than
@@ -207,13 +218,14 @@ def import_hanling(env, batch, content, commit=True):
     its own transaction, as the job runner does). Figures: the whole, ``request`` (the
     import's own seconds) and ``jobs`` (how many were performed)."""
     cr = env.cr
-    accountant = env.ref("base.user_admin")
     q0, t0 = cr.sql_log_count, time.perf_counter()
-    record = batch.with_user(accountant)._import_return(content, "回盘.csv", PERIOD)
-    env.flush_all()
     if commit:
-        cr.commit()
-    request = time.perf_counter() - t0
+        record, request, _queries = import_request(env, batch, content)
+    else:
+        accountant = env.ref("base.user_admin")
+        record = batch.with_user(accountant)._import_return(content, "回盘.csv", PERIOD)
+        env.flush_all()
+        request = time.perf_counter() - t0
     jobs = env["hanling.fee.bank.batch"].browse(batch.id)._perform_pending_jobs(commit=commit)
     seconds, queries = time.perf_counter() - t0, cr.sql_log_count - q0
     env.invalidate_all()

@@ -8,6 +8,7 @@ clock runs from that commit to the run's last chunk (its ``date_done``); the wor
 memory is sampled while it runs. Run by ``run.py --steps workers``.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -38,11 +39,11 @@ def _children_rss_mb(pid):
     return sizes
 
 
-def run(db, data_units, workers, *, start_run, chunk_size, port, log=print, root=".", timeout=7200):
-    """Bill the generated units of ``db`` with ``workers`` workers; return the figures.
-
-    ``start_run(chunk_size)`` creates and starts the run in ``db`` and commits; returns its id.
-    """
+@contextlib.contextmanager
+def serving(db, workers, *, port, root="."):
+    """A server of ``workers`` HTTP workers on ``db`` with the job runner's channel
+    ``root:<workers>``, stopped (its whole session) on leaving; yields it once its port is
+    open and its runner connected."""
     logpath = os.path.join("/tmp", f"{db}_server.log")
     env = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS=f"root:{workers}")
     with open(logpath, "w") as logfile:
@@ -55,39 +56,73 @@ def run(db, data_units, workers, *, start_run, chunk_size, port, log=print, root
             limit_time=3600,
             env=env,
         )
-    conn = None
     try:
         if not _wait_port(port):
             raise RuntimeError(f"the server on {db} did not start: {logpath}")
         time.sleep(3)  # the job runner connects after the HTTP port opens
+        yield server
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+def connect(db):
+    conn = psycopg2.connect(f"dbname={db} host={os.environ.get('PGHOST', '/var/run/postgresql')}")
+    conn.autocommit = True
+    return conn
+
+
+def wait(server, cur, finished, timeout):
+    """Poll ``finished(cur)`` every second until it is true or ``timeout`` seconds passed,
+    sampling the memory of the server's processes; returns (seconds, peak RSS per process,
+    largest first)."""
+    t0 = time.perf_counter()
+    peak = {}
+    while time.perf_counter() - t0 < timeout:
+        for index, size in enumerate(sorted(_children_rss_mb(server.pid), reverse=True)):
+            peak[index] = max(peak.get(index, 0), size)
+        if finished(cur):
+            break
+        time.sleep(1)
+    return time.perf_counter() - t0, [peak[i] for i in sorted(peak)]
+
+
+def run(db, data_units, workers, *, start_run, chunk_size, port, log=print, root=".", timeout=7200):
+    """Bill the generated units of ``db`` with ``workers`` workers; return the figures.
+
+    ``start_run(chunk_size)`` creates and starts the run in ``db`` and commits; returns its id.
+    """
+    with (
+        serving(db, workers, port=port, root=root) as server,
+        contextlib.closing(connect(db)) as conn,
+    ):
         run_id = start_run(chunk_size)
-        t0 = time.perf_counter()
-        conn = psycopg2.connect(
-            f"dbname={db} host={os.environ.get('PGHOST', '/var/run/postgresql')}"
-        )
-        conn.autocommit = True
         cur = conn.cursor()
-        peak = {}
-        state = None
-        while time.perf_counter() - t0 < timeout:
-            for index, size in enumerate(sorted(_children_rss_mb(server.pid), reverse=True)):
-                peak[index] = max(peak.get(index, 0), size)
+        status = {}
+
+        def finished(cur):
             cur.execute(
                 "SELECT state, (SELECT count(*) FROM hanling_fee_run_chunk c "
                 "WHERE c.run_id = r.id AND c.state = 'done'), chunk_count, invoice_count, "
                 "failed_count FROM hanling_fee_run r WHERE id = %s",
                 [run_id],
             )
-            state, done, chunks, invoices, failed = cur.fetchone()
+            keys = ("state", "done", "chunks", "invoices", "failed")
+            status.update(zip(keys, cur.fetchone(), strict=True))
             cur.execute(
                 "SELECT count(*) FROM queue_job WHERE state = 'failed' "
                 "AND method_name IN ('_job_bill_chunk', '_job_finish')"
             )
-            (failed_jobs,) = cur.fetchone()
-            if state == "done" or failed_jobs:
-                break
-            time.sleep(1)
-        seconds = time.perf_counter() - t0
+            (status["failed_jobs"],) = cur.fetchone()
+            return status["state"] == "done" or status["failed_jobs"]
+
+        seconds, peak = wait(server, cur, finished, timeout)
+        state, done, chunks, invoices, failed, failed_jobs = (
+            status[key] for key in ("state", "done", "chunks", "invoices", "failed", "failed_jobs")
+        )
         cur.execute(
             "SELECT count(*), count(DISTINCT name) FROM account_move "
             "WHERE move_type = 'out_invoice' AND state = 'posted'"
@@ -140,17 +175,9 @@ def run(db, data_units, workers, *, start_run, chunk_size, port, log=print, root
             "seconds": round(seconds, 1),
             "invoices_per_s": round(invoices / seconds, 1) if seconds else None,
             # The largest processes of the server's session: its workers and the job runner.
-            "worker_peak_rss_mb": [peak[i] for i in sorted(peak)][: workers + 1],
+            "worker_peak_rss_mb": peak[: workers + 1],
             "load_average": os.getloadavg(),
         }
-    finally:
-        if conn is not None:
-            conn.close()
-        try:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=60)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            os.killpg(server.pid, signal.SIGKILL)
 
 
 def start_run(env, community_id, chunk_size):
@@ -165,3 +192,102 @@ def start_run(env, community_id, chunk_size):
     run_record.action_start()
     env.cr.commit()
     return run_record.id
+
+
+def bank_import(db, lines, workers, *, start_import, port, log=print, root=".", timeout=7200):
+    """Import the bank's return file of ``db`` and have a server's ``workers`` queue_job
+    workers post its payments (the parts of ``COLLECT_CHUNK`` lines, side by side); return the
+    figures, from the import request to the import's last job.
+
+    ``start_import()`` makes the accountant's import request in ``db`` and commits; returns
+    (the import's id, the request's seconds, its queries).
+    """
+    with (
+        serving(db, workers, port=port, root=root) as server,
+        contextlib.closing(connect(db)) as conn,
+    ):
+        return_id, request_s, request_queries = start_import()
+        cur = conn.cursor()
+        status = {}
+
+        def finished(cur):
+            cur.execute("SELECT state FROM hanling_fee_bank_return WHERE id = %s", [return_id])
+            (status["state"],) = cur.fetchone()
+            cur.execute(
+                "SELECT count(*) FROM queue_job WHERE state = 'failed' "
+                "AND method_name IN ('_job_collect', '_job_collect_done')"
+            )
+            (status["failed_jobs"],) = cur.fetchone()
+            return status["state"] == "done" or status["failed_jobs"]
+
+        seconds, peak = wait(server, cur, finished, timeout)
+        cur.execute(
+            "SELECT count(*), count(*) FILTER (WHERE retry > 1) FROM queue_job "
+            "WHERE method_name = '_job_collect'"
+        )
+        jobs, retried = cur.fetchone()
+        # The payments of the collected lines: posted, each with its own number, no gap in
+        # the bank journal's sequence although parts post side by side; their bills paid.
+        cur.execute(
+            """
+            SELECT count(*), count(DISTINCT move.name),
+                   count(*) FILTER (WHERE move.state = 'posted')
+              FROM hanling_fee_bank_batch_line line
+              JOIN account_payment payment ON payment.id = line.payment_id
+              JOIN account_move move ON move.id = payment.move_id
+             WHERE line.return_id = %s AND line.state = 'collected'
+            """,
+            [return_id],
+        )
+        payments, numbers, posted = cur.fetchone()
+        cur.execute(
+            """
+            SELECT COALESCE(sum(max_n - min_n + 1 - n), 0)
+              FROM (SELECT max(move.sequence_number) AS max_n,
+                           min(move.sequence_number) AS min_n, count(*) AS n
+                      FROM hanling_fee_bank_batch_line line
+                      JOIN account_payment payment ON payment.id = line.payment_id
+                      JOIN account_move move ON move.id = payment.move_id
+                     WHERE line.return_id = %s
+                     GROUP BY move.journal_id, move.sequence_prefix) AS numbers
+            """,
+            [return_id],
+        )
+        (number_gaps,) = cur.fetchone()
+        cur.execute(
+            """
+            SELECT count(*) FILTER (WHERE move.payment_state IN ('paid', 'in_payment')), count(*)
+              FROM hanling_fee_bank_batch_line line
+              JOIN hanling_fee_bank_line_invoice_rel rel ON rel.line_id = line.id
+              JOIN account_move move ON move.id = rel.move_id
+             WHERE line.return_id = %s AND line.state = 'collected'
+            """,
+            [return_id],
+        )
+        paid, invoices = cur.fetchone()
+        total = request_s + seconds
+        log(
+            f"  bank import on {workers} workers: {status['state']}, {payments} payments in "
+            f"{total:.0f} s ({request_s:.0f} s the request), {jobs} parts, "
+            f"{status['failed_jobs']} failed, {retried} retried"
+        )
+        return {
+            "workers": workers,
+            "lines": lines,
+            "state": status["state"],
+            "request_s": round(request_s, 1),
+            "request_queries_per_line": round(request_queries / lines, 2) if lines else None,
+            "jobs_s": round(seconds, 1),
+            "seconds": round(total, 1),
+            "lines_per_s": round(lines / total, 1) if total else None,
+            "parts": jobs,
+            "failed_jobs": status["failed_jobs"],
+            "retried_jobs": retried,
+            "payments": payments,
+            "posted_payments": posted,
+            "distinct_numbers": numbers,
+            "number_gaps": int(number_gaps),
+            "collected_invoices_paid": [paid, invoices],
+            "worker_peak_rss_mb": peak[: workers + 1],
+            "load_average": os.getloadavg(),
+        }

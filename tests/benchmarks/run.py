@@ -477,9 +477,37 @@ def step_bank(args, results):
         subprocess.run(["dropdb", "--if-exists", db], check=True)
         subprocess.run(["createdb", "-T", template, db], check=True)
 
+        def import_with_workers(batch_id, content, lines=lines, db=db):
+            """The import request made in a process of its own, its payments posted by a
+            server's ``--bank-import-workers`` queue_job workers (``fee_workers.bank_import``)."""
+            import fee_workers
+
+            def start():
+                def request(env):
+                    batch = env["hanling.fee.bank.batch"].browse(batch_id)
+                    record, seconds, queries = bank.import_request(env, batch, content)
+                    return record.id, seconds, queries
+
+                return with_env(db, request)
+
+            return fee_workers.bank_import(
+                db,
+                lines + 1,  # the file's lines: one matching no batch line
+                args.bank_import_workers,
+                start_import=start,
+                port=args.port,
+                log=log,
+                root=ROOT,
+                timeout=args.worker_timeout,
+            )
+
         def bench(env, lines=lines):
             data = bank.generate(env, lines, log=log)
             batch = bank.make_batch(env, data)
+            if args.bank_collect_chunk:
+                env["ir.config_parameter"].set_param(
+                    "hanling_fees.bank_collect_chunk", str(args.bank_collect_chunk)
+                )
             env.cr.commit()
             log(f"  generated in {data['seconds']:.0f} s")
             content, rejected = bank.return_file(env, batch)
@@ -490,7 +518,14 @@ def step_bank(args, results):
                 invoices = invoices[: args.bank_wizard_lines]
             wizard, states = bank.register_wizard(env, data, invoices, args.bank_wizard_batch)
             log(f"  account.payment.register: {wizard}, invoices {sorted(states)}")
-            record, hanling = bank.import_hanling(env, batch, content)
+            if args.bank_import_workers:
+                env.cr.commit()  # this transaction's snapshot ends: it reads the import after
+                hanling = import_with_workers(batch.id, content)
+                env.cr.commit()
+                env.invalidate_all()
+                record = batch.return_ids[:1]
+            else:
+                record, hanling = bank.import_hanling(env, batch, content)
             log(
                 f"  hanling_fees return import: {hanling}, {record.collected_count} collected, "
                 f"{record.rejected_count} rejected, {record.unknown_count} not matched"
@@ -715,6 +750,20 @@ def main():
         help="pay only the first N collected invoices with the wizard (0: all of them)",
     )
     parser.add_argument("--bank-wizard-batch", type=int, default=1000, help="invoices per wizard")
+    parser.add_argument(
+        "--bank-collect-chunk",
+        type=int,
+        default=0,
+        help="bank: collected lines per payment job (hanling_fees.bank_collect_chunk; 0: the "
+        "product's 500)",
+    )
+    parser.add_argument(
+        "--bank-import-workers",
+        type=int,
+        default=0,
+        help="bank: post the return file's payments with a server of N queue_job workers (the "
+        "port of --port) instead of in this process (0)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep every scale database")
     parser.add_argument("--out", default=os.path.join(HERE, "results"))
     args = parser.parse_args()

@@ -492,6 +492,40 @@ class TestBenchSmall(TransactionCase):
         self.assertEqual(figures["number_gaps"], 0, summary)
         self.assertEqual(figures["posted_invoices"], figures["distinct_numbers"], summary)
 
+    def test_bank_import_spread_over_two_workers_posts_each_payment_once(self):
+        """Issue 19 item 2 (small mode): a return file's payments posted by the queue_job
+        runner on a server with two workers, parts of 20 lines side by side, on a copy of this
+        database: the import ends, every collected line has one posted payment with its own
+        number and no gap in the bank journal's sequence, its bill paid, no part failed or
+        performed twice. Never time."""
+        figures = self._run_step_on_a_copy(
+            "_bk_base",
+            "bank",
+            lambda copy: [
+                f"--prefix={copy[: -len('_base')]}",
+                "--bank-lines=120",
+                "--bank-wizard-lines=10",
+                "--bank-collect-chunk=20",
+                "--bank-import-workers=2",
+                "--worker-timeout=300",
+                f"--port={PEAK_PORT}",
+            ],
+            also_drop=("_bk_bank_120",),
+        )["120"]
+        summary = json.dumps(figures, ensure_ascii=False)
+        hanling = figures["hanling_fees"]
+        self.assertEqual((figures["collected"], figures["rejected"]), (118, 2), summary)
+        self.assertEqual((hanling["state"], hanling["parts"]), ("done", 6), summary)
+        self.assertEqual((hanling["failed_jobs"], hanling["retried_jobs"]), (0, 0), summary)
+        self.assertEqual(
+            (hanling["payments"], hanling["posted_payments"], hanling["distinct_numbers"]),
+            (118, 118, 118),
+            summary,
+        )
+        self.assertEqual(hanling["number_gaps"], 0, summary)
+        self.assertEqual(hanling["collected_invoices_paid"], [118, 118], summary)
+        self.assertEqual(figures["collected_invoices_paid"], [118, 118], summary)
+
     def test_bank_return_import_pays_and_reconciles_within_budget(self):
         """Issue 17 item 2: a return file of 200 lines (4 rejected, 1 unknown) posts 196
         payments reconciled with their invoices, leaves the rejected ones owed with the bank's

@@ -47,7 +47,8 @@ ENCODINGS = [
 ]
 MAX_RETURN_BYTES = 64 * 2**20
 # A return file of more collected lines than this is posted by queue jobs of this many lines
-# each (a 100,000-line file would hold one request and its transaction for over an hour).
+# each (a 100,000-line file would hold one request and its transaction for over an hour); the
+# system parameter ``hanling_fees.bank_collect_chunk`` sets another size.
 COLLECT_CHUNK = 500
 AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
 
@@ -779,7 +780,8 @@ class HanlingFeeBankBatch(models.Model):
         collected, rejected, unknown, already = self._match_return(parsed, lines)
         credits = self._credit_report(collected)
         day = date or fields.Date.context_today(self)
-        by_jobs = len(collected) > COLLECT_CHUNK
+        chunk = self._collect_chunk()
+        by_jobs = len(collected) > chunk
         record = Return.create(
             {
                 "state": "collecting" if by_jobs else "done",
@@ -801,7 +803,7 @@ class HanlingFeeBankBatch(models.Model):
         )
         credited = self.env["res.partner"].union(*(line.partner_id for line, _text in credits))
         if by_jobs:
-            self._queue_collect(collected, record, credited)
+            self._queue_collect(collected, record, credited, chunk)
         elif collected:
             self._collect(collected, record, day, credited)
         for line, reason in rejected:
@@ -876,13 +878,22 @@ class HanlingFeeBankBatch(models.Model):
                 rejected.append((line, values.get("reason") or values["status"]))
         return collected, rejected, unknown, already
 
-    def _queue_collect(self, collected, record, credited):
-        """The collected lines' payments as queue jobs of ``COLLECT_CHUNK`` lines (run as the
-        importing accountant), then the job that ends the import once they are all done."""
-        parts = [
-            collected[start : start + COLLECT_CHUNK]
-            for start in range(0, len(collected), COLLECT_CHUNK)
-        ]
+    @api.model
+    def _collect_chunk(self):
+        """Collected lines per job of a long return file: the system parameter
+        ``hanling_fees.bank_collect_chunk`` (a positive whole number), else ``COLLECT_CHUNK``."""
+        # sudo: a technical setting read by the import (ir.config_parameter is admin-only).
+        value = self.env["ir.config_parameter"].sudo().get_param("hanling_fees.bank_collect_chunk")
+        try:
+            chunk = int(value or COLLECT_CHUNK)
+        except ValueError:
+            chunk = COLLECT_CHUNK
+        return chunk if chunk > 0 else COLLECT_CHUNK
+
+    def _queue_collect(self, collected, record, credited, chunk):
+        """The collected lines' payments as queue jobs of ``chunk`` lines (run as the importing
+        accountant), then the job that ends the import once they are all done."""
+        parts = [collected[start : start + chunk] for start in range(0, len(collected), chunk)]
         jobs = [
             self.delayable(
                 description=_(

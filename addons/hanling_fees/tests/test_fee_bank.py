@@ -335,6 +335,32 @@ class TestFeeBank(FeeCase):
         self.assertEqual((again.state, again.already_count, again.collected_count), ("done", 2, 0))
         self.assertEqual(self._payments(), 2)
 
+    def test_collect_chunk_is_a_system_parameter(self):
+        """``hanling_fees.bank_collect_chunk`` sets the lines per job; a value that is not a
+        positive whole number leaves the default of 500."""
+        ICP = self.env["ir.config_parameter"]
+        Batch = self.env["hanling.fee.bank.batch"].with_user(self.accountant)
+        self.assertEqual(Batch._collect_chunk(), 500)
+        for value, chunk in (("1", 1), ("abc", 500), ("-3", 500), ("0", 500), ("2000", 2000)):
+            ICP.set_param("hanling_fees.bank_collect_chunk", value)
+            self.assertEqual(Batch._collect_chunk(), chunk, value)
+        ICP.set_param("hanling_fees.bank_collect_chunk", "1")
+        self._bill()
+        batch = self._batch()
+        first, second = self._lines(batch)[self.mandate], self._lines(batch)[self.mandate2]
+        content = return_file(
+            [
+                [first.reference, CARD, f"{first.amount:.2f}", "成功", ""],
+                [second.reference, CARD2, f"{second.amount:.2f}", "成功", ""],
+            ]
+        )
+        record = batch.with_user(self.accountant)._import_return(content, "回盘.csv", PERIOD)
+        self.assertEqual(record.state, "collecting")
+        self.assertEqual(len(self._collect_jobs("_job_collect")), 2)
+        jobs = self.env["hanling.fee.bank.batch"]._perform_pending_jobs()
+        self.assertEqual(len(jobs), 3)
+        self.assertEqual((record.state, record.posted_count, batch.state), ("done", 2, "done"))
+
     def test_part_of_another_batch_is_refused(self):
         """A part job posts the lines of its own batch's import only."""
         self._bill()
