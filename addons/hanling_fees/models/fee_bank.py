@@ -958,6 +958,7 @@ class HanlingFeeBankBatch(models.Model):
         record = self._collecting_return(return_id)
         if not record:
             return f"{return_id} is posted already"
+        # sudo: the batch's lines are settled by the import's steps only.
         lines = self.line_ids.sudo()
         lines.modified(["state"])  # the parts left the batch's figures to this job
         if all(line.state != "sent" for line in lines):
