@@ -720,6 +720,23 @@ def _fee_arrears(env):
         )
 
 
+def _fee_bank_return(env):
+    # The bank's answer to the demo batch, imported by the accountant (its import step).
+    batch = env["hanling.fee.bank.batch"].search([("state", "=", "exported")], limit=1)
+    rows = [
+        {
+            "reference": line.reference,
+            "account_number": line.mandate_id.account_number,
+            "amount": f"{line.amount:.2f}",
+            "status": "成功",
+            "reason": "",
+        }
+        for line in batch.line_ids
+    ]
+    content = batch.layout_id._write_file(rows, usage="return")
+    batch.with_user(env.ref("base.user_admin"))._import_return(content, "回盘.csv")
+
+
 def _callback_attempt(env):
     # Attempts are made by the callback's own steps only: one as set-up.
     from odoo.addons.hanling_property.tools.workflow import workflow_grant
@@ -749,6 +766,7 @@ BUILDERS = {
     "hanling.fee.receipt": _fee_receipt,
     "hanling.fee.late.fee": _fee_arrears,
     "hanling.fee.run.chunk": _fee_arrears,
+    "hanling.fee.bank.return": _fee_bank_return,
     "hanling.fee.dunning": _fee_arrears,
     "hanling.fee.payment.plan": _fee_arrears,
     "hanling.custody": _custody,

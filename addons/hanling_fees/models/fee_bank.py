@@ -1137,8 +1137,12 @@ class HanlingFeeBankReturn(models.Model):
 
     _name = "hanling.fee.bank.return"
     _description = "Bank Return File"
+    _inherit = ["hanling.workflow.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    # Made and ended by the batch's import steps only (``_import_return``, its last job).
+    _workflow_parent = "batch_id"
+    _workflow_fields = ("state",)
 
     name = fields.Char(compute="_compute_name", store=True)
     state = fields.Selection(
