@@ -75,6 +75,26 @@ def connect(db):
     return conn
 
 
+def statements(cur):
+    """The statements run so far on the cursor's database by every process (the import
+    request's and the workers'), as PostgreSQL's pg_stat_statements counts them, and how many
+    of its entries it evicted (a count is short when it did); (None, None) when the server does
+    not load the extension (``shared_preload_libraries``). Utility statements (BEGIN, COMMIT,
+    SAVEPOINT) are counted only with ``pg_stat_statements.track_utility``."""
+    try:
+        cur.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+        cur.execute(
+            "SELECT COALESCE(sum(calls), 0) FROM pg_stat_statements "
+            "WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        )
+        (calls,) = cur.fetchone()
+        cur.execute("SELECT dealloc FROM pg_stat_statements_info")
+        (evicted,) = cur.fetchone()
+    except psycopg2.Error:
+        return None, None
+    return int(calls), int(evicted)
+
+
 def wait(server, cur, finished, timeout):
     """Poll ``finished(cur)`` every second until it is true or ``timeout`` seconds passed,
     sampling the memory of the server's processes; returns (seconds, peak RSS per process,
@@ -206,11 +226,13 @@ def bank_import(db, lines, workers, *, start_import, port, log=print, root=".", 
         serving(db, workers, port=port, root=root) as server,
         contextlib.closing(connect(db)) as conn,
     ):
-        return_id, request_s, request_queries = start_import()
         cur = conn.cursor()
-        status = {}
+        calls_before, evicted_before = statements(cur)
+        return_id, request_s, request_queries = start_import()
+        status = {"polls": 0}
 
         def finished(cur):
+            status["polls"] += 1
             cur.execute("SELECT state FROM hanling_fee_bank_return WHERE id = %s", [return_id])
             (status["state"],) = cur.fetchone()
             cur.execute(
@@ -221,6 +243,12 @@ def bank_import(db, lines, workers, *, start_import, port, log=print, root=".", 
             return status["state"] == "done" or status["failed_jobs"]
 
         seconds, peak = wait(server, cur, finished, timeout)
+        calls_after, evicted_after = statements(cur)
+        queries_per_line = None
+        if calls_before is not None and evicted_after == evicted_before and lines:
+            # Less this benchmark's own: two queries a poll, one of the count's.
+            calls = calls_after - calls_before - 2 * status["polls"] - 1
+            queries_per_line = round(calls / lines, 2)
         cur.execute(
             "SELECT count(*), count(*) FILTER (WHERE retry > 1) FROM queue_job "
             "WHERE method_name = '_job_collect'"
@@ -277,6 +305,8 @@ def bank_import(db, lines, workers, *, start_import, port, log=print, root=".", 
             "state": status["state"],
             "request_s": round(request_s, 1),
             "request_queries_per_line": round(request_queries / lines, 2) if lines else None,
+            # Of every process, the workers' included (pg_stat_statements; None without it).
+            "queries_per_line": queries_per_line,
             "jobs_s": round(seconds, 1),
             "seconds": round(total, 1),
             "lines_per_s": round(lines / total, 1) if total else None,

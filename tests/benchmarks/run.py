@@ -467,8 +467,11 @@ def step_workers(args, results):
 def step_bank(args, results):
     import bank
 
-    template = f"{args.prefix}_base"
-    if args.rebuild or not db_exists(template):
+    template = args.bank_db or f"{args.prefix}_base"
+    if args.bank_db:
+        if not db_exists(template):
+            raise SystemExit(f"--bank-db {template}: no such database")
+    elif args.rebuild or not db_exists(template):
         log(f"installing {ADDONS} in the template {template}")
         install(template, ADDONS)
     results.setdefault("bank", {})
@@ -476,6 +479,9 @@ def step_bank(args, results):
         db = f"{args.prefix}_bank_{lines}"
         subprocess.run(["dropdb", "--if-exists", db], check=True)
         subprocess.run(["createdb", "-T", template, db], check=True)
+        if args.bank_db:
+            log(f"  {db}: a copy of {template}, upgraded to this code")
+            upgrade(db, ADDONS)
 
         def import_with_workers(batch_id, content, lines=lines, db=db):
             """The import request made in a process of its own, its payments posted by a
@@ -502,7 +508,10 @@ def step_bank(args, results):
             )
 
         def bench(env, lines=lines):
-            data = bank.generate(env, lines, log=log)
+            if args.bank_db:
+                data = bank.from_billed(env, lines, log=log)
+            else:
+                data = bank.generate(env, lines, log=log)
             batch = bank.make_batch(env, data)
             if args.bank_collect_chunk:
                 env["ir.config_parameter"].set_param(
@@ -748,6 +757,12 @@ def main():
         type=int,
         default=0,
         help="pay only the first N collected invoices with the wizard (0: all of them)",
+    )
+    parser.add_argument(
+        "--bank-db",
+        help="bank: copy this billed database (the workers step's, kept with --keep; "
+        "upgraded to the current code first) and collect its open fee invoices, instead of "
+        "generating payers and invoices",
     )
     parser.add_argument("--bank-wizard-batch", type=int, default=1000, help="invoices per wizard")
     parser.add_argument(

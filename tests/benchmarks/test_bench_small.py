@@ -326,9 +326,10 @@ class TestBenchSmall(TransactionCase):
         self.assertEqual(portal["seq_scans"], [])
         self.assertLessEqual(portal["queries"], PORTAL_QUERY_BUDGET, portal)
 
-    def _run_step_on_a_copy(self, suffix, step, step_args, also_drop=()):
+    def _run_step_on_a_copy(self, suffix, step, step_args, also_drop=(), steps=None):
         """Run ``run.py --steps=<step>`` on a copy of what this database has committed
-        (``createdb -T`` cannot copy a database in use) and return the step's results;
+        (``createdb -T`` cannot copy a database in use) and return the step's results
+        (``steps``: the steps run, when more than the one whose results are returned);
         the copy (and the databases ``also_drop`` names after it) are dropped after."""
         source = self.env.cr.dbname
         copy = f"{source}{suffix}"
@@ -346,7 +347,7 @@ class TestBenchSmall(TransactionCase):
                     [
                         sys.executable,
                         os.path.join(ROOT, "tests", "benchmarks", "run.py"),
-                        f"--steps={step}",
+                        f"--steps={steps or step}",
                         *step_args(copy),
                         f"--out={out}",
                     ],
@@ -525,6 +526,55 @@ class TestBenchSmall(TransactionCase):
         self.assertEqual(hanling["number_gaps"], 0, summary)
         self.assertEqual(hanling["collected_invoices_paid"], [118, 118], summary)
         self.assertEqual(figures["collected_invoices_paid"], [118, 118], summary)
+        # The queries of every process, the workers' included, as PostgreSQL counts them
+        # (pg_stat_statements), when the server loads it; none reported when it does not.
+        if self._server_counts_statements():
+            self.assertIsNotNone(hanling["queries_per_line"], summary)
+            self.assertGreater(hanling["queries_per_line"], hanling["request_queries_per_line"])
+            self.assertLessEqual(hanling["queries_per_line"], BANK_QUERY_BUDGET, summary)
+        else:
+            self.assertIsNone(hanling["queries_per_line"], summary)
+
+    def _server_counts_statements(self):
+        self.env.cr.execute("SHOW shared_preload_libraries")
+        return "pg_stat_statements" in self.env.cr.fetchone()[0]
+
+    def test_bank_return_of_a_billed_database(self):
+        """Issue 17's 100,000-line file is collected from a billed database (``--bank-db``,
+        the workers step's kept with --keep) instead of generated payers: in small mode 60
+        units billed by one worker, then 50 of their invoices collected by the bank (the
+        50th rejected) and imported on two workers. Never time."""
+        figures = self._run_step_on_a_copy(
+            "_bkdb",
+            "bank",
+            lambda copy: [
+                f"--prefix={copy}",
+                f"--worker-db={copy}",
+                "--worker-units=60",
+                "--worker-chunk=30",
+                "--fee-workers=1",
+                "--keep",
+                f"--bank-db={copy}_1",
+                "--bank-lines=50",
+                "--bank-wizard-lines=5",
+                "--bank-collect-chunk=20",
+                "--bank-import-workers=2",
+                "--worker-timeout=300",
+                f"--port={PEAK_PORT}",
+            ],
+            steps="workers,bank",
+            also_drop=("_bkdb_1", "_bkdb_bank_50"),
+        )["50"]
+        summary = json.dumps(figures, ensure_ascii=False)
+        hanling = figures["hanling_fees"]
+        self.assertEqual((figures["collected"], figures["rejected"]), (49, 1), summary)
+        self.assertEqual(figures["unknown"], 1, summary)
+        self.assertEqual((hanling["state"], hanling["parts"]), ("done", 3), summary)
+        self.assertEqual((hanling["failed_jobs"], hanling["retried_jobs"]), (0, 0), summary)
+        self.assertEqual((hanling["payments"], hanling["number_gaps"]), (49, 0), summary)
+        # The billed invoices (three fees each) paid by the collection.
+        self.assertEqual(figures["collected_invoices_paid"], [49, 49], summary)
+        self.assertEqual(figures["account_payment_register"]["lines"], 5, summary)
 
     def test_bank_return_import_pays_and_reconciles_within_budget(self):
         """Issue 17 item 2: a return file of 200 lines (4 rejected, 1 unknown) posts 196
