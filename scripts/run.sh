@@ -59,6 +59,19 @@ PY
 else
     log "reusing database $DB (drop it with: dropdb $DB)"
 fi
-log "web client: http://127.0.0.1:8069   login: admin   password: admin"
+# The port the server will listen on: odoo.conf's 8069 unless the arguments give another.
+port=8069
+previous=
+for arg in "$@"; do
+    case "$arg" in
+        --http-port=*) port=${arg#--http-port=} ;;
+        -p*) [ "$arg" != -p ] && port=${arg#-p} ;;
+    esac
+    case "$previous" in
+        --http-port|-p) port=$arg ;;
+    esac
+    previous=$arg
+done
+log "web client: http://127.0.0.1:$port   login: admin   password: admin"
 log "other demo users (password = login): duty, staff, tech, engsup, cssup, manager, rep, keeper; resident portal: resident"
 exec "$PY" -m odoo -c odoo.conf -d "$DB" --db-filter="^$DB\$" "$@"

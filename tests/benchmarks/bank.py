@@ -263,14 +263,16 @@ def return_file(env, batch, unknown=1):
     return batch.layout_id._write_file(rows, usage="return"), rejected
 
 
-def import_request(env, batch, content):
-    """The accountant's import request, committed: (the import, seconds, queries)."""
+def import_request(env, batch, content, commit=True):
+    """The accountant's import request, committed (``commit``): (the import, seconds,
+    queries)."""
     cr = env.cr
     accountant = env.ref("base.user_admin")
     q0, t0 = cr.sql_log_count, time.perf_counter()
     record = batch.with_user(accountant)._import_return(content, "回盘.csv", PERIOD)
     env.flush_all()
-    cr.commit()
+    if commit:
+        cr.commit()
     return record, time.perf_counter() - t0, cr.sql_log_count - q0
 
 
@@ -282,13 +284,7 @@ def import_hanling(env, batch, content, commit=True):
     import's own seconds) and ``jobs`` (how many were performed)."""
     cr = env.cr
     q0, t0 = cr.sql_log_count, time.perf_counter()
-    if commit:
-        record, request, _queries = import_request(env, batch, content)
-    else:
-        accountant = env.ref("base.user_admin")
-        record = batch.with_user(accountant)._import_return(content, "回盘.csv", PERIOD)
-        env.flush_all()
-        request = time.perf_counter() - t0
+    record, request, _queries = import_request(env, batch, content, commit=commit)
     jobs = env["hanling.fee.bank.batch"].browse(batch.id)._perform_pending_jobs(commit=commit)
     seconds, queries = time.perf_counter() - t0, cr.sql_log_count - q0
     env.invalidate_all()

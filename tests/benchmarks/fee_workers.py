@@ -95,6 +95,15 @@ def statements(cur):
     return int(calls), int(evicted)
 
 
+def _failed_jobs(cur, methods):
+    """How many jobs of these methods failed (queue_job gave up on them)."""
+    cur.execute(
+        "SELECT count(*) FROM queue_job WHERE state = 'failed' AND method_name IN %s",
+        [tuple(methods)],
+    )
+    return cur.fetchone()[0]
+
+
 def wait(server, cur, finished, timeout):
     """Poll ``finished(cur)`` every second until it is true or ``timeout`` seconds passed,
     sampling the memory of the server's processes; returns (seconds, peak RSS per process,
@@ -132,11 +141,7 @@ def run(db, data_units, workers, *, start_run, chunk_size, port, log=print, root
             )
             keys = ("state", "done", "chunks", "invoices", "failed")
             status.update(zip(keys, cur.fetchone(), strict=True))
-            cur.execute(
-                "SELECT count(*) FROM queue_job WHERE state = 'failed' "
-                "AND method_name IN ('_job_bill_chunk', '_job_finish')"
-            )
-            (status["failed_jobs"],) = cur.fetchone()
+            status["failed_jobs"] = _failed_jobs(cur, ("_job_bill_chunk", "_job_finish"))
             return status["state"] == "done" or status["failed_jobs"]
 
         seconds, peak = wait(server, cur, finished, timeout)
@@ -235,11 +240,7 @@ def bank_import(db, lines, workers, *, start_import, port, log=print, root=".", 
             status["polls"] += 1
             cur.execute("SELECT state FROM hanling_fee_bank_return WHERE id = %s", [return_id])
             (status["state"],) = cur.fetchone()
-            cur.execute(
-                "SELECT count(*) FROM queue_job WHERE state = 'failed' "
-                "AND method_name IN ('_job_collect', '_job_collect_done')"
-            )
-            (status["failed_jobs"],) = cur.fetchone()
+            status["failed_jobs"] = _failed_jobs(cur, ("_job_collect", "_job_collect_done"))
             return status["state"] == "done" or status["failed_jobs"]
 
         seconds, peak = wait(server, cur, finished, timeout)

@@ -32,7 +32,10 @@ Steps:
   bank         for each of --bank-lines: the import of a bank return file of that many lines
                (hanling_fees: payments posted and reconciled, one line in 50 rejected) beside
                Odoo's account.payment.register wizard paying the same invoices in batches
-               (bank.py); lines per second and queries per line
+               (bank.py); lines per second and queries per line. --bank-db collects the
+               open invoices of a billed database (the workers step's, kept) instead of
+               generating payers; with --bank-import-workers the queries of the workers are
+               counted by PostgreSQL's pg_stat_statements when the server loads it
 Results: tests/benchmarks/results/<UTC time>.json (and .md tables on stdout).
 Databases are named <prefix>_*, dropped and rebuilt by the run; --keep keeps the scale ones.
 """
