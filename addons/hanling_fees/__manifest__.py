@@ -33,5 +33,10 @@
         "views/fee_bank_views.xml",
     ],
     "demo": ["demo/fees_demo.xml", "demo/fee_meter_demo.xml", "demo/fee_bank_demo.xml"],
+    "assets": {
+        "web.assets_tests": [
+            "hanling_fees/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -11,3 +11,4 @@ from . import test_fee_billspeed
 from . import test_fee_arrears
 from . import test_fee_bank
 from . import test_fee_transfer_credit
+from . import test_fee_bank_tour
