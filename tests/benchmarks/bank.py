@@ -27,10 +27,45 @@ def card_number(position):
     return base + luhn.calc_check_digit(base)
 
 
-def generate(env, lines, code="BANKB", log=print, batch=1000):
-    """``lines`` payers with a unit, a mandate in force and one posted open fee invoice."""
+def _collection_setup(env, code):
+    """The bank, its collection journal and the common layout."""
+    bank = env["res.bank"].create({"name": f"基准银行 {code}"})
+    journal = env["account.journal"].create(
+        {"name": f"托收 {code}", "type": "bank", "code": code[:5], "company_id": env.company.id}
+    )
+    return bank, journal, env.ref("hanling_fees.bank_layout_common")
+
+
+def _mandates_in_force(env, payers, bank, layout, start):
+    """A mandate in force for each (partner id, unit id, account holder) of ``payers``, the
+    i-th with the card number of ``start + i``."""
     from odoo.addons.hanling_property.tools.workflow import workflow_grant
 
+    made = (
+        env["hanling.fee.bank.mandate"]
+        .with_context(tracking_disable=True)
+        .create(
+            [
+                {
+                    "partner_id": partner_id,
+                    "unit_id": unit_id,
+                    "bank_id": bank.id,
+                    "layout_id": layout.id,
+                    "account_holder": holder,
+                    "account_number": card_number(start + i),
+                    "date_start": date(2020, 1, 1),
+                }
+                for i, (partner_id, unit_id, holder) in enumerate(payers)
+            ]
+        )
+    )
+    with workflow_grant("hanling.fee.bank.mandate"):  # set-up: mandates in force
+        made.write({"state": "active"})
+    return env["hanling.fee.bank.mandate"].browse(made.ids)
+
+
+def generate(env, lines, code="BANKB", log=print, batch=1000):
+    """``lines`` payers with a unit, a mandate in force and one posted open fee invoice."""
     t0 = time.perf_counter()
     company = env.company
     money = env["hanling.money.service"]
@@ -44,11 +79,7 @@ def generate(env, lines, code="BANKB", log=print, batch=1000):
     fee_type = env["hanling.fee.type"].create(
         {"name": "物业管理费", "community_id": community.id, "kind": "unit"}
     )
-    bank = env["res.bank"].create({"name": f"基准银行 {code}"})
-    journal = env["account.journal"].create(
-        {"name": f"托收 {code}", "type": "bank", "code": code[:5], "company_id": company.id}
-    )
-    layout = env.ref("hanling_fees.bank_layout_common")
+    bank, journal, layout = _collection_setup(env, code)
     units, partners, mandates, invoices = (
         env["hanling.unit"],
         env["res.partner"],
@@ -71,22 +102,13 @@ def generate(env, lines, code="BANKB", log=print, batch=1000):
         payers = env["res.partner"].create(
             [{"name": f"业主{code}{start + i:06d}"} for i in range(count)]
         )
-        made = env["hanling.fee.bank.mandate"].create(
-            [
-                {
-                    "partner_id": payer.id,
-                    "unit_id": unit.id,
-                    "bank_id": bank.id,
-                    "layout_id": layout.id,
-                    "account_holder": payer.name,
-                    "account_number": card_number(start + i),
-                    "date_start": date(2020, 1, 1),
-                }
-                for i, (unit, payer) in enumerate(zip(chunk, payers, strict=True))
-            ]
+        made = _mandates_in_force(
+            env,
+            [(payer.id, unit.id, payer.name) for unit, payer in zip(chunk, payers, strict=True)],
+            bank,
+            layout,
+            start,
         )
-        with workflow_grant("hanling.fee.bank.mandate"):  # set-up: mandates in force
-            made.write({"state": "active"})
         moves = money._create_invoices(
             [
                 money._invoice_values(
@@ -130,11 +152,9 @@ def generate(env, lines, code="BANKB", log=print, batch=1000):
 def from_billed(env, lines, code="BANKB", log=print, batch=2000):
     """The payers of ``lines`` posted open invoices of the last billing run of a billed
     database (the ``workers`` step's, kept): a mandate in force for each, the bank and its
-    journal. Nothing is invoiced
-    here, so a file of 100,000 lines is set up in minutes (``generate`` makes units, payers
-    and invoices through the ORM, ~90 ms a payer). Returns what ``generate`` returns."""
-    from odoo.addons.hanling_property.tools.workflow import workflow_grant
-
+    journal. Nothing is invoiced here, so a file of 100,000 lines is set up in minutes
+    (``generate`` makes units, payers and invoices through the ORM, ~90 ms a payer). Returns
+    what ``generate`` returns."""
     t0 = time.perf_counter()
     env.cr.execute(
         """
@@ -152,30 +172,19 @@ def from_billed(env, lines, code="BANKB", log=print, batch=2000):
     rows = env.cr.fetchall()
     if len(rows) < lines:
         raise SystemExit(f"the last billing run left {len(rows)} open invoices, not {lines}")
-    bank = env["res.bank"].create({"name": f"基准银行 {code}"})
-    journal = env["account.journal"].create(
-        {"name": f"托收 {code}", "type": "bank", "code": code[:5], "company_id": env.company.id}
-    )
-    layout = env.ref("hanling_fees.bank_layout_common")
-    Mandate = env["hanling.fee.bank.mandate"].with_context(tracking_disable=True)
+    bank, journal, layout = _collection_setup(env, code)
     mandate_ids = []
     for start in range(0, lines, batch):
-        made = Mandate.create(
+        made = _mandates_in_force(
+            env,
             [
-                {
-                    "partner_id": partner_id,
-                    "unit_id": unit_id,
-                    "bank_id": bank.id,
-                    "layout_id": layout.id,
-                    "account_holder": f"业主{start + i:06d}",
-                    "account_number": card_number(start + i),
-                    "date_start": date(2020, 1, 1),
-                }
+                (partner_id, unit_id, f"业主{start + i:06d}")
                 for i, (_move, partner_id, unit_id) in enumerate(rows[start : start + batch])
-            ]
+            ],
+            bank,
+            layout,
+            start,
         )
-        with workflow_grant("hanling.fee.bank.mandate"):  # set-up: mandates in force
-            made.write({"state": "active"})
         mandate_ids += made.ids
         env.flush_all()
         env.invalidate_all()
